@@ -1,0 +1,358 @@
+//! `book.toml` → [`Config`]: the schema, its defaults and its validation live only here.
+//!
+//! Parsing goes raw → resolved: serde reads [`RawConfig`] with `deny_unknown_fields`, so a
+//! typo gets TOML's line and column plus the list of valid keys; [`Config`] then holds
+//! absolute paths and filled-in defaults. This module never reads `content/`.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::{line_col, Diagnostic};
+
+/// The file name of the configuration at the book root.
+pub const CONFIG_FILE: &str = "book.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    book: RawBook,
+    #[serde(default)]
+    site: RawSite,
+    #[serde(default)]
+    build: RawBuild,
+    #[serde(default)]
+    runbooks: RawRunbooks,
+    #[serde(default)]
+    serve: RawServe,
+    #[serde(default)]
+    urls: RawUrls,
+    #[serde(default)]
+    params: toml::Table,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBook {
+    title: Option<String>,
+    description: Option<String>,
+    language: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawSite {
+    url: Option<String>,
+    cname: Option<String>,
+    edit_url: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawBuild {
+    content: Option<String>,
+    output: Option<String>,
+    theme: Option<String>,
+    checklist: Option<String>,
+    lowercase_urls: Option<bool>,
+    allow_raw_html: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRunbooks {
+    stale_after_days: Option<u32>,
+    alert_pages: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServe {
+    host: Option<String>,
+    port: Option<u16>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUrls {
+    sections: Option<String>,
+    tasks: Option<String>,
+    alerts: Option<String>,
+    badges: Option<String>,
+    print: Option<String>,
+    search: Option<String>,
+}
+
+/// The prefixes of generated URLs (`[urls]` renames them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlPrefixes {
+    pub sections: String,
+    pub tasks: String,
+    pub alerts: String,
+    pub badges: String,
+    pub print: String,
+    pub search: String,
+}
+
+/// The resolved configuration of one book.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The book root: the folder holding `book.toml` and `content/`.
+    pub root: PathBuf,
+    pub title: Option<String>,
+    pub description: String,
+    pub language: String,
+    /// Absolute site URL (`https://acme.github.io/runbooks/`), or just the path when none.
+    pub site_url: String,
+    /// The path part of `site_url`, always starting and ending with `/`: every link's prefix.
+    pub base_path: String,
+    pub cname: String,
+    pub edit_url: String,
+    pub content_dir: PathBuf,
+    pub output_dir: PathBuf,
+    pub theme: String,
+    /// The checklist's path relative to `content_dir`, with `/` separators.
+    pub checklist: String,
+    pub lowercase_urls: bool,
+    pub allow_raw_html: bool,
+    pub stale_after_days: u32,
+    pub alert_pages: Vec<String>,
+    pub serve_host: String,
+    pub serve_port: u16,
+    pub urls: UrlPrefixes,
+    pub params: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Config {
+    /// True when `site.url` is absolute (`https://…`), so that sitemaps and `link` can print
+    /// full URLs.
+    pub fn has_absolute_url(&self) -> bool {
+        self.site_url.starts_with("http://") || self.site_url.starts_with("https://")
+    }
+
+    /// A site path (`tasks/x/`, no leading slash) as a link: the base path prefixed.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+
+    /// A site path as an absolute URL when `site.url` is absolute, else as a link.
+    pub fn absolute_url(&self, path: &str) -> String {
+        if self.has_absolute_url() {
+            let after_scheme = self.site_url.find("://").map(|i| i + 3).unwrap_or(0);
+            let host_end = self.site_url[after_scheme..]
+                .find('/')
+                .map(|i| i + after_scheme)
+                .unwrap_or(self.site_url.len());
+            format!("{}{}", &self.site_url[..host_end], self.link(path))
+        } else {
+            self.link(path)
+        }
+    }
+}
+
+/// Reads `book.toml` from `root` (every key optional: a missing file gives the defaults).
+/// Errors are diagnostics naming `book.toml`, the line and the key.
+pub fn load_config(root: &Path, site_url_override: Option<&str>) -> Result<(Config, Option<String>), Vec<Diagnostic>> {
+    let path = root.join(CONFIG_FILE);
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => Some(t),
+            Err(_) => {
+                return Err(vec![Diagnostic::error(CONFIG_FILE, 0, 0, "book.toml is not valid UTF-8")
+                    .with_hint("save the file as UTF-8")])
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(vec![Diagnostic::error(CONFIG_FILE, 0, 0, format!("cannot read book.toml: {e}"))]),
+    };
+    let config = parse_config(root, text.as_deref().unwrap_or(""), site_url_override)?;
+    Ok((config, text))
+}
+
+/// Parses the text of `book.toml` into a resolved [`Config`] for the book at `root`.
+pub fn parse_config(root: &Path, text: &str, site_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+        let message = e.message().trim().to_string();
+        vec![Diagnostic::error(CONFIG_FILE, line, col, format!("invalid book.toml: {message}"))
+            .with_hint("see the book.toml section of the README for every key and its type")]
+    })?;
+    resolve(root, raw, text, site_url_override)
+}
+
+fn resolve(root: &Path, raw: RawConfig, text: &str, site_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let key_error = |key: &str, message: String, hint: &str| {
+        let (line, col) = find_key(text, key);
+        Diagnostic::error(CONFIG_FILE, line, col, message).with_hint(hint.to_string())
+    };
+    let site_url = site_url_override
+        .map(str::to_string)
+        .or(raw.site.url)
+        .unwrap_or_else(|| "/".to_string());
+    let base_path = match base_path_of(&site_url) {
+        Some(p) => p,
+        None => {
+            errors.push(key_error(
+                "url",
+                format!("`site.url` is not an absolute URL or a path: `{site_url}`"),
+                "write it as `https://acme.github.io/runbooks/` or as a path such as `/runbooks/`",
+            ));
+            "/".to_string()
+        }
+    };
+    let mut urls = UrlPrefixes {
+        sections: "sections".into(),
+        tasks: "tasks".into(),
+        alerts: "alerts".into(),
+        badges: "badges".into(),
+        print: "print".into(),
+        search: "search".into(),
+    };
+    for (slot, value, key) in [
+        (&mut urls.sections, raw.urls.sections, "sections"),
+        (&mut urls.tasks, raw.urls.tasks, "tasks"),
+        (&mut urls.alerts, raw.urls.alerts, "alerts"),
+        (&mut urls.badges, raw.urls.badges, "badges"),
+        (&mut urls.print, raw.urls.print, "print"),
+        (&mut urls.search, raw.urls.search, "search"),
+    ] {
+        if let Some(v) = value {
+            let v = v.trim_matches('/').to_string();
+            if v.is_empty() || v.contains(['/', '\\', '?', '#', ' ']) || v.starts_with('.') {
+                errors.push(key_error(
+                    key,
+                    format!("`urls.{key}` must be one URL segment, got `{v}`"),
+                    "use a single word such as `checklist-sections`",
+                ));
+            } else {
+                *slot = v;
+            }
+        }
+    }
+    let theme = raw.build.theme.unwrap_or_else(|| "default".into());
+    if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
+        errors.push(key_error("theme", format!("`build.theme` must be a folder name under themes/, got `{theme}`"), "use `default` or the name of a folder under themes/"));
+    }
+    let checklist = raw.build.checklist.unwrap_or_else(|| "checklist.md".into()).replace('\\', "/");
+    let content_rel = raw.build.content.unwrap_or_else(|| "content".into());
+    let output_rel = raw.build.output.unwrap_or_else(|| "site".into());
+    let params = match serde_json::to_value(&raw.params) {
+        Ok(serde_json::Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Config {
+        root: root.to_path_buf(),
+        title: raw.book.title.filter(|t| !t.trim().is_empty()),
+        description: raw.book.description.unwrap_or_default(),
+        language: raw.book.language.unwrap_or_else(|| "en".into()),
+        site_url,
+        base_path,
+        cname: raw.site.cname.unwrap_or_default().trim().to_string(),
+        edit_url: raw.site.edit_url.unwrap_or_default(),
+        content_dir: root.join(content_rel),
+        output_dir: root.join(output_rel),
+        theme,
+        checklist,
+        lowercase_urls: raw.build.lowercase_urls.unwrap_or(true),
+        allow_raw_html: raw.build.allow_raw_html.unwrap_or(false),
+        stale_after_days: raw.runbooks.stale_after_days.unwrap_or(180),
+        alert_pages: raw.runbooks.alert_pages.unwrap_or_default(),
+        serve_host: raw.serve.host.unwrap_or_else(|| "127.0.0.1".into()),
+        serve_port: raw.serve.port.unwrap_or(3000),
+        urls,
+        params,
+    })
+}
+
+/// The path of a site URL, normalised to start and end with `/`.
+/// `https://acme.github.io/runbooks` → `/runbooks/`; `/` → `/`; `ftp:x` → None.
+pub fn base_path_of(url: &str) -> Option<String> {
+    let url = url.trim();
+    let path = if let Some(rest) = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")) {
+        let host_end = rest.find('/').unwrap_or(rest.len());
+        if host_end == 0 {
+            return None;
+        }
+        &rest[host_end..]
+    } else if url.starts_with('/') {
+        url
+    } else if url.is_empty() {
+        "/"
+    } else {
+        return None;
+    };
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    if path.contains(['"', '<', '>', ' ', '\\']) {
+        return None;
+    }
+    let trimmed = path.trim_matches('/');
+    Some(if trimmed.is_empty() { "/".to_string() } else { format!("/{trimmed}/") })
+}
+
+/// The (line, col) where `key` is set in a TOML text, for errors found after parsing.
+fn find_key(text: &str, key: &str) -> (usize, usize) {
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix(key) {
+            if rest.trim_start().starts_with('=') {
+                return (i + 1, line.len() - t.len() + 1);
+            }
+        }
+    }
+    (0, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        parse_config(Path::new("/book"), text, None)
+    }
+
+    #[test]
+    fn defaults_when_empty() {
+        let c = parse("").unwrap();
+        assert_eq!(c.base_path, "/");
+        assert_eq!(c.content_dir, Path::new("/book/content"));
+        assert_eq!(c.output_dir, Path::new("/book/site"));
+        assert!(c.lowercase_urls);
+        assert!(!c.allow_raw_html);
+        assert_eq!(c.stale_after_days, 180);
+        assert_eq!(c.serve_port, 3000);
+        assert_eq!(c.checklist, "checklist.md");
+    }
+
+    #[test]
+    fn site_url_path_becomes_base_path() {
+        let c = parse("[site]\nurl = \"https://acme.github.io/runbooks\"\n").unwrap();
+        assert_eq!(c.base_path, "/runbooks/");
+        assert_eq!(c.link("tasks/x/"), "/runbooks/tasks/x/");
+        assert_eq!(c.absolute_url("tasks/x/"), "https://acme.github.io/runbooks/tasks/x/");
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_valid_keys() {
+        let err = parse("[book]\ntitle = \"x\"\ntitel = \"y\"\n").unwrap_err();
+        assert_eq!(err[0].line, 3);
+        assert!(err[0].message.contains("titel"), "{}", err[0].message);
+        assert!(err[0].message.contains("description"), "{}", err[0].message);
+    }
+
+    #[test]
+    fn wrong_type_names_line() {
+        let err = parse("[build]\n\nlowercase-urls = \"yes\"\n").unwrap_err();
+        assert_eq!(err[0].line, 3);
+    }
+
+    #[test]
+    fn params_reach_config() {
+        let c = parse("[params]\nBookRepo = \"https://x\"\n").unwrap();
+        assert_eq!(c.params["BookRepo"], "https://x");
+    }
+}

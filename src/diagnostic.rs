@@ -1,0 +1,190 @@
+//! Content problems as values: `Diagnostic {path, line, col, severity, message, hint}`.
+//!
+//! Every stage returns its diagnostics instead of printing them; `main` (through
+//! [`render_diagnostics`]) prints them once, sorted, with the offending source line shown by
+//! codespan-reporting in the `error: …` / `--> file:line:col` form users know from rustc.
+
+use std::collections::HashMap;
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, Chars, Config};
+use serde::Serialize;
+
+/// How bad a diagnostic is: errors fail the build (exit 1), warnings are only printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found in the book, located in a file of the book.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path shown to the user, relative to the book root (`content/runbooks/x.md`).
+    pub path: String,
+    /// 1-based line; 0 when the problem is about the whole file.
+    pub line: usize,
+    /// 1-based column (in characters); 0 when unknown.
+    pub col: usize,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<String>, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.into(),
+            line,
+            col,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(path: impl Into<String>, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, line, col, message)
+        }
+    }
+
+    /// Adds the "what to do" sentence shown under the message.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `path:line:col`, the location as editors and terminals link it.
+    pub fn location(&self) -> String {
+        match (self.line, self.col) {
+            (0, _) => self.path.clone(),
+            (l, 0) => format!("{}:{l}", self.path),
+            (l, c) => format!("{}:{l}:{c}", self.path),
+        }
+    }
+}
+
+/// Sorts diagnostics by file, line and column so output is stable whatever the stage order.
+pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.path, a.line, a.col, a.severity, &a.message).cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
+    });
+}
+
+/// Converts a 1-based line and character column into a byte offset of `text`.
+pub fn offset_of(text: &str, line: usize, col: usize) -> Option<usize> {
+    let mut start = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let col = col.max(1) - 1;
+            let within = l.char_indices().nth(col).map(|(b, _)| b).unwrap_or(l.trim_end_matches(['\n', '\r']).len());
+            return Some(start + within);
+        }
+        start += l.len();
+    }
+    None
+}
+
+/// Converts a byte offset of `text` into a 1-based (line, character column).
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let col = before.get(line_start..).map(|s| s.chars().count()).unwrap_or(0) + 1;
+    (line, col)
+}
+
+/// Renders diagnostics as text: `error: message`, `--> path:line:col`, the source line and
+/// a caret. `sources` maps a diagnostic's path to the file text, when it is known.
+pub fn render_diagnostics(diagnostics: &[Diagnostic], sources: &HashMap<String, String>, color: bool) -> String {
+    let mut files = SimpleFiles::new();
+    let mut ids = HashMap::new();
+    let mut config = Config {
+        chars: Chars::ascii(),
+        ..Config::default()
+    };
+    config.start_context_lines = 0;
+    config.end_context_lines = 0;
+    let mut out = Vec::new();
+    for d in diagnostics {
+        let base = match d.severity {
+            Severity::Error => CsDiagnostic::error(),
+            Severity::Warning => CsDiagnostic::warning(),
+        };
+        let mut cs = base.with_message(&d.message);
+        let text = sources.get(&d.path);
+        match (text, offset_of(text.map(String::as_str).unwrap_or(""), d.line, d.col)) {
+            (Some(text), Some(off)) if d.line > 0 => {
+                let id = *ids
+                    .entry(d.path.clone())
+                    .or_insert_with(|| files.add(d.path.clone(), text.clone()));
+                let end = next_char_boundary(text, off);
+                cs = cs.with_labels(vec![Label::primary(id, off..end)]);
+            }
+            _ => {
+                cs = cs.with_notes(vec![format!("--> {}", d.location())]);
+            }
+        }
+        if let Some(h) = &d.hint {
+            cs.notes.push(format!("help: {h}"));
+        }
+        let mut buf = if color {
+            codespan_reporting::term::termcolor::Buffer::ansi()
+        } else {
+            codespan_reporting::term::termcolor::Buffer::no_color()
+        };
+        if term::emit(&mut buf, &config, &files, &cs).is_err() {
+            buf.clear();
+        }
+        out.extend_from_slice(buf.as_slice());
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn next_char_boundary(text: &str, off: usize) -> usize {
+    let mut end = off + 1;
+    while end < text.len() && !text.is_char_boundary(end) {
+        end += 1;
+    }
+    if off >= text.len() || text.as_bytes().get(off) == Some(&b'\n') {
+        off
+    } else {
+        end.min(text.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_and_offset_round_trip() {
+        let text = "ab\ncdé f\n";
+        let off = offset_of(text, 2, 5).unwrap();
+        assert_eq!(&text[off..off + 1], "f");
+        assert_eq!(line_col(text, off), (2, 5));
+    }
+
+    #[test]
+    fn rendered_error_shows_location_and_line() {
+        let d = Diagnostic::error("content/checklist.md", 2, 3, "unknown status marker `{Y}`")
+            .with_hint("use `{ }`, `{IP}`, `{X}` or `{-}`");
+        let mut sources = HashMap::new();
+        sources.insert("content/checklist.md".to_string(), "# T\n- {Y} task\n".to_string());
+        let out = render_diagnostics(&[d], &sources, false);
+        assert!(out.contains("error: unknown status marker `{Y}`"), "{out}");
+        assert!(out.contains("--> content/checklist.md:2:3"), "{out}");
+        assert!(out.contains("- {Y} task"), "{out}");
+        assert!(out.contains("help: use"), "{out}");
+    }
+}
