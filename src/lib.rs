@@ -13,3 +13,8 @@ pub mod config;
 pub mod diagnostic;
 pub mod front_matter;
 pub mod slug;
+pub mod content;
+pub mod highlight;
+pub mod links;
+pub mod markdown;
+pub mod shortcode;

@@ -1,0 +1,139 @@
+//! Reading `content/`: the only module that reads the book's files.
+//!
+//! Walks the folder in a stable order, reads markdown as UTF-8 text and lists every other
+//! file as an asset to copy. A symlink that leads outside `content/` is refused, so that a
+//! book can never publish `/etc/passwd` or a home folder.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diagnostic::Diagnostic;
+
+/// A markdown file of the book.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to `content/`, with `/` separators (`runbooks/db/backup.md`).
+    pub rel: String,
+    /// Path shown in diagnostics, relative to the book root (`content/runbooks/db/backup.md`).
+    pub display: String,
+    pub text: String,
+}
+
+/// Any other file under `content/`: copied to the output as it is.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub rel: String,
+    pub abs: PathBuf,
+}
+
+#[derive(Debug, Default)]
+pub struct Content {
+    pub sources: Vec<SourceFile>,
+    pub assets: Vec<Asset>,
+}
+
+/// Reads every file below `content_dir`. `display_prefix` is how the folder is named in
+/// diagnostics (`content`). Files and folders whose name starts with `.` are skipped.
+pub fn read_content(content_dir: &Path, display_prefix: &str, exclude: Option<&Path>) -> (Content, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    if !content_dir.is_dir() {
+        return (Content::default(), diags);
+    }
+    let root = content_dir.canonicalize().unwrap_or_else(|_| content_dir.to_path_buf());
+    let walker = WalkDir::new(content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| display_path(content_dir, p, display_prefix)).unwrap_or_else(|| display_prefix.to_string());
+                diags.push(Diagnostic::error(path, 0, 0, format!("cannot read: {e}")).with_hint("check the file's permissions"));
+                continue;
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let path = entry.path();
+        if exclude.is_some_and(|ex| path.starts_with(ex)) {
+            continue;
+        }
+        let display = display_path(content_dir, path, display_prefix);
+        let mut is_file = entry.file_type().is_file();
+        if entry.path_is_symlink() {
+            match path.canonicalize() {
+                Ok(target) if target.starts_with(&root) => {
+                    if target.is_dir() {
+                        diags.push(Diagnostic::warning(display, 0, 0, "symlinked folder is not followed").with_hint("copy the folder or link its files one by one"));
+                        continue;
+                    }
+                    is_file = target.is_file();
+                }
+                Ok(target) => {
+                    diags.push(
+                        Diagnostic::error(display, 0, 0, format!("symlink leads outside content/ (to {})", target.display()))
+                            .with_hint("content never reaches outside the book: copy the file into content/ instead"),
+                    );
+                    continue;
+                }
+                Err(_) => {
+                    diags.push(Diagnostic::error(display, 0, 0, "broken symlink").with_hint("remove it or point it at a file inside content/"));
+                    continue;
+                }
+            }
+        }
+        if !is_file {
+            continue;
+        }
+        let Some(rel) = rel_path(content_dir, path) else { continue };
+        if rel.ends_with(".md") || rel.ends_with(".markdown") {
+            markdown.push((rel, display, path.to_path_buf()));
+        } else {
+            assets.push(Asset { rel, abs: path.to_path_buf() });
+        }
+    }
+    let read: Vec<Result<SourceFile, Diagnostic>> = markdown
+        .into_par_iter()
+        .map(|(rel, display, abs)| match std::fs::read(&abs) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Ok(SourceFile { rel, display, text: text.replace("\r\n", "\n") }),
+                Err(e) => {
+                    let off = e.utf8_error().valid_up_to();
+                    let bytes = e.into_bytes();
+                    let (line, col) = crate::diagnostic::line_col(&String::from_utf8_lossy(&bytes[..off]), off);
+                    Err(Diagnostic::error(display, line, col, "file is not valid UTF-8").with_hint("save the file as UTF-8"))
+                }
+            },
+            Err(e) => Err(Diagnostic::error(display, 0, 0, format!("cannot read: {e}")).with_hint("check the file's permissions")),
+        })
+        .collect();
+    let mut sources = Vec::with_capacity(read.len());
+    for r in read {
+        match r {
+            Ok(s) => sources.push(s),
+            Err(d) => diags.push(d),
+        }
+    }
+    (Content { sources, assets }, diags)
+}
+
+fn rel_path(base: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(base).ok()?;
+    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    Some(parts.join("/"))
+}
+
+fn display_path(base: &Path, path: &Path, prefix: &str) -> String {
+    match rel_path(base, path) {
+        Some(rel) if prefix.is_empty() => rel,
+        Some(rel) => format!("{prefix}/{rel}"),
+        None => path.display().to_string(),
+    }
+}

@@ -1,0 +1,372 @@
+//! The only driver of pulldown-cmark that writes HTML: one page's markdown → HTML, plus what
+//! the rest of the pipeline needs to know about it (headings, anchors, links).
+//!
+//! On the way it gives every heading GitHub's anchor and a visible link, rewrites links to
+//! site URLs (through [`LinkIndex`]), links bare URLs, highlights code, and sanitizes raw HTML
+//! unless the book allows it.
+
+use std::sync::OnceLock;
+
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostic::{line_col, Diagnostic};
+use crate::highlight::{escape_attr, escape_html, highlight_block};
+use crate::links::{LinkIndex, Target};
+use crate::shortcode::expand_shortcodes;
+use crate::slug::{github_slug, AnchorSet};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub id: String,
+}
+
+/// A link found in a page, resolved, with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    pub dest: String,
+    pub target: Target,
+    pub line: usize,
+    pub col: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct RenderedMarkdown {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    /// Every id a link may point at: headings, and ids written in raw HTML.
+    pub anchors: Vec<String>,
+    pub links: Vec<LinkRef>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The text of an `#` heading that opened the page (removed from `html`: the page
+    /// template shows the title).
+    pub leading_h1: Option<String>,
+    /// The text of the page without markup, for search and summaries.
+    pub plain: String,
+}
+
+/// What rendering one page needs to know about the book.
+pub struct MarkdownContext<'a> {
+    /// The file as named in diagnostics (`content/x.md`).
+    pub display: &'a str,
+    /// The file relative to content/ (`x.md`).
+    pub rel: &'a str,
+    pub index: &'a LinkIndex,
+    pub allow_raw_html: bool,
+    pub params: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+fn options() -> Options {
+    let mut o = Options::empty();
+    o.insert(Options::ENABLE_TABLES);
+    o.insert(Options::ENABLE_STRIKETHROUGH);
+    o.insert(Options::ENABLE_FOOTNOTES);
+    o.insert(Options::ENABLE_TASKLISTS);
+    o.insert(Options::ENABLE_HEADING_ATTRIBUTES);
+    o
+}
+
+struct HeadingCapture<'a> {
+    level: HeadingLevel,
+    explicit_id: Option<String>,
+    events: Vec<Event<'a>>,
+    text: String,
+}
+
+/// Renders the body of `text` (which starts at `body_start`, after the front matter).
+pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize) -> RenderedMarkdown {
+    let mut r = RenderedMarkdown::default();
+    let (body, sc_diags) = expand_shortcodes(ctx.display, ctx.rel, text, body_start, ctx.params, ctx.index);
+    r.diagnostics = sc_diags;
+    let line_base = text[..body_start].matches('\n').count();
+    let pos = |off: usize| {
+        let (l, c) = line_col(&body, off);
+        (l + line_base, c)
+    };
+
+    let mut anchors = AnchorSet::default();
+    let mut out: Vec<Event<'_>> = Vec::new();
+    let mut heading: Option<HeadingCapture<'_>> = None;
+    let mut code: Option<(String, String)> = None;
+    let mut link_depth = 0usize;
+    let mut seen_block = false;
+    let mut raw_html = false;
+
+    let mut pending_text = String::new();
+    for (event, range) in Parser::new_ext(&body, options()).into_offset_iter() {
+        if !pending_text.is_empty() && !matches!(event, Event::Text(_)) {
+            flush_text(&mut pending_text, link_depth, &mut heading, &mut out);
+            r.plain.push(' ');
+        }
+        let event = match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some(HeadingCapture { level, explicit_id: id.map(|s| s.to_string()), events: Vec::new(), text: String::new() });
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(h) = heading.take() {
+                    let text = h.text.trim().to_string();
+                    let id = anchors.unique(&h.explicit_id.clone().unwrap_or_else(|| github_slug(&text)));
+                    if h.level == HeadingLevel::H1 && !seen_block && r.leading_h1.is_none() {
+                        r.leading_h1 = Some(text.clone());
+                    } else {
+                        let level = h.level as u8;
+                        let mut inner = String::new();
+                        html::push_html(&mut inner, h.events.into_iter());
+                        let id_attr = escape_attr(&id);
+                        out.push(Event::Html(CowStr::from(format!(
+                            "<h{level} id=\"{id_attr}\">{inner}<a class=\"anchor\" href=\"#{id_attr}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
+                        ))));
+                        r.headings.push(Heading { level, text, id: id.clone() });
+                    }
+                    r.anchors.push(id);
+                }
+                seen_block = true;
+                continue;
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => info.to_string(),
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+                seen_block = true;
+                continue;
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((lang, src)) = code.take() {
+                    r.plain.push_str(&src);
+                    Event::Html(CowStr::from(highlight_block(&src, &lang)))
+                } else {
+                    continue;
+                }
+            }
+            Event::Text(t) if code.is_some() => {
+                if let Some((_, src)) = code.as_mut() {
+                    src.push_str(&t);
+                }
+                continue;
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                link_depth += 1;
+                let dest_url = if matches!(link_type, LinkType::Autolink | LinkType::Email) {
+                    dest_url
+                } else {
+                    CowStr::from(resolve_link(ctx, &mut r, &dest_url, pos(range.start)))
+                };
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            }
+            Event::End(TagEnd::Link) => {
+                link_depth = link_depth.saturating_sub(1);
+                Event::End(TagEnd::Link)
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest_url = CowStr::from(resolve_link(ctx, &mut r, &dest_url, pos(range.start)));
+                Event::Start(Tag::Image { link_type, dest_url, title, id })
+            }
+            Event::Text(t) => {
+                r.plain.push_str(&t);
+                if let Some(h) = heading.as_mut() {
+                    h.text.push_str(&t);
+                }
+                pending_text.push_str(&t);
+                continue;
+            }
+            Event::Code(t) => {
+                if let Some(h) = heading.as_mut() {
+                    h.text.push_str(&t);
+                }
+                r.plain.push_str(&t);
+                Event::Code(t)
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                collect_html_ids(&h, &mut r.anchors);
+                if !ctx.allow_raw_html {
+                    raw_html = true;
+                    if let Some(what) = dangerous_html(&h) {
+                        let (line, col) = pos(range.start);
+                        r.diagnostics.push(
+                            Diagnostic::warning(ctx.display, line, col, format!("raw HTML {what} removed: it would run in readers' browsers"))
+                                .with_hint("raw HTML is sanitized; set `allow-raw-html = true` under [build] in book.toml to pass it through"),
+                        );
+                    }
+                }
+                Event::InlineHtml(h)
+            }
+            other => other,
+        };
+        if heading.is_none() && !matches!(event, Event::End(_)) {
+            seen_block = true;
+        }
+        push(&mut heading, &mut out, event);
+    }
+
+    flush_text(&mut pending_text, link_depth, &mut heading, &mut out);
+    let mut html_out = String::with_capacity(body.len() * 3 / 2);
+    html::push_html(&mut html_out, out.into_iter());
+    r.html = if raw_html { sanitizer().clean(&html_out).to_string() } else { html_out };
+    r
+}
+
+/// Emits the text gathered from consecutive text events (pulldown splits text at `_`, `*`
+/// and such), with bare URLs linked unless it is a link's own text.
+fn flush_text<'a>(pending: &mut String, link_depth: usize, heading: &mut Option<HeadingCapture<'a>>, out: &mut Vec<Event<'a>>) {
+    if pending.is_empty() {
+        return;
+    }
+    let text = std::mem::take(pending);
+    let ev = match (link_depth, autolink(&text)) {
+        (0, Some(html)) => Event::Html(CowStr::from(html)),
+        _ => Event::Text(CowStr::from(text)),
+    };
+    push(heading, out, ev);
+}
+
+fn push<'a>(heading: &mut Option<HeadingCapture<'a>>, out: &mut Vec<Event<'a>>, ev: Event<'a>) {
+    match heading.as_mut() {
+        Some(h) => h.events.push(ev),
+        None => out.push(ev),
+    }
+}
+
+fn resolve_link(ctx: &MarkdownContext<'_>, r: &mut RenderedMarkdown, dest: &str, (line, col): (usize, usize)) -> String {
+    match ctx.index.resolve(ctx.rel, dest) {
+        Ok((href, target)) => {
+            if let Some(target) = target {
+                r.links.push(LinkRef { dest: dest.to_string(), target, line, col });
+            }
+            href
+        }
+        Err(problem) => {
+            r.diagnostics.push(Diagnostic::error(ctx.display, line, col, problem.message).with_hint(problem.hint));
+            dest.to_string()
+        }
+    }
+}
+
+/// The sanitizer for raw HTML: keeps harmless markup (`<details>`, `<kbd>`, tables) and what
+/// opsbook itself writes (classes, ids, the copy button), drops scripts, event handlers and
+/// `javascript:` URLs.
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static B: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    B.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_generic_attributes(["class", "id", "aria-hidden", "aria-label", "title"])
+            .add_tags(["input", "button", "details", "summary", "kbd", "section", "sup", "sub", "mark"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("button", ["type"])
+            .add_tag_attributes("details", ["open"])
+            .add_tag_attributes("ol", ["start"])
+            .link_rel(None);
+        b
+    })
+}
+
+/// What in a raw HTML fragment would be removed, to warn about it.
+fn dangerous_html(h: &str) -> Option<&'static str> {
+    let l = h.to_ascii_lowercase();
+    for (needle, what) in [
+        ("<script", "`<script>`"),
+        ("<iframe", "`<iframe>`"),
+        ("<object", "`<object>`"),
+        ("<embed", "`<embed>`"),
+        ("<style", "`<style>`"),
+        ("<form", "`<form>`"),
+        ("javascript:", "`javascript:` URL"),
+        ("vbscript:", "`vbscript:` URL"),
+    ] {
+        if l.contains(needle) {
+            return Some(what);
+        }
+    }
+    let bytes = l.as_bytes();
+    for i in 1..bytes.len().saturating_sub(3) {
+        if bytes[i] == b'o' && bytes[i + 1] == b'n' && (bytes[i - 1] == b' ' || bytes[i - 1] == b'\t' || bytes[i - 1] == b'\n' || bytes[i - 1] == b'/') {
+            let rest = &l[i + 2..];
+            let name_len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+            if name_len > 0 && rest[name_len..].trim_start().starts_with('=') {
+                return Some("event handler (`on…=`)");
+            }
+        }
+    }
+    None
+}
+
+fn collect_html_ids(h: &str, anchors: &mut Vec<String>) {
+    for attr in ["id=\"", "name=\""] {
+        let mut rest = h;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            if let Some(end) = rest.find('"') {
+                anchors.push(rest[..end].to_string());
+            }
+        }
+    }
+}
+
+/// Links bare `http(s)://` and `www.` URLs in a text, as GitHub does. None when there is none.
+fn autolink(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut pos = 0;
+    let mut found = false;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        let starts = rest.starts_with("https://") || rest.starts_with("http://") || rest.starts_with("www.");
+        let boundary = i == 0 || !bytes[i - 1].is_ascii_alphanumeric() && bytes[i - 1] != b'/' && bytes[i - 1] != b'@';
+        if starts && boundary {
+            let len = rest.find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"').unwrap_or(rest.len());
+            let url = trim_url(&rest[..len]);
+            let min = if url.starts_with("www.") { 5 } else { url.find("://").map(|p| p + 4).unwrap_or(usize::MAX) };
+            if url.len() >= min {
+                found = true;
+                out.push_str(&escape_html(&text[pos..i]));
+                let href = if url.starts_with("www.") { format!("http://{url}") } else { url.to_string() };
+                out.push_str(&format!("<a href=\"{}\">{}</a>", escape_attr(&href), escape_html(url)));
+                i += url.len();
+                pos = i;
+                continue;
+            }
+        }
+        i += rest.chars().next().map(char::len_utf8).unwrap_or(1);
+    }
+    if !found {
+        return None;
+    }
+    out.push_str(&escape_html(&text[pos..]));
+    Some(out)
+}
+
+/// Drops trailing punctuation that ends the sentence rather than the URL, and a closing
+/// parenthesis that has no opening one in the URL.
+fn trim_url(url: &str) -> &str {
+    let mut u = url;
+    loop {
+        let before = u;
+        u = u.trim_end_matches(['.', ',', ':', ';', '!', '?', '\'', '*', '_', '~']);
+        if u.ends_with(')') && u.matches('(').count() < u.matches(')').count() {
+            u = &u[..u.len() - 1];
+        }
+        if u == before {
+            return u;
+        }
+    }
+}
+
+/// Renders a short inline markdown text (a task's text) to HTML without a paragraph.
+pub fn render_inline(markdown: &str) -> String {
+    let mut out = String::new();
+    let events = Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH)
+        .filter(|e| !matches!(e, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)))
+        .map(|e| match e {
+            Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+            other => other,
+        });
+    html::push_html(&mut out, events);
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests;

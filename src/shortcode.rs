@@ -1,0 +1,143 @@
+//! Hugo shortcodes that runbook collections use: `{{< ref "x.md" >}}`, `{{< relref "x.md" >}}`
+//! and `{{< param NAME >}}`. They are expanded in the markdown source before it is parsed,
+//! outside code only. Any other shortcode is shown as written, with a warning.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Options, Parser, Tag};
+
+use crate::diagnostic::{line_col, Diagnostic};
+use crate::links::LinkIndex;
+
+/// Expands the shortcodes of `text[body_start..]`, a page at `rel` (shown as `display`).
+pub fn expand_shortcodes<'t>(
+    display: &str,
+    rel: &str,
+    text: &'t str,
+    body_start: usize,
+    params: &serde_json::Map<String, serde_json::Value>,
+    index: &LinkIndex,
+) -> (Cow<'t, str>, Vec<Diagnostic>) {
+    let body = &text[body_start..];
+    if !body.contains("{{<") && !body.contains("{{%") {
+        return (Cow::Borrowed(body), Vec::new());
+    }
+    let code = code_ranges(body);
+    let mut out = String::with_capacity(body.len());
+    let mut diags = Vec::new();
+    let mut pos = 0;
+    while let Some(found) = find_open(&body[pos..]) {
+        let start = pos + found;
+        let close = if body[start..].starts_with("{{<") { ">}}" } else { "%}}" };
+        let Some(end_rel) = body[start + 3..].find(close) else { break };
+        let end = start + 3 + end_rel + 3;
+        out.push_str(&body[pos..start]);
+        pos = end;
+        let written = &body[start..end];
+        if code.iter().any(|r| r.start <= start && start < r.end) || written.contains('\n') {
+            out.push_str(written);
+            continue;
+        }
+        let inner = written[3..written.len() - 3].trim();
+        let mut words = inner.split_whitespace();
+        let name = words.next().unwrap_or("");
+        let arg = inner[name.len()..].trim().trim_matches(['"', '\'', '`']).to_string();
+        let (line, col) = line_col(text, body_start + start);
+        match name {
+            "ref" | "relref" if !arg.is_empty() => out.push_str(&ref_target(rel, &arg, index)),
+            "param" => match params.get(arg.as_str()) {
+                Some(serde_json::Value::String(s)) => out.push_str(s),
+                Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => out.push_str(&v.to_string()),
+                _ => {
+                    diags.push(
+                        Diagnostic::warning(display, line, col, format!("`{{{{< param {arg} >}}}}` is not set in book.toml"))
+                            .with_hint(format!("add `{arg} = \"…\"` under `[params]` in book.toml")),
+                    );
+                    out.push_str(written);
+                }
+            },
+            _ => {
+                diags.push(
+                    Diagnostic::warning(display, line, col, format!("shortcode `{}` is not supported; it is shown as written", written))
+                        .with_hint("opsbook reads `ref`, `relref` and `param`; write the content as markdown instead"),
+                );
+                out.push_str(written);
+            }
+        }
+    }
+    out.push_str(&body[pos..]);
+    (Cow::Owned(out), diags)
+}
+
+fn find_open(s: &str) -> Option<usize> {
+    match (s.find("{{<"), s.find("{{%")) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// A ref's target as a link: relative to the page when that file exists, else from the
+/// content root, as Hugo looks them up.
+fn ref_target(rel: &str, arg: &str, index: &LinkIndex) -> String {
+    let (path, frag) = match arg.split_once('#') {
+        Some((p, f)) => (p, format!("#{f}")),
+        None => (arg, String::new()),
+    };
+    if path.starts_with('/') || path.is_empty() {
+        return arg.to_string();
+    }
+    let dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let local = if dir.is_empty() { path.trim_start_matches("./").to_string() } else { format!("{dir}/{}", path.trim_start_matches("./")) };
+    if index.has_page(&local) || path.starts_with("..") {
+        return arg.replace(' ', "%20");
+    }
+    if index.has_page(path) {
+        return format!("/{path}{frag}");
+    }
+    arg.replace(' ', "%20")
+}
+
+/// Byte ranges of code spans and code blocks, where shortcodes are text.
+fn code_ranges(body: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for (ev, range) in Parser::new_ext(body, Options::empty()).into_offset_iter() {
+        match ev {
+            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) | Event::Html(_) | Event::InlineHtml(_) => out.push(range),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> LinkIndex {
+        LinkIndex::new("/", true, [("runbooks/node/A.md", "runbooks/node/a/"), ("docs/x.md", "docs/x/")], [], vec![])
+    }
+
+    #[test]
+    fn ref_and_param_expand_outside_code() {
+        let mut params = serde_json::Map::new();
+        params.insert("BookRepo".into(), "https://github.com/acme/rb".into());
+        let text = "See [a]({{< ref \"./A.md\" >}}) and [x]({{< relref \"docs/x.md\" >}}).\n[new]({{< param BookRepo >}}/new)\n`{{< ref \"A.md\" >}}`\n";
+        let (out, d) = expand_shortcodes("p.md", "runbooks/node/B.md", text, 0, &params, &index());
+        assert!(d.is_empty(), "{d:?}");
+        assert!(out.contains("[a](./A.md)"), "{out}");
+        assert!(out.contains("[x](/docs/x.md)"), "{out}");
+        assert!(out.contains("[new](https://github.com/acme/rb/new)"), "{out}");
+        assert!(out.contains("`{{< ref \"A.md\" >}}`"), "{out}");
+    }
+
+    #[test]
+    fn unknown_shortcode_and_unset_param_warn_at_their_line() {
+        let text = "one\n{{< hint info >}}\n{{< param Nope >}}\n";
+        let (out, d) = expand_shortcodes("p.md", "p.md", text, 0, &serde_json::Map::new(), &index());
+        assert_eq!(out, text);
+        assert_eq!(d.len(), 2);
+        assert_eq!((d[0].line, d[0].col), (2, 1));
+        assert!(d[1].message.contains("not set"));
+    }
+}
