@@ -3,18 +3,29 @@
 //! The pipeline, in module order:
 //!
 //! ```text
-//! config ─> content ─> checklist, front_matter, markdown (highlight, shortcode) ─> page
-//!        ─> site (links, progress) ─> render (badge, view) ─> output
-//! pipeline.rs runs it; `check` stops before render.
+//! config ─> content ─> checklist, front_matter, markdown (shortcode, highlight) ─> page
+//!        ─> site (links, progress) ─> render (theme, badge, view) ─> output
+//! pipeline.rs runs it; `check` stops before writing; cmd/* glue the command line to it.
 //! ```
 
-pub mod checklist;
 pub mod config;
-pub mod diagnostic;
-pub mod front_matter;
-pub mod slug;
 pub mod content;
-pub mod highlight;
-pub mod links;
-pub mod markdown;
+pub mod checklist;
+pub mod front_matter;
 pub mod shortcode;
+pub mod highlight;
+pub mod markdown;
+pub mod links;
+pub mod page;
+pub mod progress;
+pub mod site;
+pub mod theme;
+pub mod badge;
+pub mod render;
+pub mod output;
+pub mod pipeline;
+
+pub mod cli;
+pub mod cmd;
+pub mod diagnostic;
+pub mod slug;

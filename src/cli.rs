@@ -1,0 +1,75 @@
+//! The command line: clap types only. What each command does lives in `cmd/`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "opsbook", version, about = "Build a static site of maintenance runbooks and checklist progress", propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start a new book: book.toml, a checklist, one runbook and a GitHub Pages workflow
+    Init {
+        /// Folder to create the book in [default: the current folder]
+        dir: Option<PathBuf>,
+    },
+    /// Build the site into the output folder (site/ by default)
+    Build {
+        /// The book's folder, holding book.toml and content/ [default: the current folder]
+        dir: Option<PathBuf>,
+        /// Output folder [default: `output` in book.toml, else site]
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Override `site.url` (e.g. https://acme.github.io/runbooks/)
+        #[arg(long = "site-url", value_name = "URL")]
+        site_url: Option<String>,
+    },
+    /// Validate everything (links, anchors, checklist, templates) and write nothing
+    Check {
+        dir: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
+    /// Print checklist progress, or rewrite the checklist's progress table with --write
+    Progress {
+        dir: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ProgressFormat::Text)]
+        format: ProgressFormat,
+        /// Rewrite the progress column of the checklist's own table in place
+        #[arg(long)]
+        write: bool,
+    },
+    /// Print the permanent URL of the task, alert or page matching QUERY
+    Link {
+        /// A task id, an alert name, a page path or words of a title
+        query: String,
+        dir: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = LinkFormat::Url)]
+        format: LinkFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LinkFormat {
+    Url,
+    Markdown,
+    Json,
+}

@@ -1,0 +1,42 @@
+//! `opsbook build`: the whole pipeline, written to the output folder.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use super::{count, plural, print_diagnostics, show_path, CmdResult};
+use crate::diagnostic::Severity;
+use crate::pipeline::{build_book, Overrides};
+
+pub fn run(dir: &Path, output: Option<PathBuf>, site_url: Option<String>) -> CmdResult {
+    let overrides = Overrides { output, site_url };
+    let report = build_book(dir, &overrides, true)?;
+    let diags = &report.book.diagnostics;
+    print_diagnostics(diags, &report.book.sources);
+    let errors = count(diags, Severity::Error);
+    let warnings = count(diags, Severity::Warning);
+    let out = report.book.config.as_ref().map(|c| show_path(&c.output_dir)).unwrap_or_else(|| "site/".into());
+    if errors > 0 {
+        eprintln!("error: build failed with {} and {}; nothing was written, {out} is as it was", plural(errors, "error"), plural(warnings, "warning"));
+        return Ok(ExitCode::from(1));
+    }
+    let tasks = report
+        .book
+        .site
+        .as_ref()
+        .map(|s| {
+            let t = &s.totals;
+            if t.total + t.not_applicable == 0 {
+                "no checklist tasks".to_string()
+            } else {
+                format!("{} {} complete, {} in progress ({})", plural((t.total + t.not_applicable) as usize, "task"), t.complete, t.in_progress, crate::badge::format_percent(t.percent))
+            }
+        })
+        .unwrap_or_default();
+    println!(
+        "Built {} into {out} · {tasks} · {} · {:.2}s",
+        plural(report.pages, "page"),
+        plural(warnings, "warning"),
+        report.elapsed.as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}

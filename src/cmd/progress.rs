@@ -1,0 +1,99 @@
+//! `opsbook progress`: the progress table as text, JSON (the shape of `progress.json`) or
+//! markdown; `--write` rewrites the checklist's own table in place.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use super::{print_diagnostics, CmdResult, Failure};
+use crate::badge::format_percent;
+use crate::checklist::parse_checklist;
+use crate::cli::ProgressFormat;
+use crate::diagnostic::Diagnostic;
+use crate::pipeline::{load_book, Overrides};
+use crate::progress::{check_progress_table, rewrite_progress_table};
+
+pub fn run(dir: &Path, format: ProgressFormat, write: bool) -> CmdResult {
+    let book = load_book(dir, &Overrides::default());
+    let (Some(config), Some(site)) = (&book.config, &book.site) else {
+        print_diagnostics(&book.diagnostics, &book.sources);
+        return Ok(ExitCode::from(1));
+    };
+    let Some(cl) = &site.checklist else {
+        eprintln!("error: this book has no checklist at {}/{}", config.content_dir.display(), config.checklist);
+        eprintln!("  help: create it, or set `checklist` under [build] in book.toml");
+        return Ok(ExitCode::from(1));
+    };
+    let path = config.content_dir.join(&cl.rel);
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    // Only the checklist's own structure matters here, not the rest of the book.
+    let (_, structural) = parse_checklist(&cl.display, &text);
+    if !structural.is_empty() {
+        print_diagnostics(&structural, &std::iter::once((cl.display.clone(), text.clone())).collect());
+        return Ok(ExitCode::from(1));
+    }
+    if write {
+        if cl.checklist.progress_rows.is_empty() {
+            eprintln!("error: {} has no progress table to rewrite", cl.display);
+            eprintln!("  help: add a table whose header is `| Section | Progress |`, one row per section and a `TOTAL` row");
+            return Ok(ExitCode::from(1));
+        }
+        let new = rewrite_progress_table(&text, &cl.checklist);
+        let stale: Vec<Diagnostic> = check_progress_table(&cl.checklist, &cl.display);
+        if new != text {
+            crate::output::write_file_atomic(&path, new.as_bytes())?;
+            println!("Rewrote {} row(s) of the progress table in {}", stale.iter().filter(|d| d.is_error()).count(), cl.display);
+        } else {
+            println!("The progress table in {} is up to date", cl.display);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let out = match format {
+        ProgressFormat::Json => String::from_utf8_lossy(&crate::render::progress_json(site, config)).into_owned(),
+        ProgressFormat::Markdown => markdown_table(site),
+        ProgressFormat::Text => text_table(site),
+    };
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn markdown_table(site: &crate::site::Site) -> String {
+    let mut out = String::from("| Section | Progress | Percent |\n|---------|----------|---------|\n");
+    if let Some(c) = &site.checklist {
+        for (s, counts) in c.checklist.sections.iter().zip(&site.section_counts) {
+            let _ = writeln!(out, "| {} | {} | {} |", s.title, counts.fraction(), format_percent(counts.percent));
+        }
+    }
+    let _ = writeln!(out, "| **TOTAL** | **{}** | **{}** |", site.totals.fraction(), format_percent(site.totals.percent));
+    out
+}
+
+fn text_table(site: &crate::site::Site) -> String {
+    let mut rows: Vec<(String, String, String)> = Vec::new();
+    if let Some(c) = &site.checklist {
+        for (s, counts) in c.checklist.sections.iter().zip(&site.section_counts) {
+            let name = match &s.number {
+                Some(n) => format!("{n}. {}", s.title),
+                None => s.title.clone(),
+            };
+            rows.push((name, counts.fraction(), format_percent(counts.percent)));
+        }
+    }
+    rows.push(("TOTAL".into(), site.totals.fraction(), format_percent(site.totals.percent)));
+    let w = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(5);
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", site.title);
+    for (name, frac, pct) in rows {
+        let pad = w - name.chars().count();
+        let _ = writeln!(out, "  {name}{}  {frac:>7}  {pct:>6}", " ".repeat(pad));
+    }
+    out
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Other(e.into())
+    }
+}

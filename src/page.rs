@@ -1,0 +1,194 @@
+//! One page: a markdown file of `content/` read into metadata, HTML, headings and links.
+//! Blind to other pages: how pages relate is the business of `site`.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content::SourceFile;
+use crate::diagnostic::Diagnostic;
+use crate::front_matter::{self, Meta};
+use crate::links::{is_index_name, site_path_of, LinkIndex};
+use crate::markdown::{render_markdown, Heading, LinkRef, MarkdownContext};
+
+/// What a page is for; shown on the page and used to group the sidebar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageKind {
+    Runbook,
+    Troubleshooting,
+    Faq,
+    Dr,
+    Guide,
+}
+
+impl PageKind {
+    pub fn parse(s: &str) -> Option<PageKind> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "runbook" | "runbooks" => PageKind::Runbook,
+            "troubleshooting" => PageKind::Troubleshooting,
+            "faq" | "faqs" => PageKind::Faq,
+            "dr" | "disaster-recovery" => PageKind::Dr,
+            "guide" | "guides" | "docs" => PageKind::Guide,
+            _ => return None,
+        })
+    }
+
+    /// The kind a page has from where it lies: its top folder, or its own name at the root.
+    pub fn from_path(rel: &str) -> PageKind {
+        let first = rel.split('/').next().unwrap_or("");
+        let first = first.strip_suffix(".md").unwrap_or(first);
+        PageKind::parse(first).unwrap_or(PageKind::Guide)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PageKind::Runbook => "Runbook",
+            PageKind::Troubleshooting => "Troubleshooting",
+            PageKind::Faq => "FAQ",
+            PageKind::Dr => "Disaster recovery",
+            PageKind::Guide => "Guide",
+        }
+    }
+}
+
+impl fmt::Display for PageKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Source path relative to content/ (`runbooks/db/backup.md`); empty for a generated
+    /// folder page.
+    pub rel: String,
+    /// Source path as named in diagnostics.
+    pub display: String,
+    /// Site path without the base (`runbooks/db/backup/`; empty for the root).
+    pub path: String,
+    /// The folder (site path) this page lists, for `_index.md` / `index.md` / `README.md`.
+    pub is_index: bool,
+    pub kind: PageKind,
+    pub title: String,
+    pub meta: Meta,
+    /// The line of each top-level front matter key, for diagnostics found later.
+    pub key_lines: Vec<(String, usize)>,
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub anchors: Vec<String>,
+    pub links: Vec<LinkRef>,
+    pub plain: String,
+}
+
+/// Reads one markdown file into a [`Page`].
+pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page, Vec<Diagnostic>) {
+    let split = front_matter::split(&src.text);
+    let (meta, mut diags) = front_matter::parse_meta(&src.display, &split);
+    let ctx = MarkdownContext {
+        display: &src.display,
+        rel: &src.rel,
+        index,
+        allow_raw_html: config.allow_raw_html,
+        params: &config.params,
+    };
+    let md = render_markdown(&ctx, &src.text, split.body_start);
+    diags.extend(md.diagnostics);
+    let stem = src.rel.rsplit('/').next().unwrap_or(&src.rel);
+    let stem = stem.strip_suffix(".md").or_else(|| stem.strip_suffix(".markdown")).unwrap_or(stem);
+    let is_index = is_index_name(stem);
+    let fallback = if is_index {
+        src.rel.rsplit('/').nth(1).unwrap_or("Home").to_string()
+    } else {
+        stem.to_string()
+    };
+    let title = meta
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .or(md.leading_h1)
+        .unwrap_or(fallback);
+    let kind = match meta.kind.as_deref() {
+        Some(k) => PageKind::parse(k).unwrap_or_else(|| {
+            diags.push(
+                Diagnostic::error(&src.display, key_line(&src.text, "kind"), 1, format!("unknown page kind `{k}`"))
+                    .with_hint("use one of runbook, troubleshooting, faq, dr, guide"),
+            );
+            PageKind::from_path(&src.rel)
+        }),
+        None => PageKind::from_path(&src.rel),
+    };
+    let page = Page {
+        rel: src.rel.clone(),
+        display: src.display.clone(),
+        path: site_path_of(&src.rel, config.lowercase_urls),
+        is_index,
+        kind,
+        title,
+        meta,
+        key_lines: key_lines(&split),
+        html: md.html,
+        headings: md.headings,
+        anchors: md.anchors,
+        links: md.links,
+        plain: md.plain,
+    };
+    (page, diags)
+}
+
+/// A folder page made for a folder that has pages but no `_index.md`, so that breadcrumbs
+/// and folder URLs always land somewhere.
+pub fn folder_page(path: &str, folder_name: &str) -> Page {
+    let title = folder_name.replace(['-', '_'], " ");
+    let mut chars = title.chars();
+    let title = match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => title,
+    };
+    Page {
+        rel: String::new(),
+        display: String::new(),
+        path: path.to_string(),
+        is_index: true,
+        kind: PageKind::from_path(path),
+        title,
+        meta: Meta::default(),
+        key_lines: Vec::new(),
+        html: String::new(),
+        headings: Vec::new(),
+        anchors: Vec::new(),
+        links: Vec::new(),
+        plain: String::new(),
+    }
+}
+
+impl Page {
+    /// The line of a front matter key (1 when the page does not set it).
+    pub fn key_line(&self, key: &str) -> usize {
+        self.key_lines.iter().find(|(k, _)| k == key).map(|(_, l)| *l).unwrap_or(1)
+    }
+}
+
+/// The line of a front matter key in a file's text (1 when not found).
+pub fn key_line(text: &str, key: &str) -> usize {
+    key_lines(&front_matter::split(text)).into_iter().find(|(k, _)| k == key).map(|(_, l)| l).unwrap_or(1)
+}
+
+/// The lines of the top-level keys of a front matter block.
+fn key_lines(split: &front_matter::Split<'_>) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for (i, line) in split.raw.lines().enumerate() {
+        if line.starts_with([' ', '\t', '-', '#', '[']) {
+            continue;
+        }
+        if let Some(end) = line.find([':', '=']) {
+            let key = line[..end].trim().trim_matches(['"', '\'']);
+            if !key.is_empty() {
+                out.push((key.to_string(), split.raw_line + i));
+            }
+        }
+    }
+    out
+}
+

@@ -1,0 +1,348 @@
+//! The views of each kind of output, and the outputs that are data rather than templates:
+//! badges, `progress.json` and `sitemap.xml`.
+
+use serde::Serialize;
+
+use super::view::{self, groups, page_task, CountsView, GroupView, PageRef, PageTask, SectionSummary, TaskView};
+use super::Rendered;
+use crate::badge::{badge_svg, color_for, format_percent, Endpoint};
+use crate::config::Config;
+use crate::markdown::Heading;
+use crate::site::Site;
+
+#[derive(Debug, Serialize)]
+pub struct AlertRef {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub path: &'a str,
+    pub kind: &'static str,
+    pub kind_id: crate::page::PageKind,
+    pub owner: Option<&'a str>,
+    pub severity: Option<&'a str>,
+    pub tags: &'a [String],
+    pub alerts: Vec<AlertRef>,
+    pub task: Option<PageTask>,
+    pub last_reviewed: Option<String>,
+    pub review_due: Option<String>,
+    pub stale: bool,
+    pub overdue: bool,
+    pub html: &'a str,
+    pub toc: Vec<&'a Heading>,
+    pub is_index: bool,
+    pub children: Vec<PageRef>,
+    pub backlinks: Vec<PageRef>,
+    pub prev: Option<PageRef>,
+    pub next: Option<PageRef>,
+    pub extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+pub fn page_view<'a>(site: &'a Site, config: &'a Config, i: usize) -> PageView<'a> {
+    let p = &site.pages[i];
+    let pref = |j: usize| PageRef::new(site, config, &site.pages[j]);
+    let pos = site.order_pos.get(i).copied();
+    let alerts: Vec<AlertRef> = site.page_alerts[i]
+        .iter()
+        .map(|name| AlertRef { name: name.clone(), url: config.link(&format!("{}/{name}/", config.urls.alerts)) })
+        .collect();
+    PageView {
+        title: &p.title,
+        path: &p.path,
+        kind: p.kind.label(),
+        kind_id: p.kind,
+        owner: p.meta.owner.as_deref(),
+        severity: p.meta.severity.as_deref(),
+        tags: &p.meta.tags,
+        alerts,
+        task: page_task(site, config, i),
+        last_reviewed: p.meta.last_reviewed.map(|d| d.to_string()),
+        review_due: site.review_due(p).map(|d| d.to_string()),
+        stale: site.is_stale(p, config.stale_after_days),
+        overdue: site.is_overdue(p),
+        html: &p.html,
+        toc: p.headings.iter().filter(|h| h.level <= 3).collect(),
+        is_index: p.is_index,
+        children: site.children[i].iter().map(|&j| pref(j)).collect(),
+        backlinks: site.backlinks[i].iter().map(|&j| pref(j)).collect(),
+        prev: pos.and_then(|k| k.checked_sub(1)).map(|k| pref(site.order[k])),
+        next: pos.and_then(|k| site.order.get(k + 1)).map(|&j| pref(j)),
+        extra: &p.meta.extra,
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct DashboardView {
+    pub has_checklist: bool,
+    pub checklist_title: String,
+    pub totals: CountsView,
+    pub groups: Vec<GroupView>,
+    pub in_progress: Vec<TaskView>,
+    pub stale: Vec<PageRef>,
+    pub overdue: Vec<PageRef>,
+    pub intro_html: String,
+    pub prose_html: String,
+    pub pages: Vec<PageRef>,
+    pub alert_count: usize,
+}
+
+pub fn dashboard_view(site: &Site, config: &Config, prose_html: &str) -> DashboardView {
+    let mut stale = Vec::new();
+    let mut overdue = Vec::new();
+    for p in &site.pages {
+        if site.is_overdue(p) {
+            overdue.push(PageRef::new(site, config, p));
+        } else if site.is_stale(p, config.stale_after_days) {
+            stale.push(PageRef::new(site, config, p));
+        }
+    }
+    let in_progress = site
+        .checklist
+        .as_ref()
+        .map(|c| {
+            c.checklist
+                .tasks()
+                .filter(|(_, t)| t.status == crate::checklist::Status::InProgress)
+                .map(|(s, t)| TaskView::new(site, config, s, t))
+                .collect()
+        })
+        .unwrap_or_default();
+    DashboardView {
+        has_checklist: site.checklist.is_some(),
+        checklist_title: site.checklist.as_ref().map(|c| c.checklist.title.clone()).unwrap_or_default(),
+        totals: (&site.totals).into(),
+        groups: groups(site, config),
+        in_progress,
+        stale,
+        overdue,
+        intro_html: site.root_page.as_ref().map(|p| p.html.clone()).unwrap_or_default(),
+        prose_html: prose_html.to_string(),
+        pages: site.pages.iter().filter(|p| !p.path.trim_end_matches('/').contains('/')).map(|p| PageRef::new(site, config, p)).collect(),
+        alert_count: site.alerts.len(),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct SectionView {
+    pub section: SectionSummary,
+    pub group: Option<String>,
+    pub tasks: Vec<TaskView>,
+    pub prev: Option<SectionSummary>,
+    pub next: Option<SectionSummary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TaskPageView {
+    pub task: TaskView,
+    pub suggested_file: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertView {
+    pub name: String,
+    pub url: String,
+    pub pages: Vec<PageRef>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AlertsView {
+    pub alerts: Vec<AlertView>,
+    /// True on `/alerts/<Name>/` when several pages answer one alert.
+    pub single: bool,
+}
+
+pub fn alert_views(site: &Site, config: &Config) -> Vec<AlertView> {
+    site.alerts
+        .iter()
+        .map(|(name, pages)| AlertView {
+            name: name.clone(),
+            url: config.link(&format!("{}/{name}/", config.urls.alerts)),
+            pages: pages.iter().map(|&i| PageRef::new(site, config, &site.pages[i])).collect(),
+        })
+        .collect()
+}
+
+#[derive(Debug, Serialize)]
+pub struct RedirectView {
+    pub url: String,
+    pub canonical: String,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrintPage<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub kind: &'static str,
+    pub html: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrintView<'a> {
+    pub totals: CountsView,
+    pub groups: Vec<GroupView>,
+    pub sections: Vec<PrintSection>,
+    pub pages: Vec<PrintPage<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrintSection {
+    pub summary: SectionSummary,
+    pub tasks: Vec<TaskView>,
+}
+
+pub fn print_view<'a>(site: &'a Site, config: &'a Config) -> PrintView<'a> {
+    let sections = site
+        .checklist
+        .as_ref()
+        .map(|c| {
+            c.checklist
+                .sections
+                .iter()
+                .enumerate()
+                .map(|(i, s)| PrintSection {
+                    summary: view::section_summary(config, s, &site.section_counts[i]),
+                    tasks: s.tasks.iter().map(|t| TaskView::new(site, config, s, t)).collect(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    PrintView {
+        totals: (&site.totals).into(),
+        groups: groups(site, config),
+        sections,
+        pages: site
+            .order
+            .iter()
+            .map(|&i| &site.pages[i])
+            .filter(|p| !p.rel.is_empty())
+            .map(|p| PrintPage { title: &p.title, url: config.link(&p.path), kind: p.kind.label(), html: &p.html })
+            .collect(),
+    }
+}
+
+/// The overall badge, one per section, and the shields endpoint document.
+pub fn badges(site: &Site, config: &Config) -> Vec<Rendered> {
+    let prefix = &config.urls.badges;
+    let mut out = Vec::new();
+    let (name, hex) = color_for(site.totals.percent);
+    let message = format!("{} ({})", format_percent(site.totals.percent), site.totals.fraction());
+    out.push(Rendered::new(format!("{prefix}/progress.svg"), badge_svg("progress", &message, hex)));
+    let endpoint = Endpoint { schema_version: 1, label: "progress".into(), message, color: name.into() };
+    out.push(Rendered::new(format!("{prefix}/progress.json"), to_json(&endpoint)));
+    if let Some(c) = &site.checklist {
+        for (s, counts) in c.checklist.sections.iter().zip(&site.section_counts) {
+            let (_, hex) = color_for(counts.percent);
+            let message = format!("{} ({})", format_percent(counts.percent), counts.fraction());
+            out.push(Rendered::new(format!("{prefix}/{}.svg", s.id), badge_svg(&s.title, &message, hex)));
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct ProgressJson<'a> {
+    title: &'a str,
+    totals: &'a crate::progress::Counts,
+    sections: Vec<SectionJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SectionJson<'a> {
+    id: &'a str,
+    number: Option<&'a str>,
+    title: &'a str,
+    group: Option<&'a str>,
+    url: String,
+    counts: &'a crate::progress::Counts,
+    tasks: Vec<TaskJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct TaskJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    status: crate::checklist::Status,
+    line: usize,
+    url: String,
+    runbook: Option<String>,
+    owner: Option<&'a str>,
+    last_reviewed: Option<String>,
+    review_due: Option<String>,
+    stale: bool,
+    overdue: bool,
+}
+
+/// `progress.json`: every group, section and task, in the shape DESIGN.md fixes.
+pub fn progress_json(site: &Site, config: &Config) -> Vec<u8> {
+    let sections = site
+        .checklist
+        .as_ref()
+        .map(|c| {
+            c.checklist
+                .sections
+                .iter()
+                .zip(&site.section_counts)
+                .map(|(s, counts)| SectionJson {
+                    id: &s.id,
+                    number: s.number.as_deref(),
+                    title: &s.title,
+                    group: s.group.as_deref(),
+                    url: view::section_url(config, s),
+                    counts,
+                    tasks: s
+                        .tasks
+                        .iter()
+                        .map(|t| {
+                            let page = site.task_page.get(&t.id).map(|&i| &site.pages[i]);
+                            TaskJson {
+                                id: &t.id,
+                                title: &t.title,
+                                status: t.status,
+                                line: t.line,
+                                url: config.link(&format!("{}/{}/", config.urls.tasks, t.id)),
+                                runbook: page.map(|p| config.link(&p.path)),
+                                owner: page.and_then(|p| p.meta.owner.as_deref()),
+                                last_reviewed: page.and_then(|p| p.meta.last_reviewed).map(|d| d.to_string()),
+                                review_due: page.and_then(|p| site.review_due(p)).map(|d| d.to_string()),
+                                stale: page.is_some_and(|p| site.is_stale(p, config.stale_after_days)),
+                                overdue: page.is_some_and(|p| site.is_overdue(p)),
+                            }
+                        })
+                        .collect(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    to_json(&ProgressJson { title: &site.title, totals: &site.totals, sections })
+}
+
+fn to_json(v: &impl Serialize) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(v).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// `sitemap.xml` of every page (needs an absolute `site.url`).
+pub fn sitemap(site: &Site, config: &Config) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut urls = vec![(String::new(), None)];
+    urls.extend(site.pages.iter().map(|p| (p.path.clone(), p.meta.last_reviewed)));
+    if let Some(c) = &site.checklist {
+        urls.extend(c.checklist.sections.iter().map(|s| (format!("{}/{}/", config.urls.sections, s.id), None)));
+    }
+    for (path, lastmod) in urls {
+        out.push_str("  <url><loc>");
+        out.push_str(&crate::highlight::escape_attr(&config.absolute_url(&path)));
+        out.push_str("</loc>");
+        if let Some(d) = lastmod {
+            out.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        out.push_str("</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}

@@ -1,0 +1,245 @@
+//! View structs: what templates see. Built from the [`Site`] for one output at a time,
+//! borrowing where they can, so no page's context holds the whole site.
+
+use serde::Serialize;
+
+use crate::badge::format_percent;
+use crate::checklist::{Section, Status, Task};
+use crate::config::Config;
+use crate::markdown::render_inline;
+use crate::page::Page;
+use crate::progress::Counts;
+use crate::site::Site;
+
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    /// The path prefix of every link (`/runbooks/`).
+    pub base: &'a str,
+    pub params: &'a serde_json::Map<String, serde_json::Value>,
+    pub badge_url: String,
+    pub alerts_url: String,
+    pub print_url: String,
+}
+
+impl<'a> SiteView<'a> {
+    pub fn new(site: &'a Site, config: &'a Config) -> Self {
+        SiteView {
+            title: &site.title,
+            description: &config.description,
+            language: &config.language,
+            base: &config.base_path,
+            params: &config.params,
+            badge_url: config.link(&format!("{}/progress.svg", config.urls.badges)),
+            alerts_url: config.link(&format!("{}/", config.urls.alerts)),
+            print_url: config.link(&format!("{}/", config.urls.print)),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Crumb {
+    pub title: String,
+    pub url: String,
+}
+
+/// What the base layout needs for every page.
+#[derive(Debug, Serialize)]
+pub struct Layout {
+    pub title: String,
+    pub canonical: String,
+    pub breadcrumbs: Vec<Crumb>,
+    pub edit_url: Option<String>,
+    /// The sidebar, rendered once for the whole site, with this page marked current.
+    pub sidebar: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CountsView {
+    pub total: u32,
+    pub complete: u32,
+    pub in_progress: u32,
+    pub not_started: u32,
+    pub not_applicable: u32,
+    pub percent: f64,
+    pub percent_text: String,
+    pub fraction: String,
+}
+
+impl From<&Counts> for CountsView {
+    fn from(c: &Counts) -> Self {
+        CountsView {
+            total: c.total,
+            complete: c.complete,
+            in_progress: c.in_progress,
+            not_started: c.not_started,
+            not_applicable: c.not_applicable,
+            percent: c.percent,
+            percent_text: format_percent(c.percent),
+            fraction: c.fraction(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionSummary {
+    pub id: String,
+    pub number: Option<String>,
+    pub title: String,
+    pub url: String,
+    pub badge_url: String,
+    pub counts: CountsView,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GroupView {
+    pub name: Option<String>,
+    pub id: String,
+    pub counts: CountsView,
+    pub sections: Vec<SectionSummary>,
+}
+
+/// A link to a page with what lists show beside it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageRef {
+    pub title: String,
+    pub url: String,
+    pub kind: &'static str,
+    pub owner: Option<String>,
+    pub last_reviewed: Option<String>,
+    pub review_due: Option<String>,
+}
+
+impl PageRef {
+    pub fn new(site: &Site, config: &Config, page: &Page) -> Self {
+        PageRef {
+            title: page.title.clone(),
+            url: config.link(&page.path),
+            kind: page.kind.label(),
+            owner: page.meta.owner.clone(),
+            last_reviewed: page.meta.last_reviewed.map(|d| d.to_string()),
+            review_due: site.review_due(page).map(|d| d.to_string()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskView {
+    pub id: String,
+    pub title: String,
+    /// The task's text as HTML (inline code, links).
+    pub html: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub url: String,
+    pub runbook_url: Option<String>,
+    pub owner: Option<String>,
+    pub notes: Vec<NoteView>,
+    pub line: usize,
+    pub stale: bool,
+    pub overdue: bool,
+    pub section_title: String,
+    pub section_url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteView {
+    pub html: String,
+    pub depth: usize,
+}
+
+impl TaskView {
+    pub fn new(site: &Site, config: &Config, section: &Section, task: &Task) -> Self {
+        let page = site.task_page.get(&task.id).map(|&i| &site.pages[i]);
+        TaskView {
+            id: task.id.clone(),
+            title: task.title.clone(),
+            html: render_inline(&task.text),
+            status: task.status.as_str(),
+            status_label: task.status.label(),
+            url: config.link(&format!("{}/{}/", config.urls.tasks, task.id)),
+            runbook_url: page.map(|p| config.link(&p.path)),
+            owner: page.and_then(|p| p.meta.owner.clone()),
+            notes: task.notes.iter().map(|n| NoteView { html: render_inline(&n.text), depth: n.depth }).collect(),
+            line: task.line,
+            stale: page.is_some_and(|p| site.is_stale(p, config.stale_after_days)),
+            overdue: page.is_some_and(|p| site.is_overdue(p)),
+            section_title: section.title.clone(),
+            section_url: section_url(config, section),
+        }
+    }
+}
+
+pub fn section_url(config: &Config, section: &Section) -> String {
+    config.link(&format!("{}/{}/", config.urls.sections, section.id))
+}
+
+pub fn section_summary(config: &Config, section: &Section, counts: &Counts) -> SectionSummary {
+    SectionSummary {
+        id: section.id.clone(),
+        number: section.number.clone(),
+        title: section.title.clone(),
+        url: section_url(config, section),
+        badge_url: config.link(&format!("{}/{}.svg", config.urls.badges, section.id)),
+        counts: counts.into(),
+    }
+}
+
+/// Sections grouped under their groups, in checklist order.
+pub fn groups(site: &Site, config: &Config) -> Vec<GroupView> {
+    let Some(c) = &site.checklist else { return Vec::new() };
+    let mut out: Vec<GroupView> = Vec::new();
+    let mut tasks_of_group: Vec<Vec<&Task>> = Vec::new();
+    for (i, s) in c.checklist.sections.iter().enumerate() {
+        let new_group = out.last().is_none_or(|g| g.name != s.group);
+        if new_group {
+            let id = s.group.as_deref().map(crate::slug::id_slug).unwrap_or_else(|| "checklist".into());
+            out.push(GroupView { name: s.group.clone(), id, counts: (&Counts::default()).into(), sections: Vec::new() });
+            tasks_of_group.push(Vec::new());
+        }
+        if let (Some(g), Some(t)) = (out.last_mut(), tasks_of_group.last_mut()) {
+            g.sections.push(section_summary(config, s, &site.section_counts[i]));
+            t.extend(s.tasks.iter());
+        }
+    }
+    for (g, tasks) in out.iter_mut().zip(tasks_of_group) {
+        g.counts = (&Counts::of(tasks)).into();
+    }
+    out
+}
+
+/// The status of a task bound to a page, for the page's header.
+#[derive(Debug, Serialize)]
+pub struct PageTask {
+    pub id: String,
+    pub title: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub section_title: String,
+    pub section_url: String,
+    pub url: String,
+}
+
+pub fn page_task(site: &Site, config: &Config, index: usize) -> Option<PageTask> {
+    let id = site.page_task.get(&index)?;
+    let c = site.checklist.as_ref()?;
+    let &(si, ti) = site.task_index.get(id)?;
+    let section = c.checklist.sections.get(si)?;
+    let task = section.tasks.get(ti)?;
+    Some(PageTask {
+        id: task.id.clone(),
+        title: task.title.clone(),
+        status: task.status.as_str(),
+        status_label: task.status.label(),
+        section_title: section.title.clone(),
+        section_url: section_url(config, section),
+        url: config.link(&format!("{}/{}/", config.urls.tasks, task.id)),
+    })
+}
+
+/// Whether a status counts as done for display.
+pub fn is_done(status: Status) -> bool {
+    matches!(status, Status::Complete | Status::NotApplicable)
+}
