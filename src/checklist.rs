@@ -184,7 +184,12 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
             Event::End(TagEnd::Heading(level)) => {
                 let text = heading_text.take().unwrap_or_default().trim().to_string();
                 let is_title = level == HeadingLevel::H1 && !headings.iter().any(|h| h.is_title);
-                headings.push(HeadingInfo { level, text, range, is_title });
+                headings.push(HeadingInfo {
+                    level,
+                    text,
+                    range,
+                    is_title,
+                });
             }
             Event::Text(t) | Event::Code(t) if heading_text.is_some() => {
                 if let Some(h) = heading_text.as_mut() {
@@ -207,14 +212,21 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
                 list_depth = list_depth.saturating_sub(1);
             }
             Event::Start(Tag::Item) if list_depth == 1 => {
-                item = Some(OpenItem { range, cut: None, notes: Vec::new() });
+                item = Some(OpenItem {
+                    range,
+                    cut: None,
+                    notes: Vec::new(),
+                });
             }
             Event::Start(Tag::Item) if list_depth > 1 => {
                 if let Some(it) = item.as_mut() {
                     let src = &text[range];
                     let first = src.lines().next().unwrap_or("");
                     let (_, rest) = strip_list_marker(first);
-                    it.notes.push(Note { text: rest.trim().to_string(), depth: list_depth - 1 });
+                    it.notes.push(Note {
+                        text: rest.trim().to_string(),
+                        depth: list_depth - 1,
+                    });
                 }
             }
             Event::Start(Tag::CodeBlock(_)) | Event::Start(Tag::BlockQuote(_)) | Event::Start(Tag::Table(_)) => {
@@ -222,7 +234,10 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
                     it.cut.get_or_insert(range.start);
                 }
                 if let Event::Start(Tag::Table(_)) = event {
-                    table = TableState { start: Some(range.start), ..TableState::default() };
+                    table = TableState {
+                        start: Some(range.start),
+                        ..TableState::default()
+                    };
                 }
             }
             Event::End(TagEnd::Item) if list_depth == 1 => {
@@ -238,7 +253,11 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
     }
 
     let mut diagnostics = Vec::new();
-    let title = headings.iter().find(|h| h.is_title).map(|h| h.text.clone()).unwrap_or_default();
+    let title = headings
+        .iter()
+        .find(|h| h.is_title)
+        .map(|h| h.text.clone())
+        .unwrap_or_default();
     let has_subheadings = headings.iter().any(|h| !h.is_title);
     let mut sections: Vec<Section> = Vec::new();
     let mut section_of_heading: HashMap<Option<usize>, usize> = HashMap::new();
@@ -256,8 +275,9 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
             Marker::Unknown(m) => {
                 let (line, col) = line_col(text, p.marker_offset);
                 diagnostics.push(
-                    Diagnostic::error(path, line, col, format!("unknown status marker `{m}`"))
-                        .with_hint("use `{ }` (not started), `{IP}` (in progress), `{X}` (complete) or `{-}` (not applicable)"),
+                    Diagnostic::error(path, line, col, format!("unknown status marker `{m}`")).with_hint(
+                        "use `{ }` (not started), `{IP}` (in progress), `{X}` (complete) or `{-}` (not applicable)",
+                    ),
                 );
                 continue;
             }
@@ -270,16 +290,37 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
                     if let Some(g) = group {
                         group_headings.push(g);
                     }
-                    (number, name, line_col(text, headings[h].range.start).0, group.map(|g| headings[g].text.clone()))
+                    (
+                        number,
+                        name,
+                        line_col(text, headings[h].range.start).0,
+                        group.map(|g| headings[g].text.clone()),
+                    )
                 }
-                None => (None, if title.is_empty() { "Checklist".to_string() } else { title.clone() }, 1, None),
+                None => (
+                    None,
+                    if title.is_empty() {
+                        "Checklist".to_string()
+                    } else {
+                        title.clone()
+                    },
+                    1,
+                    None,
+                ),
             };
             let base = id_slug(&name);
             let base = if base.is_empty() { "section".to_string() } else { base };
             let n = section_ids.entry(base.clone()).or_insert(0);
             let id = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
             *n += 1;
-            sections.push(Section { id, number, title: name, group, line, tasks: Vec::new() });
+            sections.push(Section {
+                id,
+                number,
+                title: name,
+                group,
+                line,
+                tasks: Vec::new(),
+            });
             sections.len() - 1
         });
         let (line, col) = line_col(text, p.marker_offset);
@@ -288,13 +329,26 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
         let id = if id.is_empty() { format!("task-{line}") } else { id };
         if let Some(first) = task_lines.get(&id) {
             diagnostics.push(
-                Diagnostic::error(path, line, col, format!("duplicate task id `{id}`: the tasks at lines {first} and {line} have the same id"))
-                    .with_hint("ids are what links hold: give one of them its own id with a trailing `{#another-id}`"),
+                Diagnostic::error(
+                    path,
+                    line,
+                    col,
+                    format!("duplicate task id `{id}`: the tasks at lines {first} and {line} have the same id"),
+                )
+                .with_hint("ids are what links hold: give one of them its own id with a trailing `{#another-id}`"),
             );
             continue;
         }
         task_lines.insert(id.clone(), line);
-        sections[idx].tasks.push(Task { id, text: p.text, title: title_text, status, line, col, notes: p.notes });
+        sections[idx].tasks.push(Task {
+            id,
+            text: p.text,
+            title: title_text,
+            status,
+            line,
+            col,
+            notes: p.notes,
+        });
     }
 
     for (range, heading) in task_lists {
@@ -310,7 +364,15 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
     }
     exclude_empty_headings(text, &headings, &mut excluded);
     let prose = blank_out(text, body_start, &excluded);
-    (Checklist { title, sections, progress_rows, prose }, diagnostics)
+    (
+        Checklist {
+            title,
+            sections,
+            progress_rows,
+            prose,
+        },
+        diagnostics,
+    )
 }
 
 fn read_item(text: &str, it: &OpenItem, heading: Option<usize>) -> Option<PendingTask> {
@@ -322,7 +384,12 @@ fn read_item(text: &str, it: &OpenItem, heading: Option<usize>) -> Option<Pendin
     let end = it.cut.unwrap_or(it.range.end).max(marker_offset + consumed);
     let raw = text.get(marker_offset + consumed..end).unwrap_or("");
     let first_para = raw.split("\n\n").next().unwrap_or("");
-    let mut joined = first_para.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
+    let mut joined = first_para
+        .split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut explicit_id = None;
     if joined.ends_with('}') {
         if let Some(open) = joined.rfind("{#") {
@@ -335,7 +402,14 @@ fn read_item(text: &str, it: &OpenItem, heading: Option<usize>) -> Option<Pendin
             }
         }
     }
-    Some(PendingTask { marker, marker_offset, text: joined, explicit_id, notes: it.notes.clone(), heading })
+    Some(PendingTask {
+        marker,
+        marker_offset,
+        text: joined,
+        explicit_id,
+        notes: it.notes.clone(),
+        heading,
+    })
 }
 
 /// Splits a list item's leading bullet (`- `, `* `, `+ `, `1. `, `1) `) from the rest.
@@ -377,7 +451,12 @@ fn parse_marker(s: &str) -> Option<(Marker, usize)> {
     }
     let close = rest.find('}')?;
     let inner = &rest[1..close];
-    if inner.len() > 6 || inner.starts_with('#') || !inner.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '?' | '!' | '/' | '_')) {
+    if inner.len() > 6
+        || inner.starts_with('#')
+        || !inner
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '?' | '!' | '/' | '_'))
+    {
         return None;
     }
     let mut consumed = tick + close + 1;
@@ -415,7 +494,10 @@ fn split_number(heading: &str) -> (Option<String>, String) {
 /// that is not the title.
 fn group_of(headings: &[HeadingInfo], h: usize) -> Option<usize> {
     let level = headings[h].level;
-    (0..h).rev().find(|&i| headings[i].level < level).filter(|&i| !headings[i].is_title)
+    (0..h)
+        .rev()
+        .find(|&i| headings[i].level < level)
+        .filter(|&i| !headings[i].is_title)
 }
 
 /// Markdown → its text with the markup removed (`` `pg_dump` runs `` → `pg_dump runs`).
@@ -438,7 +520,10 @@ fn exclude_empty_headings(text: &str, headings: &[HeadingInfo], excluded: &mut V
     for (i, h) in headings.iter().enumerate() {
         let end = headings.get(i + 1).map(|n| n.range.start).unwrap_or(text.len());
         let mut pos = h.range.end;
-        let mut sorted: Vec<&Range<usize>> = excluded.iter().filter(|r| r.start >= h.range.end && r.start < end).collect();
+        let mut sorted: Vec<&Range<usize>> = excluded
+            .iter()
+            .filter(|r| r.start >= h.range.end && r.start < end)
+            .collect();
         sorted.sort_by_key(|r| r.start);
         let mut empty = true;
         for r in sorted {
@@ -518,7 +603,14 @@ struct TableState {
 }
 
 impl TableState {
-    fn feed(&mut self, kind: &Kind, range: &Range<usize>, text: &str, out: &mut Vec<ProgressRow>, excluded: &mut Vec<Range<usize>>) {
+    fn feed(
+        &mut self,
+        kind: &Kind,
+        range: &Range<usize>,
+        text: &str,
+        out: &mut Vec<ProgressRow>,
+        excluded: &mut Vec<Range<usize>>,
+    ) {
         let Some(start) = self.start else { return };
         match kind {
             Kind::HeadStart => self.in_head = true,
@@ -545,7 +637,9 @@ impl TableState {
                 self.cells.clear();
             }
             Kind::TableEnd => {
-                if self.header.first().map(String::as_str) == Some("section") && self.header.get(1).map(String::as_str) == Some("progress") {
+                if self.header.first().map(String::as_str) == Some("section")
+                    && self.header.get(1).map(String::as_str) == Some("progress")
+                {
                     out.append(&mut self.rows);
                     excluded.push(start..range.end);
                 }
@@ -577,7 +671,14 @@ fn progress_row(text: &str, label: &str, cell: &Range<usize>) -> ProgressRow {
         }
     }
     let (line, col) = line_col(text, figure.start);
-    ProgressRow { label, line, col, figure, claimed, is_total }
+    ProgressRow {
+        label,
+        line,
+        col,
+        figure,
+        claimed,
+        is_total,
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,12 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "opsbook", version, about = "Build a static site of maintenance runbooks and checklist progress", propagate_version = true)]
+#[command(
+    name = "opsbook",
+    version,
+    about = "Build a static site of maintenance runbooks and checklist progress",
+    propagate_version = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -159,12 +159,24 @@ pub fn load_config(root: &Path, site_url_override: Option<&str>) -> Result<(Conf
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => Some(t),
             Err(_) => {
-                return Err(vec![Diagnostic::error(CONFIG_FILE, 0, 0, "book.toml is not valid UTF-8")
-                    .with_hint("save the file as UTF-8")])
+                return Err(vec![Diagnostic::error(
+                    CONFIG_FILE,
+                    0,
+                    0,
+                    "book.toml is not valid UTF-8",
+                )
+                .with_hint("save the file as UTF-8")])
             }
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(vec![Diagnostic::error(CONFIG_FILE, 0, 0, format!("cannot read book.toml: {e}"))]),
+        Err(e) => {
+            return Err(vec![Diagnostic::error(
+                CONFIG_FILE,
+                0,
+                0,
+                format!("cannot read book.toml: {e}"),
+            )])
+        }
     };
     let config = parse_config(root, text.as_deref().unwrap_or(""), site_url_override)?;
     Ok((config, text))
@@ -175,13 +187,20 @@ pub fn parse_config(root: &Path, text: &str, site_url_override: Option<&str>) ->
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
         let message = e.message().trim().to_string();
-        vec![Diagnostic::error(CONFIG_FILE, line, col, format!("invalid book.toml: {message}"))
-            .with_hint("see the book.toml section of the README for every key and its type")]
+        vec![
+            Diagnostic::error(CONFIG_FILE, line, col, format!("invalid book.toml: {message}"))
+                .with_hint("see the book.toml section of the README for every key and its type"),
+        ]
     })?;
     resolve(root, raw, text, site_url_override)
 }
 
-fn resolve(root: &Path, raw: RawConfig, text: &str, site_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+fn resolve(
+    root: &Path,
+    raw: RawConfig,
+    text: &str,
+    site_url_override: Option<&str>,
+) -> Result<Config, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let key_error = |key: &str, message: String, hint: &str| {
         let (line, col) = find_key(text, key);
@@ -233,9 +252,17 @@ fn resolve(root: &Path, raw: RawConfig, text: &str, site_url_override: Option<&s
     }
     let theme = raw.build.theme.unwrap_or_else(|| "default".into());
     if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
-        errors.push(key_error("theme", format!("`build.theme` must be a folder name under themes/, got `{theme}`"), "use `default` or the name of a folder under themes/"));
+        errors.push(key_error(
+            "theme",
+            format!("`build.theme` must be a folder name under themes/, got `{theme}`"),
+            "use `default` or the name of a folder under themes/",
+        ));
     }
-    let checklist = raw.build.checklist.unwrap_or_else(|| "checklist.md".into()).replace('\\', "/");
+    let checklist = raw
+        .build
+        .checklist
+        .unwrap_or_else(|| "checklist.md".into())
+        .replace('\\', "/");
     let content_rel = raw.build.content.unwrap_or_else(|| "content".into());
     let output_rel = raw.build.output.unwrap_or_else(|| "site".into());
     let params = match serde_json::to_value(&raw.params) {
@@ -291,7 +318,11 @@ pub fn base_path_of(url: &str) -> Option<String> {
         return None;
     }
     let trimmed = path.trim_matches('/');
-    Some(if trimmed.is_empty() { "/".to_string() } else { format!("/{trimmed}/") })
+    Some(if trimmed.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{trimmed}/")
+    })
 }
 
 /// The (line, col) where `key` is set in a TOML text, for errors found after parsing.

@@ -53,8 +53,14 @@ pub fn read_content(content_dir: &Path, display_prefix: &str, exclude: Option<&P
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| display_path(content_dir, p, display_prefix)).unwrap_or_else(|| display_prefix.to_string());
-                diags.push(Diagnostic::error(path, 0, 0, format!("cannot read: {e}")).with_hint("check the file's permissions"));
+                let path = e
+                    .path()
+                    .map(|p| display_path(content_dir, p, display_prefix))
+                    .unwrap_or_else(|| display_prefix.to_string());
+                diags.push(
+                    Diagnostic::error(path, 0, 0, format!("cannot read: {e}"))
+                        .with_hint("check the file's permissions"),
+                );
                 continue;
             }
         };
@@ -71,20 +77,31 @@ pub fn read_content(content_dir: &Path, display_prefix: &str, exclude: Option<&P
             match path.canonicalize() {
                 Ok(target) if target.starts_with(&root) => {
                     if target.is_dir() {
-                        diags.push(Diagnostic::warning(display, 0, 0, "symlinked folder is not followed").with_hint("copy the folder or link its files one by one"));
+                        diags.push(
+                            Diagnostic::warning(display, 0, 0, "symlinked folder is not followed")
+                                .with_hint("copy the folder or link its files one by one"),
+                        );
                         continue;
                     }
                     is_file = target.is_file();
                 }
                 Ok(target) => {
                     diags.push(
-                        Diagnostic::error(display, 0, 0, format!("symlink leads outside content/ (to {})", target.display()))
-                            .with_hint("content never reaches outside the book: copy the file into content/ instead"),
+                        Diagnostic::error(
+                            display,
+                            0,
+                            0,
+                            format!("symlink leads outside content/ (to {})", target.display()),
+                        )
+                        .with_hint("content never reaches outside the book: copy the file into content/ instead"),
                     );
                     continue;
                 }
                 Err(_) => {
-                    diags.push(Diagnostic::error(display, 0, 0, "broken symlink").with_hint("remove it or point it at a file inside content/"));
+                    diags.push(
+                        Diagnostic::error(display, 0, 0, "broken symlink")
+                            .with_hint("remove it or point it at a file inside content/"),
+                    );
                     continue;
                 }
             }
@@ -92,28 +109,40 @@ pub fn read_content(content_dir: &Path, display_prefix: &str, exclude: Option<&P
         if !is_file {
             continue;
         }
-        let Some(rel) = rel_path(content_dir, path) else { continue };
+        let Some(rel) = rel_path(content_dir, path) else {
+            continue;
+        };
         if rel.ends_with(".md") || rel.ends_with(".markdown") {
             markdown.push((rel, display, path.to_path_buf()));
         } else {
-            assets.push(Asset { rel, abs: path.to_path_buf() });
+            assets.push(Asset {
+                rel,
+                abs: path.to_path_buf(),
+            });
         }
     }
-    let read: Vec<Result<SourceFile, Diagnostic>> = markdown
-        .into_par_iter()
-        .map(|(rel, display, abs)| match std::fs::read(&abs) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => Ok(SourceFile { rel, display, text: text.replace("\r\n", "\n") }),
-                Err(e) => {
-                    let off = e.utf8_error().valid_up_to();
-                    let bytes = e.into_bytes();
-                    let (line, col) = crate::diagnostic::line_col(&String::from_utf8_lossy(&bytes[..off]), off);
-                    Err(Diagnostic::error(display, line, col, "file is not valid UTF-8").with_hint("save the file as UTF-8"))
-                }
-            },
-            Err(e) => Err(Diagnostic::error(display, 0, 0, format!("cannot read: {e}")).with_hint("check the file's permissions")),
-        })
-        .collect();
+    let read: Vec<Result<SourceFile, Diagnostic>> =
+        markdown
+            .into_par_iter()
+            .map(|(rel, display, abs)| match std::fs::read(&abs) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => Ok(SourceFile {
+                        rel,
+                        display,
+                        text: text.replace("\r\n", "\n"),
+                    }),
+                    Err(e) => {
+                        let off = e.utf8_error().valid_up_to();
+                        let bytes = e.into_bytes();
+                        let (line, col) = crate::diagnostic::line_col(&String::from_utf8_lossy(&bytes[..off]), off);
+                        Err(Diagnostic::error(display, line, col, "file is not valid UTF-8")
+                            .with_hint("save the file as UTF-8"))
+                    }
+                },
+                Err(e) => Err(Diagnostic::error(display, 0, 0, format!("cannot read: {e}"))
+                    .with_hint("check the file's permissions")),
+            })
+            .collect();
     let mut sources = Vec::with_capacity(read.len());
     for r in read {
         match r {
@@ -126,7 +155,10 @@ pub fn read_content(content_dir: &Path, display_prefix: &str, exclude: Option<&P
 
 fn rel_path(base: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(base).ok()?;
-    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     Some(parts.join("/"))
 }
 

@@ -86,7 +86,11 @@ pub fn offset_of(text: &str, line: usize, col: usize) -> Option<usize> {
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
             let col = col.max(1) - 1;
-            let within = l.char_indices().nth(col).map(|(b, _)| b).unwrap_or(l.trim_end_matches(['\n', '\r']).len());
+            let within = l
+                .char_indices()
+                .nth(col)
+                .map(|(b, _)| b)
+                .unwrap_or(l.trim_end_matches(['\n', '\r']).len());
             return Some(start + within);
         }
         start += l.len();

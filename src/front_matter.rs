@@ -48,7 +48,12 @@ pub struct Split<'a> {
 /// Splits front matter from `text`. A text that opens with `---` but never closes it has no
 /// front matter (it is a thematic break), as on GitHub.
 pub fn split(text: &str) -> Split<'_> {
-    let none = Split { format: None, raw: "", raw_line: 1, body_start: 0 };
+    let none = Split {
+        format: None,
+        raw: "",
+        raw_line: 1,
+        body_start: 0,
+    };
     let text_nobom = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - text_nobom.len();
     let (fence, format) = if text_nobom.starts_with("---") {
@@ -67,7 +72,10 @@ pub fn split(text: &str) -> Split<'_> {
     }
     let mut pos = first_end;
     while pos < text_nobom.len() {
-        let line_end = text_nobom[pos..].find('\n').map(|i| pos + i + 1).unwrap_or(text_nobom.len());
+        let line_end = text_nobom[pos..]
+            .find('\n')
+            .map(|i| pos + i + 1)
+            .unwrap_or(text_nobom.len());
         if text_nobom[pos..line_end].trim_end() == fence {
             return Split {
                 format: Some(format),
@@ -100,8 +108,15 @@ pub fn parse_meta(path: &str, split: &Split<'_>) -> (Meta, Vec<Diagnostic>) {
                     Ok(Value::Object(m)) => m,
                     Ok(Value::Null) => serde_json::Map::new(),
                     Ok(_) => {
-                        diags.push(Diagnostic::error(path, split.raw_line, 1, "front matter is not a set of `key: value` lines")
-                            .with_hint("write front matter as YAML keys, e.g. `title: Restore the database`"));
+                        diags.push(
+                            Diagnostic::error(
+                                path,
+                                split.raw_line,
+                                1,
+                                "front matter is not a set of `key: value` lines",
+                            )
+                            .with_hint("write front matter as YAML keys, e.g. `title: Restore the database`"),
+                        );
                         serde_json::Map::new()
                     }
                     Err(e) => {
@@ -122,8 +137,15 @@ pub fn parse_meta(path: &str, split: &Split<'_>) -> (Meta, Vec<Diagnostic>) {
                     .span()
                     .map(|s| crate::diagnostic::line_col(split.raw, s.start))
                     .unwrap_or((1, 1));
-                diags.push(Diagnostic::error(path, split.raw_line + line - 1, col, format!("invalid TOML front matter: {}", e.message().trim()))
-                    .with_hint("fix the TOML between the `+++` lines; strings need quotes"));
+                diags.push(
+                    Diagnostic::error(
+                        path,
+                        split.raw_line + line - 1,
+                        col,
+                        format!("invalid TOML front matter: {}", e.message().trim()),
+                    )
+                    .with_hint("fix the TOML between the `+++` lines; strings need quotes"),
+                );
                 serde_json::Map::new()
             }
         },
@@ -137,8 +159,10 @@ fn read_meta(path: &str, split: &Split<'_>, map: serde_json::Map<String, Value>,
     for (key, value) in map {
         let line = key_line(split, &key);
         let mut wrong = |what: &str| {
-            diags.push(Diagnostic::error(path, line, 1, format!("front matter key `{key}` must be {what}"))
-                .with_hint(format!("see the page keys in the README; e.g. `{}`", example_of(&key))));
+            diags.push(
+                Diagnostic::error(path, line, 1, format!("front matter key `{key}` must be {what}"))
+                    .with_hint(format!("see the page keys in the README; e.g. `{}`", example_of(&key))),
+            );
         };
         match key.as_str() {
             "title" | "task" | "kind" | "owner" | "severity" => match scalar_string(&value) {
@@ -251,7 +275,9 @@ fn toml_to_json(v: toml::Value) -> Value {
     match v {
         toml::Value::String(s) => Value::String(s),
         toml::Value::Integer(i) => Value::from(i),
-        toml::Value::Float(f) => serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null),
+        toml::Value::Float(f) => serde_json::Number::from_f64(f)
+            .map(Value::Number)
+            .unwrap_or(Value::Null),
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),

@@ -8,22 +8,22 @@
 //! pipeline.rs runs it; `check` stops before writing; cmd/* glue the command line to it.
 //! ```
 
+pub mod badge;
+pub mod checklist;
 pub mod config;
 pub mod content;
-pub mod checklist;
 pub mod front_matter;
-pub mod shortcode;
 pub mod highlight;
-pub mod markdown;
 pub mod links;
+pub mod markdown;
+pub mod output;
 pub mod page;
+pub mod pipeline;
 pub mod progress;
+pub mod render;
+pub mod shortcode;
 pub mod site;
 pub mod theme;
-pub mod badge;
-pub mod render;
-pub mod output;
-pub mod pipeline;
 
 pub mod cli;
 pub mod cmd;

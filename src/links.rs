@@ -13,7 +13,10 @@ use crate::slug::url_segment;
 pub fn site_path_of(rel: &str, lowercase: bool) -> String {
     let mut parts: Vec<&str> = rel.split('/').collect();
     let file = parts.pop().unwrap_or("");
-    let stem = file.strip_suffix(".md").or_else(|| file.strip_suffix(".markdown")).unwrap_or(file);
+    let stem = file
+        .strip_suffix(".md")
+        .or_else(|| file.strip_suffix(".markdown"))
+        .unwrap_or(file);
     let mut out = String::new();
     for p in parts {
         out.push_str(&url_segment(p, lowercase));
@@ -73,7 +76,12 @@ impl LinkIndex {
         assets: impl IntoIterator<Item = &'a str>,
         generated: Vec<String>,
     ) -> Self {
-        let mut index = LinkIndex { base_path: base_path.to_string(), lowercase, generated, ..LinkIndex::default() };
+        let mut index = LinkIndex {
+            base_path: base_path.to_string(),
+            lowercase,
+            generated,
+            ..LinkIndex::default()
+        };
         for (rel, path) in pages {
             index.pages.insert(rel.to_string(), path.to_string());
             index.pages_lower.insert(rel.to_lowercase(), rel.to_string());
@@ -125,7 +133,11 @@ impl LinkIndex {
         let decoded = percent_decode(path_part);
         let from_dir = from_rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
         let rooted = decoded.starts_with('/');
-        let joined = if rooted { normalize("", &decoded) } else { normalize(from_dir, &decoded) };
+        let joined = if rooted {
+            normalize("", &decoded)
+        } else {
+            normalize(from_dir, &decoded)
+        };
         let Some(cand) = joined else {
             return Err(LinkProblem {
                 message: format!("link `{dest_trim}` leads outside content/"),
@@ -144,7 +156,10 @@ impl LinkIndex {
             }
             s
         };
-        let page = |rel: &str| Target::Page { rel: rel.to_string(), anchor: fragment.clone().filter(|f| !f.is_empty()) };
+        let page = |rel: &str| Target::Page {
+            rel: rel.to_string(),
+            anchor: fragment.clone().filter(|f| !f.is_empty()),
+        };
 
         if cand.ends_with(".md") || cand.ends_with(".markdown") {
             if let Some(path) = self.pages.get(&cand) {
@@ -160,7 +175,11 @@ impl LinkIndex {
             return Ok((suffix(&encode_path(trimmed)), Some(Target::Other)));
         }
         for index in ["_index.md", "index.md", "README.md", "readme.md"] {
-            let rel = if trimmed.is_empty() { index.to_string() } else { format!("{trimmed}/{index}") };
+            let rel = if trimmed.is_empty() {
+                index.to_string()
+            } else {
+                format!("{trimmed}/{index}")
+            };
             if let Some(path) = self.pages.get(&rel) {
                 return Ok((suffix(path), Some(page(&rel))));
             }
@@ -186,7 +205,11 @@ impl LinkIndex {
                 return Ok((suffix(key), Some(page(&rel))));
             }
             let top = key.split('/').next().unwrap_or("");
-            if self.generated.iter().any(|g| g == top || g == key.trim_end_matches('/')) {
+            if self
+                .generated
+                .iter()
+                .any(|g| g == top || g == key.trim_end_matches('/'))
+            {
                 return Ok((suffix(key.trim_end_matches('/')), Some(Target::Other)));
             }
         }
@@ -239,7 +262,9 @@ pub fn is_external(dest: &str) -> bool {
             let scheme = &dest[..i];
             !scheme.is_empty()
                 && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         }
         None => false,
     }
@@ -248,7 +273,11 @@ pub fn is_external(dest: &str) -> bool {
 /// Joins `path` onto the folder `dir` and folds `.` and `..`. None when it climbs above the
 /// root.
 fn normalize(dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if path.starts_with('/') { Vec::new() } else { dir.split('/').filter(|s| !s.is_empty()).collect() };
+    let mut parts: Vec<&str> = if path.starts_with('/') {
+        Vec::new()
+    } else {
+        dir.split('/').filter(|s| !s.is_empty()).collect()
+    };
     for seg in path.split('/') {
         match seg {
             "" | "." => {}
@@ -314,23 +343,43 @@ mod tests {
             ("faq.md", "faq/"),
             ("runbooks/node/NodeDown.md", "runbooks/node/nodedown/"),
         ];
-        LinkIndex::new("/rb/", true, pages, ["img/diagram.png"], vec!["tasks".into(), "progress.json".into()])
+        LinkIndex::new(
+            "/rb/",
+            true,
+            pages,
+            ["img/diagram.png"],
+            vec!["tasks".into(), "progress.json".into()],
+        )
     }
 
     #[test]
     fn site_paths() {
-        assert_eq!(site_path_of("runbooks/db/Backup Now.md", true), "runbooks/db/backup-now/");
+        assert_eq!(
+            site_path_of("runbooks/db/Backup Now.md", true),
+            "runbooks/db/backup-now/"
+        );
         assert_eq!(site_path_of("dr/_index.md", true), "dr/");
         assert_eq!(site_path_of("_index.md", true), "");
         assert_eq!(site_path_of("docs/README.md", true), "docs/");
-        assert_eq!(site_path_of("runbooks/node/NodeDown.md", false), "runbooks/node/NodeDown/");
+        assert_eq!(
+            site_path_of("runbooks/node/NodeDown.md", false),
+            "runbooks/node/NodeDown/"
+        );
     }
 
     #[test]
     fn relative_md_link_becomes_site_url() {
-        let (href, t) = index().resolve("runbooks/db/backup.md", "../../dr/restore.md#verify").unwrap();
+        let (href, t) = index()
+            .resolve("runbooks/db/backup.md", "../../dr/restore.md#verify")
+            .unwrap();
         assert_eq!(href, "/rb/dr/restore/#verify");
-        assert_eq!(t, Some(Target::Page { rel: "dr/restore.md".into(), anchor: Some("verify".into()) }));
+        assert_eq!(
+            t,
+            Some(Target::Page {
+                rel: "dr/restore.md".into(),
+                anchor: Some("verify".into())
+            })
+        );
     }
 
     #[test]
@@ -338,19 +387,47 @@ mod tests {
         let i = index();
         assert_eq!(i.resolve("dr/restore.md", "/faq/").unwrap().0, "/rb/faq/");
         assert_eq!(i.resolve("faq.md", "dr/").unwrap().0, "/rb/dr/");
-        assert_eq!(i.resolve("faq.md", "/img/diagram.png").unwrap().0, "/rb/img/diagram.png");
+        assert_eq!(
+            i.resolve("faq.md", "/img/diagram.png").unwrap().0,
+            "/rb/img/diagram.png"
+        );
         assert_eq!(i.resolve("faq.md", "/tasks/x/").unwrap().0, "/rb/tasks/x");
-        assert_eq!(i.resolve("runbooks/node/NodeDown.md", "../db/backup").unwrap().0, "/rb/runbooks/db/backup/");
-        assert_eq!(i.resolve("faq.md", "https://x.y/z.md").unwrap(), ("https://x.y/z.md".into(), None));
-        assert_eq!(i.resolve("faq.md", "#top").unwrap().1, Some(Target::SamePage("top".into())));
+        assert_eq!(
+            i.resolve("runbooks/node/NodeDown.md", "../db/backup").unwrap().0,
+            "/rb/runbooks/db/backup/"
+        );
+        assert_eq!(
+            i.resolve("faq.md", "https://x.y/z.md").unwrap(),
+            ("https://x.y/z.md".into(), None)
+        );
+        assert_eq!(
+            i.resolve("faq.md", "#top").unwrap().1,
+            Some(Target::SamePage("top".into()))
+        );
     }
 
     #[test]
     fn missing_and_case_errors() {
         let i = index();
-        assert!(i.resolve("faq.md", "dr/missing.md").unwrap_err().message.contains("does not exist"));
-        assert!(i.resolve("faq.md", "dr/Restore.md").unwrap_err().message.contains("letter case"));
-        assert!(i.resolve("faq.md", "runbooks/node/nodedown.md").unwrap_err().message.contains("letter case"));
-        assert!(i.resolve("faq.md", "../../etc/passwd").unwrap_err().message.contains("outside"));
+        assert!(i
+            .resolve("faq.md", "dr/missing.md")
+            .unwrap_err()
+            .message
+            .contains("does not exist"));
+        assert!(i
+            .resolve("faq.md", "dr/Restore.md")
+            .unwrap_err()
+            .message
+            .contains("letter case"));
+        assert!(i
+            .resolve("faq.md", "runbooks/node/nodedown.md")
+            .unwrap_err()
+            .message
+            .contains("letter case"));
+        assert!(i
+            .resolve("faq.md", "../../etc/passwd")
+            .unwrap_err()
+            .message
+            .contains("outside"));
     }
 }

@@ -39,9 +39,10 @@ pub struct RenderedMarkdown {
     pub anchors: Vec<String>,
     pub links: Vec<LinkRef>,
     pub diagnostics: Vec<Diagnostic>,
-    /// The text of an `#` heading that opened the page (removed from `html`: the page
-    /// template shows the title).
+    /// The text of an `#` heading that opened the page, and the length of its HTML at the
+    /// start of `html` (the page drops it when it repeats the page's title).
     pub leading_h1: Option<String>,
+    pub leading_h1_len: usize,
     /// The text of the page without markup, for search and summaries.
     pub plain: String,
 }
@@ -101,25 +102,35 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
         }
         let event = match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                heading = Some(HeadingCapture { level, explicit_id: id.map(|s| s.to_string()), events: Vec::new(), text: String::new() });
+                heading = Some(HeadingCapture {
+                    level,
+                    explicit_id: id.map(|s| s.to_string()),
+                    events: Vec::new(),
+                    text: String::new(),
+                });
                 continue;
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(h) = heading.take() {
                     let text = h.text.trim().to_string();
                     let id = anchors.unique(&h.explicit_id.clone().unwrap_or_else(|| github_slug(&text)));
+                    let level = h.level as u8;
+                    let mut inner = String::new();
+                    html::push_html(&mut inner, h.events.into_iter());
+                    let id_attr = escape_attr(&id);
+                    let tag = format!(
+                        "<h{level} id=\"{id_attr}\">{inner}<a class=\"anchor\" href=\"#{id_attr}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
+                    );
                     if h.level == HeadingLevel::H1 && !seen_block && r.leading_h1.is_none() {
                         r.leading_h1 = Some(text.clone());
-                    } else {
-                        let level = h.level as u8;
-                        let mut inner = String::new();
-                        html::push_html(&mut inner, h.events.into_iter());
-                        let id_attr = escape_attr(&id);
-                        out.push(Event::Html(CowStr::from(format!(
-                            "<h{level} id=\"{id_attr}\">{inner}<a class=\"anchor\" href=\"#{id_attr}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
-                        ))));
-                        r.headings.push(Heading { level, text, id: id.clone() });
+                        r.leading_h1_len = tag.len();
                     }
+                    out.push(Event::Html(CowStr::from(tag)));
+                    r.headings.push(Heading {
+                        level,
+                        text,
+                        id: id.clone(),
+                    });
                     r.anchors.push(id);
                 }
                 seen_block = true;
@@ -148,22 +159,42 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
                 }
                 continue;
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 link_depth += 1;
                 let dest_url = if matches!(link_type, LinkType::Autolink | LinkType::Email) {
                     dest_url
                 } else {
                     CowStr::from(resolve_link(ctx, &mut r, &dest_url, pos(range.start)))
                 };
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
             Event::End(TagEnd::Link) => {
                 link_depth = link_depth.saturating_sub(1);
                 Event::End(TagEnd::Link)
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = CowStr::from(resolve_link(ctx, &mut r, &dest_url, pos(range.start)));
-                Event::Start(Tag::Image { link_type, dest_url, title, id })
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
             Event::Text(t) => {
                 r.plain.push_str(&t);
@@ -205,13 +236,22 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
     flush_text(&mut pending_text, link_depth, &mut heading, &mut out);
     let mut html_out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html_out, out.into_iter());
-    r.html = if raw_html { sanitizer().clean(&html_out).to_string() } else { html_out };
+    r.html = if raw_html {
+        sanitizer().clean(&html_out).to_string()
+    } else {
+        html_out
+    };
     r
 }
 
 /// Emits the text gathered from consecutive text events (pulldown splits text at `_`, `*`
 /// and such), with bare URLs linked unless it is a link's own text.
-fn flush_text<'a>(pending: &mut String, link_depth: usize, heading: &mut Option<HeadingCapture<'a>>, out: &mut Vec<Event<'a>>) {
+fn flush_text<'a>(
+    pending: &mut String,
+    link_depth: usize,
+    heading: &mut Option<HeadingCapture<'a>>,
+    out: &mut Vec<Event<'a>>,
+) {
     if pending.is_empty() {
         return;
     }
@@ -230,16 +270,27 @@ fn push<'a>(heading: &mut Option<HeadingCapture<'a>>, out: &mut Vec<Event<'a>>, 
     }
 }
 
-fn resolve_link(ctx: &MarkdownContext<'_>, r: &mut RenderedMarkdown, dest: &str, (line, col): (usize, usize)) -> String {
+fn resolve_link(
+    ctx: &MarkdownContext<'_>,
+    r: &mut RenderedMarkdown,
+    dest: &str,
+    (line, col): (usize, usize),
+) -> String {
     match ctx.index.resolve(ctx.rel, dest) {
         Ok((href, target)) => {
             if let Some(target) = target {
-                r.links.push(LinkRef { dest: dest.to_string(), target, line, col });
+                r.links.push(LinkRef {
+                    dest: dest.to_string(),
+                    target,
+                    line,
+                    col,
+                });
             }
             href
         }
         Err(problem) => {
-            r.diagnostics.push(Diagnostic::error(ctx.display, line, col, problem.message).with_hint(problem.hint));
+            r.diagnostics
+                .push(Diagnostic::error(ctx.display, line, col, problem.message).with_hint(problem.hint));
             dest.to_string()
         }
     }
@@ -253,7 +304,9 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     B.get_or_init(|| {
         let mut b = ammonia::Builder::default();
         b.add_generic_attributes(["class", "id", "aria-hidden", "aria-label", "title"])
-            .add_tags(["input", "button", "details", "summary", "kbd", "section", "sup", "sub", "mark"])
+            .add_tags([
+                "input", "button", "details", "summary", "kbd", "section", "sup", "sub", "mark",
+            ])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
             .add_tag_attributes("button", ["type"])
             .add_tag_attributes("details", ["open"])
@@ -282,7 +335,10 @@ fn dangerous_html(h: &str) -> Option<&'static str> {
     }
     let bytes = l.as_bytes();
     for i in 1..bytes.len().saturating_sub(3) {
-        if bytes[i] == b'o' && bytes[i + 1] == b'n' && (bytes[i - 1] == b' ' || bytes[i - 1] == b'\t' || bytes[i - 1] == b'\n' || bytes[i - 1] == b'/') {
+        if bytes[i] == b'o'
+            && bytes[i + 1] == b'n'
+            && (bytes[i - 1] == b' ' || bytes[i - 1] == b'\t' || bytes[i - 1] == b'\n' || bytes[i - 1] == b'/')
+        {
             let rest = &l[i + 2..];
             let name_len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
             if name_len > 0 && rest[name_len..].trim_start().starts_with('=') {
@@ -317,13 +373,23 @@ fn autolink(text: &str) -> Option<String> {
         let starts = rest.starts_with("https://") || rest.starts_with("http://") || rest.starts_with("www.");
         let boundary = i == 0 || !bytes[i - 1].is_ascii_alphanumeric() && bytes[i - 1] != b'/' && bytes[i - 1] != b'@';
         if starts && boundary {
-            let len = rest.find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"').unwrap_or(rest.len());
+            let len = rest
+                .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+                .unwrap_or(rest.len());
             let url = trim_url(&rest[..len]);
-            let min = if url.starts_with("www.") { 5 } else { url.find("://").map(|p| p + 4).unwrap_or(usize::MAX) };
+            let min = if url.starts_with("www.") {
+                5
+            } else {
+                url.find("://").map(|p| p + 4).unwrap_or(usize::MAX)
+            };
             if url.len() >= min {
                 found = true;
                 out.push_str(&escape_html(&text[pos..i]));
-                let href = if url.starts_with("www.") { format!("http://{url}") } else { url.to_string() };
+                let href = if url.starts_with("www.") {
+                    format!("http://{url}")
+                } else {
+                    url.to_string()
+                };
                 out.push_str(&format!("<a href=\"{}\">{}</a>", escape_attr(&href), escape_html(url)));
                 i += url.len();
                 pos = i;

@@ -26,16 +26,29 @@ pub fn check_output_dir(output: &Path, root: &Path, content: &Path) -> Result<()
     let content = absolute(content);
     let home = std::env::var_os("HOME").map(PathBuf::from).map(|h| absolute(&h));
     if abs.parent().is_none() {
-        bail!("refusing to write the site to {}: it is the file system root", abs.display());
+        bail!(
+            "refusing to write the site to {}: it is the file system root",
+            abs.display()
+        );
     }
     if home.as_deref() == Some(abs.as_path()) {
-        bail!("refusing to write the site to {}: it is your home folder", abs.display());
+        bail!(
+            "refusing to write the site to {}: it is your home folder",
+            abs.display()
+        );
     }
     if root.starts_with(&abs) {
-        bail!("refusing to write the site to {}: it holds the book itself; choose a folder such as `site`", abs.display());
+        bail!(
+            "refusing to write the site to {}: it holds the book itself; choose a folder such as `site`",
+            abs.display()
+        );
     }
     if content.starts_with(&abs) || abs.starts_with(&content) {
-        bail!("refusing to write the site to {}: it is or is inside the content folder {}", abs.display(), content.display());
+        bail!(
+            "refusing to write the site to {}: it is or is inside the content folder {}",
+            abs.display(),
+            content.display()
+        );
     }
     if abs.is_file() {
         bail!("refusing to write the site to {}: it is a file", abs.display());
@@ -54,7 +67,11 @@ pub fn check_output_dir(output: &Path, root: &Path, content: &Path) -> Result<()
 
 /// Absolute and lexically normalised (no `..`), without requiring the path to exist.
 pub fn absolute(p: &Path) -> PathBuf {
-    let joined = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
     let mut out = PathBuf::new();
     for c in joined.components() {
         match c {
@@ -73,14 +90,22 @@ pub fn write_site(output: &Path, files: &[Rendered], assets: &[Asset]) -> Result
     let output = absolute(output);
     let parent = output.parent().context("the output folder has no parent")?;
     fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}.building-"))
         .tempdir_in(parent)
         .with_context(|| format!("cannot create a build folder in {}", parent.display()))?;
     let dir = staging.path();
 
-    let mut dirs: Vec<PathBuf> = files.iter().map(|f| f.path.as_str()).chain(assets.iter().map(|a| a.rel.as_str())).filter_map(|p| Path::new(p).parent().map(|d| dir.join(d))).collect();
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(assets.iter().map(|a| a.rel.as_str()))
+        .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
+        .collect();
     dirs.sort();
     dirs.dedup();
     for d in &dirs {
@@ -92,7 +117,9 @@ pub fn write_site(output: &Path, files: &[Rendered], assets: &[Asset]) -> Result
     })?;
     assets.par_iter().try_for_each(|a| {
         let path = dir.join(&a.rel);
-        fs::copy(&a.abs, &path).map(|_| ()).with_context(|| format!("cannot copy {} to {}", a.abs.display(), path.display()))
+        fs::copy(&a.abs, &path)
+            .map(|_| ())
+            .with_context(|| format!("cannot copy {} to {}", a.abs.display(), path.display()))
     })?;
     let mut marker = fs::File::create(dir.join(MARKER)).context("cannot write the output marker")?;
     marker.write_all(b"This folder is written by opsbook build; it is replaced on every build.\n")?;
@@ -123,12 +150,17 @@ pub fn write_site(output: &Path, files: &[Rendered], assets: &[Asset]) -> Result
 /// crash never sees half a file. Keeps the file's permissions.
 pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().context("the file has no folder")?;
-    let mut tmp = tempfile::Builder::new().prefix(".opsbook-").tempfile_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".opsbook-")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     if let Ok(meta) = fs::metadata(path) {
         let _ = fs::set_permissions(tmp.path(), meta.permissions());
     }
-    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("cannot replace {}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
     Ok(())
 }

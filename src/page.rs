@@ -96,7 +96,10 @@ pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page
     let md = render_markdown(&ctx, &src.text, split.body_start);
     diags.extend(md.diagnostics);
     let stem = src.rel.rsplit('/').next().unwrap_or(&src.rel);
-    let stem = stem.strip_suffix(".md").or_else(|| stem.strip_suffix(".markdown")).unwrap_or(stem);
+    let stem = stem
+        .strip_suffix(".md")
+        .or_else(|| stem.strip_suffix(".markdown"))
+        .unwrap_or(stem);
     let is_index = is_index_name(stem);
     let fallback = if is_index {
         src.rel.rsplit('/').nth(1).unwrap_or("Home").to_string()
@@ -107,13 +110,27 @@ pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page
         .title
         .clone()
         .filter(|t| !t.trim().is_empty())
-        .or(md.leading_h1)
+        .or_else(|| md.leading_h1.clone())
         .unwrap_or(fallback);
+    // An opening `# heading` that repeats the title is shown once, by the page template.
+    let mut html = md.html;
+    let mut headings = md.headings;
+    if md.leading_h1.as_deref() == Some(title.as_str()) && html.is_char_boundary(md.leading_h1_len) {
+        html.drain(..md.leading_h1_len);
+        if !headings.is_empty() {
+            headings.remove(0);
+        }
+    }
     let kind = match meta.kind.as_deref() {
         Some(k) => PageKind::parse(k).unwrap_or_else(|| {
             diags.push(
-                Diagnostic::error(&src.display, key_line(&src.text, "kind"), 1, format!("unknown page kind `{k}`"))
-                    .with_hint("use one of runbook, troubleshooting, faq, dr, guide"),
+                Diagnostic::error(
+                    &src.display,
+                    key_line(&src.text, "kind"),
+                    1,
+                    format!("unknown page kind `{k}`"),
+                )
+                .with_hint("use one of runbook, troubleshooting, faq, dr, guide"),
             );
             PageKind::from_path(&src.rel)
         }),
@@ -128,8 +145,8 @@ pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page
         title,
         meta,
         key_lines: key_lines(&split),
-        html: md.html,
-        headings: md.headings,
+        html,
+        headings,
         anchors: md.anchors,
         links: md.links,
         plain: md.plain,
@@ -166,13 +183,21 @@ pub fn folder_page(path: &str, folder_name: &str) -> Page {
 impl Page {
     /// The line of a front matter key (1 when the page does not set it).
     pub fn key_line(&self, key: &str) -> usize {
-        self.key_lines.iter().find(|(k, _)| k == key).map(|(_, l)| *l).unwrap_or(1)
+        self.key_lines
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, l)| *l)
+            .unwrap_or(1)
     }
 }
 
 /// The line of a front matter key in a file's text (1 when not found).
 pub fn key_line(text: &str, key: &str) -> usize {
-    key_lines(&front_matter::split(text)).into_iter().find(|(k, _)| k == key).map(|(_, l)| l).unwrap_or(1)
+    key_lines(&front_matter::split(text))
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, l)| l)
+        .unwrap_or(1)
 }
 
 /// The lines of the top-level keys of a front matter block.
@@ -191,4 +216,3 @@ fn key_lines(split: &front_matter::Split<'_>) -> Vec<(String, usize)> {
     }
     out
 }
-

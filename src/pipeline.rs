@@ -58,7 +58,14 @@ pub fn today() -> Date {
 
 /// Reads and checks the whole book at `root`: every stage before rendering.
 pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
-    let mut book = Book { config: None, site: None, assets: Vec::new(), diagnostics: Vec::new(), sources: HashMap::new(), prose_html: String::new() };
+    let mut book = Book {
+        config: None,
+        site: None,
+        assets: Vec::new(),
+        diagnostics: Vec::new(),
+        sources: HashMap::new(),
+        prose_html: String::new(),
+    };
     let (mut config, config_text) = match load_config(root, overrides.site_url.as_deref()) {
         Ok(c) => c,
         Err(d) => {
@@ -73,13 +80,26 @@ pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
         book.sources.insert(CONFIG_FILE.into(), t);
     }
     if let Some(out) = &overrides.output {
-        config.output_dir = if out.is_absolute() { out.clone() } else { std::env::current_dir().unwrap_or_default().join(out) };
+        config.output_dir = if out.is_absolute() {
+            out.clone()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(out)
+        };
     }
-    let content_display = config.content_dir.strip_prefix(root).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_else(|_| config.content_dir.display().to_string());
+    let content_display = config
+        .content_dir
+        .strip_prefix(root)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|_| config.content_dir.display().to_string());
     if !config.content_dir.is_dir() {
         book.diagnostics.push(
-            Diagnostic::error(content_display.clone(), 0, 0, format!("no content folder at {}", config.content_dir.display()))
-                .with_hint("run `opsbook init` to start a book, or set `content` under [build] in book.toml"),
+            Diagnostic::error(
+                content_display.clone(),
+                0,
+                0,
+                format!("no content folder at {}", config.content_dir.display()),
+            )
+            .with_hint("run `opsbook init` to start a book, or set `content` under [build] in book.toml"),
         );
         book.config = Some(config);
         return book;
@@ -87,27 +107,60 @@ pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
     let (content, mut diags) = read_content(&config.content_dir, &content_display, None);
 
     let checklist_pos = content.sources.iter().position(|s| s.rel == config.checklist);
-    let pages = content.sources.iter().map(|s| (s.rel.as_str(), if Some(s.rel.as_str()) == checklist_pos.map(|i| content.sources[i].rel.as_str()) { String::new() } else { site_path_of(&s.rel, config.lowercase_urls) }));
+    let pages = content.sources.iter().map(|s| {
+        (
+            s.rel.as_str(),
+            if Some(s.rel.as_str()) == checklist_pos.map(|i| content.sources[i].rel.as_str()) {
+                String::new()
+            } else {
+                site_path_of(&s.rel, config.lowercase_urls)
+            },
+        )
+    });
     let page_paths: Vec<(&str, String)> = pages.collect();
     let mut generated = generated_prefixes(&config);
     generated.extend(["progress.json", "404.html", "sitemap.xml"].map(String::from));
-    let index = LinkIndex::new(&config.base_path, config.lowercase_urls, page_paths.iter().map(|(r, p)| (*r, p.as_str())), content.assets.iter().map(|a| a.rel.as_str()), generated);
+    let index = LinkIndex::new(
+        &config.base_path,
+        config.lowercase_urls,
+        page_paths.iter().map(|(r, p)| (*r, p.as_str())),
+        content.assets.iter().map(|a| a.rel.as_str()),
+        generated,
+    );
 
     let checklist = checklist_pos.map(|i| {
         let src = &content.sources[i];
         let (checklist, d) = parse_checklist(&src.display, &src.text);
         diags.extend(d);
         diags.extend(check_progress_table(&checklist, &src.display));
-        let ctx = MarkdownContext { display: &src.display, rel: &src.rel, index: &index, allow_raw_html: config.allow_raw_html, params: &config.params };
+        let ctx = MarkdownContext {
+            display: &src.display,
+            rel: &src.rel,
+            index: &index,
+            allow_raw_html: config.allow_raw_html,
+            params: &config.params,
+        };
         if !checklist.prose.trim().is_empty() {
             let md = render_markdown(&ctx, &checklist.prose, 0);
             diags.extend(md.diagnostics);
             book.prose_html = md.html;
         }
-        ChecklistSource { checklist, rel: src.rel.clone(), display: src.display.clone() }
+        ChecklistSource {
+            checklist,
+            rel: src.rel.clone(),
+            display: src.display.clone(),
+        }
     });
     if checklist.is_none() && config.checklist != "checklist.md" {
-        diags.push(Diagnostic::warning(CONFIG_FILE, 0, 0, format!("checklist `{}` not found in {content_display}/", config.checklist)).with_hint("fix `checklist` under [build], or create the file"));
+        diags.push(
+            Diagnostic::warning(
+                CONFIG_FILE,
+                0,
+                0,
+                format!("checklist `{}` not found in {content_display}/", config.checklist),
+            )
+            .with_hint("fix `checklist` under [build], or create the file"),
+        );
     }
 
     let built: Vec<_> = content
@@ -126,7 +179,12 @@ pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
     diags.extend(d);
     sort_diagnostics(&mut diags);
     if !diags.is_empty() {
-        book.sources.extend(content.sources.iter().map(|s: &SourceFile| (s.display.clone(), s.text.clone())));
+        book.sources.extend(
+            content
+                .sources
+                .iter()
+                .map(|s: &SourceFile| (s.display.clone(), s.text.clone())),
+        );
     }
     book.diagnostics.extend(diags);
     book.assets = content.assets;
@@ -149,7 +207,20 @@ pub struct Report {
 pub fn build_book(root: &Path, overrides: &Overrides, write: bool) -> anyhow::Result<Report> {
     let start = Instant::now();
     let mut book = load_book(root, overrides);
-    let mut report = Report { book: Book { config: None, site: None, assets: Vec::new(), diagnostics: Vec::new(), sources: HashMap::new(), prose_html: String::new() }, files: Vec::new(), pages: 0, written: false, elapsed: Duration::ZERO };
+    let mut report = Report {
+        book: Book {
+            config: None,
+            site: None,
+            assets: Vec::new(),
+            diagnostics: Vec::new(),
+            sources: HashMap::new(),
+            prose_html: String::new(),
+        },
+        files: Vec::new(),
+        pages: 0,
+        written: false,
+        elapsed: Duration::ZERO,
+    };
     if let (Some(config), Some(site), false) = (&book.config, &book.site, book.has_errors()) {
         match load_theme(&config.root, &config.theme).and_then(|theme| load_templates(&theme).map(|t| (theme, t))) {
             Ok((theme, tera)) => match render_site(site, config, &theme, &tera, &book.prose_html) {

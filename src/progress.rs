@@ -58,8 +58,15 @@ pub fn count_checklist(checklist: &Checklist) -> (Vec<Counts>, Counts) {
 
 fn row_section<'a>(checklist: &'a Checklist, label: &str) -> Option<(usize, &'a Section)> {
     let label = label.trim().trim_matches('*').trim();
-    let (_, name) = label.split_once(". ").filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit() || c == '.')).unwrap_or(("", label));
-    checklist.sections.iter().enumerate().find(|(_, s)| s.title.eq_ignore_ascii_case(name) || s.id == crate::slug::id_slug(name))
+    let (_, name) = label
+        .split_once(". ")
+        .filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .unwrap_or(("", label));
+    checklist
+        .sections
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s.title.eq_ignore_ascii_case(name) || s.id == crate::slug::id_slug(name))
 }
 
 /// Compares the checklist's progress table with the tasks: a row that disagrees, or names
@@ -75,18 +82,35 @@ pub fn check_progress_table(checklist: &Checklist, display: &str) -> Vec<Diagnos
                 Some((i, _)) => sections[i],
                 None => {
                     out.push(
-                        Diagnostic::warning(display, row.line, row.col, format!("progress table row `{}` names no section of the checklist", row.label))
-                            .with_hint("use the section's heading text without its number, or remove the row"),
+                        Diagnostic::warning(
+                            display,
+                            row.line,
+                            row.col,
+                            format!("progress table row `{}` names no section of the checklist", row.label),
+                        )
+                        .with_hint("use the section's heading text without its number, or remove the row"),
                     );
                     continue;
                 }
             }
         };
         if row.claimed != Some((expected.complete, expected.total)) {
-            let written = row.claimed.map(|(a, b)| format!("{a}/{b}")).unwrap_or_else(|| "no N/M figure".into());
+            let written = row
+                .claimed
+                .map(|(a, b)| format!("{a}/{b}"))
+                .unwrap_or_else(|| "no N/M figure".into());
             out.push(
-                Diagnostic::error(display, row.line, row.col, format!("progress table says {written} for `{}`, but its tasks give {}", row.label, expected.fraction()))
-                    .with_hint("run `opsbook progress --write` to rewrite the table from the tasks"),
+                Diagnostic::error(
+                    display,
+                    row.line,
+                    row.col,
+                    format!(
+                        "progress table says {written} for `{}`, but its tasks give {}",
+                        row.label,
+                        expected.fraction()
+                    ),
+                )
+                .with_hint("run `opsbook progress --write` to rewrite the table from the tasks"),
             );
         }
     }
@@ -141,7 +165,10 @@ mod tests {
     fn counts_leave_not_applicable_out() {
         let (c, _) = parse_checklist("c.md", TEXT);
         let (s, t) = count_checklist(&c);
-        assert_eq!((s[0].total, s[0].complete, s[0].not_applicable, s[0].percent), (2, 1, 1, 50.0));
+        assert_eq!(
+            (s[0].total, s[0].complete, s[0].not_applicable, s[0].percent),
+            (2, 1, 1, 50.0)
+        );
         assert_eq!((t.total, t.complete, t.percent), (3, 1, 33.3));
         assert_eq!(percent(3, 65), 4.6);
         assert_eq!(percent(0, 0), 0.0);
@@ -161,7 +188,10 @@ mod tests {
     fn rewrite_keeps_every_other_byte() {
         let (c, _) = parse_checklist("c.md", TEXT);
         let new = rewrite_progress_table(TEXT, &c);
-        assert_eq!(new, TEXT.replace("| A | 0/3 |", "| A | 1/2 |").replace("**0/4**", "**1/3**"));
+        assert_eq!(
+            new,
+            TEXT.replace("| A | 0/3 |", "| A | 1/2 |").replace("**0/4**", "**1/3**")
+        );
         let (c2, _) = parse_checklist("c.md", &new);
         assert!(check_progress_table(&c2, "c.md").is_empty());
     }

@@ -28,7 +28,10 @@ pub struct Rendered {
 
 impl Rendered {
     fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        Rendered { path: path.into(), bytes: bytes.into() }
+        Rendered {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
     }
 }
 
@@ -36,6 +39,9 @@ impl Rendered {
 pub fn load_templates(theme: &Theme) -> Result<Tera, Diagnostic> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    // tera's own escaping also turns `/` into `&#x2F;`; URLs read better (and diff better)
+    // with only the characters that matter in HTML escaped.
+    tera.set_escape_fn(crate::highlight::escape_attr);
     let sources: Vec<(String, String)> = theme.templates.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     tera.add_raw_templates(sources).map_err(|e| template_error(theme, &e))?;
     Ok(tera)
@@ -50,7 +56,11 @@ fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
         source = s.source();
     }
     let name = chain.split('\'').nth(1).unwrap_or("").to_string();
-    let path = theme.overridden.get(&name).cloned().unwrap_or_else(|| format!("themes/default/templates/{name}"));
+    let path = theme
+        .overridden
+        .get(&name)
+        .cloned()
+        .unwrap_or_else(|| format!("themes/default/templates/{name}"));
     let line = chain
         .split("--> ")
         .nth(1)
@@ -73,18 +83,44 @@ struct Renderer<'a> {
 }
 
 /// Renders every output file of the site.
-pub fn render_site(site: &Site, config: &Config, theme: &Theme, tera: &Tera, prose_html: &str) -> Result<Vec<Rendered>, Diagnostic> {
+pub fn render_site(
+    site: &Site,
+    config: &Config,
+    theme: &Theme,
+    tera: &Tera,
+    prose_html: &str,
+) -> Result<Vec<Rendered>, Diagnostic> {
     let site_view = SiteView::new(site, config);
-    let mut r = Renderer { site, config, tera, theme, site_view, sidebar: String::new(), prose_html };
+    let mut r = Renderer {
+        site,
+        config,
+        tera,
+        theme,
+        site_view,
+        sidebar: String::new(),
+        prose_html,
+    };
     r.sidebar = r.render_sidebar()?;
 
-    let pages: Result<Vec<Rendered>, Diagnostic> = (0..site.pages.len()).into_par_iter().map(|i| r.render_page(i)).collect();
+    let pages: Result<Vec<Rendered>, Diagnostic> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| r.render_page(i))
+        .collect();
     let mut out = pages?;
     out.push(r.render_dashboard()?);
     if let Some(c) = &site.checklist {
-        let sections: Result<Vec<Rendered>, Diagnostic> = (0..c.checklist.sections.len()).into_par_iter().map(|i| r.render_section(i)).collect();
+        let sections: Result<Vec<Rendered>, Diagnostic> = (0..c.checklist.sections.len())
+            .into_par_iter()
+            .map(|i| r.render_section(i))
+            .collect();
         out.extend(sections?);
-        let tasks: Result<Vec<Rendered>, Diagnostic> = c.checklist.tasks().collect::<Vec<_>>().into_par_iter().map(|(s, t)| r.render_task(s, t)).collect();
+        let tasks: Result<Vec<Rendered>, Diagnostic> = c
+            .checklist
+            .tasks()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|(s, t)| r.render_task(s, t))
+            .collect();
         out.extend(tasks?);
     }
     out.extend(r.render_alerts()?);
@@ -121,26 +157,49 @@ struct SidebarView {
 }
 
 impl Renderer<'_> {
-    fn render(&self, template: &str, path: String, layout: Layout, name: &str, value: &impl Serialize) -> Result<Rendered, Diagnostic> {
+    fn render(
+        &self,
+        template: &str,
+        path: String,
+        layout: Layout,
+        name: &str,
+        value: &impl Serialize,
+    ) -> Result<Rendered, Diagnostic> {
         let mut ctx = Context::new();
         ctx.insert("site", &self.site_view);
         ctx.insert("layout", &layout);
         ctx.insert(name, value);
-        let html = self.tera.render(template, &ctx).map_err(|e| template_error(self.theme, &e))?;
+        let html = self
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| template_error(self.theme, &e))?;
         Ok(Rendered::new(path, html))
     }
 
     fn layout(&self, title: &str, path: &str, crumbs: Vec<Crumb>, rel: Option<&str>) -> Layout {
         let link = self.config.link(path);
-        let sidebar = self.sidebar.replacen(&format!("href=\"{link}\""), &format!("href=\"{link}\" aria-current=\"page\""), 1);
+        let sidebar = self.sidebar.replacen(
+            &format!("href=\"{link}\""),
+            &format!("href=\"{link}\" aria-current=\"page\""),
+            1,
+        );
         let edit_url = rel
             .filter(|r| !r.is_empty() && !self.config.edit_url.is_empty())
             .map(|r| self.config.edit_url.replace("{path}", r));
-        Layout { title: title.to_string(), canonical: self.config.absolute_url(path), breadcrumbs: crumbs, edit_url, sidebar }
+        Layout {
+            title: title.to_string(),
+            canonical: self.config.absolute_url(path),
+            breadcrumbs: crumbs,
+            edit_url,
+            sidebar,
+        }
     }
 
     fn home_crumb(&self) -> Crumb {
-        Crumb { title: "Home".into(), url: self.config.link("") }
+        Crumb {
+            title: "Home".into(),
+            url: self.config.link(""),
+        }
     }
 
     fn render_sidebar(&self) -> Result<String, Diagnostic> {
@@ -151,11 +210,17 @@ impl Renderer<'_> {
             .filter(|p| p.path.trim_end_matches('/').matches('/').count() == 0)
             .map(|p| PageRef::new(self.site, self.config, p))
             .collect();
-        let view = SidebarView { groups: groups(self.site, self.config), entries, home: self.config.link("") };
+        let view = SidebarView {
+            groups: groups(self.site, self.config),
+            entries,
+            home: self.config.link(""),
+        };
         let mut ctx = Context::new();
         ctx.insert("site", &self.site_view);
         ctx.insert("sidebar", &view);
-        self.tera.render("sidebar.html", &ctx).map_err(|e| template_error(self.theme, &e))
+        self.tera
+            .render("sidebar.html", &ctx)
+            .map_err(|e| template_error(self.theme, &e))
     }
 
     fn crumbs_for(&self, page: &Page) -> Vec<Crumb> {
@@ -167,7 +232,10 @@ impl Renderer<'_> {
             acc.push_str(part);
             acc.push('/');
             if let Some(i) = self.site.page_by_path(&acc) {
-                crumbs.push(Crumb { title: self.site.pages[i].title.clone(), url: self.config.link(&acc) });
+                crumbs.push(Crumb {
+                    title: self.site.pages[i].title.clone(),
+                    url: self.config.link(&acc),
+                });
             }
         }
         crumbs
@@ -182,29 +250,47 @@ impl Renderer<'_> {
 
     fn render_dashboard(&self) -> Result<Rendered, Diagnostic> {
         let v = data::dashboard_view(self.site, self.config, self.prose_html);
-        let rel = self.site.root_page.as_ref().map(|p| p.rel.as_str()).or(self.site.checklist.as_ref().map(|c| c.rel.as_str()));
+        let rel = self.site.root_page.as_ref().map(|p| p.rel.as_str()).or(self
+            .site
+            .checklist
+            .as_ref()
+            .map(|c| c.rel.as_str()));
         let layout = self.layout(&self.site.title, "", Vec::new(), rel);
         self.render("dashboard.html", "index.html".into(), layout, "dashboard", &v)
     }
 
     fn render_section(&self, i: usize) -> Result<Rendered, Diagnostic> {
-        let Some(c) = &self.site.checklist else { return Err(Diagnostic::error("", 0, 0, "no checklist")) };
+        let Some(c) = &self.site.checklist else {
+            return Err(Diagnostic::error("", 0, 0, "no checklist"));
+        };
         let section = &c.checklist.sections[i];
-        let tasks: Vec<TaskView> = section.tasks.iter().map(|t| TaskView::new(self.site, self.config, section, t)).collect();
+        let tasks: Vec<TaskView> = section
+            .tasks
+            .iter()
+            .map(|t| TaskView::new(self.site, self.config, section, t))
+            .collect();
         let sections = &c.checklist.sections;
         let v = data::SectionView {
             section: section_summary(self.config, section, &self.site.section_counts[i]),
             group: section.group.clone(),
             tasks,
-            prev: i.checked_sub(1).map(|j| section_summary(self.config, &sections[j], &self.site.section_counts[j])),
-            next: sections.get(i + 1).map(|s| section_summary(self.config, s, &self.site.section_counts[i + 1])),
+            prev: i
+                .checked_sub(1)
+                .map(|j| section_summary(self.config, &sections[j], &self.site.section_counts[j])),
+            next: sections
+                .get(i + 1)
+                .map(|s| section_summary(self.config, s, &self.site.section_counts[i + 1])),
         };
         let path = format!("{}/{}/", self.config.urls.sections, section.id);
         let layout = self.layout(&section.title, &path, vec![self.home_crumb()], Some(&c.rel));
         self.render("section.html", format!("{path}index.html"), layout, "section", &v)
     }
 
-    fn render_task(&self, section: &crate::checklist::Section, task: &crate::checklist::Task) -> Result<Rendered, Diagnostic> {
+    fn render_task(
+        &self,
+        section: &crate::checklist::Section,
+        task: &crate::checklist::Task,
+    ) -> Result<Rendered, Diagnostic> {
         let path = format!("{}/{}/", self.config.urls.tasks, task.id);
         if let Some(&i) = self.site.task_page.get(&task.id) {
             let p = &self.site.pages[i];
@@ -212,9 +298,24 @@ impl Renderer<'_> {
         }
         let v = data::TaskPageView {
             task: TaskView::new(self.site, self.config, section, task),
-            suggested_file: format!("{}/runbooks/{}/{}.md", self.config.content_dir.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_else(|| "content".into()), section.id, task.id),
+            suggested_file: format!(
+                "{}/runbooks/{}/{}.md",
+                self.config
+                    .content_dir
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "content".into()),
+                section.id,
+                task.id
+            ),
         };
-        let crumbs = vec![self.home_crumb(), Crumb { title: section.title.clone(), url: view::section_url(self.config, section) }];
+        let crumbs = vec![
+            self.home_crumb(),
+            Crumb {
+                title: section.title.clone(),
+                url: view::section_url(self.config, section),
+            },
+        ];
         let layout = self.layout(&task.title, &path, crumbs, None);
         self.render("task.html", format!("{path}index.html"), layout, "task", &v)
     }
@@ -226,26 +327,64 @@ impl Renderer<'_> {
         for a in &all {
             let path = format!("{prefix}/{}/", a.name);
             if let [only] = a.pages.as_slice() {
-                let i = self.site.page_by_path(only.url.strip_prefix(&self.config.base_path).unwrap_or(&only.url));
+                let i = self
+                    .site
+                    .page_by_path(only.url.strip_prefix(&self.config.base_path).unwrap_or(&only.url));
                 let target = i.map(|i| self.site.pages[i].path.clone()).unwrap_or_default();
                 out.push(self.redirect(&format!("{path}index.html"), &target, &only.title)?);
             } else {
-                let layout = self.layout(&a.name, &path, vec![self.home_crumb(), Crumb { title: "Alerts".into(), url: self.config.link(&format!("{prefix}/")) }], None);
-                out.push(self.render("alerts.html", format!("{path}index.html"), layout, "alerts", &data::AlertsView { alerts: vec![a.clone()], single: true })?);
+                let layout = self.layout(
+                    &a.name,
+                    &path,
+                    vec![
+                        self.home_crumb(),
+                        Crumb {
+                            title: "Alerts".into(),
+                            url: self.config.link(&format!("{prefix}/")),
+                        },
+                    ],
+                    None,
+                );
+                out.push(self.render(
+                    "alerts.html",
+                    format!("{path}index.html"),
+                    layout,
+                    "alerts",
+                    &data::AlertsView {
+                        alerts: vec![a.clone()],
+                        single: true,
+                    },
+                )?);
             }
         }
         let path = format!("{prefix}/");
         let layout = self.layout("Alerts", &path, vec![self.home_crumb()], None);
-        out.push(self.render("alerts.html", format!("{path}index.html"), layout, "alerts", &data::AlertsView { alerts: all, single: false })?);
+        out.push(self.render(
+            "alerts.html",
+            format!("{path}index.html"),
+            layout,
+            "alerts",
+            &data::AlertsView {
+                alerts: all,
+                single: false,
+            },
+        )?);
         Ok(out)
     }
 
     fn redirect(&self, file: &str, target_path: &str, title: &str) -> Result<Rendered, Diagnostic> {
-        let v = data::RedirectView { url: self.config.link(target_path), canonical: self.config.absolute_url(target_path), title: title.to_string() };
+        let v = data::RedirectView {
+            url: self.config.link(target_path),
+            canonical: self.config.absolute_url(target_path),
+            title: title.to_string(),
+        };
         let mut ctx = Context::new();
         ctx.insert("site", &self.site_view);
         ctx.insert("redirect", &v);
-        let html = self.tera.render("redirect.html", &ctx).map_err(|e| template_error(self.theme, &e))?;
+        let html = self
+            .tera
+            .render("redirect.html", &ctx)
+            .map_err(|e| template_error(self.theme, &e))?;
         Ok(Rendered::new(file, html))
     }
 

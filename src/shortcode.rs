@@ -30,7 +30,9 @@ pub fn expand_shortcodes<'t>(
     while let Some(found) = find_open(&body[pos..]) {
         let start = pos + found;
         let close = if body[start..].starts_with("{{<") { ">}}" } else { "%}}" };
-        let Some(end_rel) = body[start + 3..].find(close) else { break };
+        let Some(end_rel) = body[start + 3..].find(close) else {
+            break;
+        };
         let end = start + 3 + end_rel + 3;
         out.push_str(&body[pos..start]);
         pos = end;
@@ -51,16 +53,26 @@ pub fn expand_shortcodes<'t>(
                 Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => out.push_str(&v.to_string()),
                 _ => {
                     diags.push(
-                        Diagnostic::warning(display, line, col, format!("`{{{{< param {arg} >}}}}` is not set in book.toml"))
-                            .with_hint(format!("add `{arg} = \"…\"` under `[params]` in book.toml")),
+                        Diagnostic::warning(
+                            display,
+                            line,
+                            col,
+                            format!("`{{{{< param {arg} >}}}}` is not set in book.toml"),
+                        )
+                        .with_hint(format!("add `{arg} = \"…\"` under `[params]` in book.toml")),
                     );
                     out.push_str(written);
                 }
             },
             _ => {
                 diags.push(
-                    Diagnostic::warning(display, line, col, format!("shortcode `{}` is not supported; it is shown as written", written))
-                        .with_hint("opsbook reads `ref`, `relref` and `param`; write the content as markdown instead"),
+                    Diagnostic::warning(
+                        display,
+                        line,
+                        col,
+                        format!("shortcode `{}` is not supported; it is shown as written", written),
+                    )
+                    .with_hint("opsbook reads `ref`, `relref` and `param`; write the content as markdown instead"),
                 );
                 out.push_str(written);
             }
@@ -88,7 +100,11 @@ fn ref_target(rel: &str, arg: &str, index: &LinkIndex) -> String {
         return arg.to_string();
     }
     let dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-    let local = if dir.is_empty() { path.trim_start_matches("./").to_string() } else { format!("{dir}/{}", path.trim_start_matches("./")) };
+    let local = if dir.is_empty() {
+        path.trim_start_matches("./").to_string()
+    } else {
+        format!("{dir}/{}", path.trim_start_matches("./"))
+    };
     if index.has_page(&local) || path.starts_with("..") {
         return arg.replace(' ', "%20");
     }
@@ -115,7 +131,13 @@ mod tests {
     use super::*;
 
     fn index() -> LinkIndex {
-        LinkIndex::new("/", true, [("runbooks/node/A.md", "runbooks/node/a/"), ("docs/x.md", "docs/x/")], [], vec![])
+        LinkIndex::new(
+            "/",
+            true,
+            [("runbooks/node/A.md", "runbooks/node/a/"), ("docs/x.md", "docs/x/")],
+            [],
+            vec![],
+        )
     }
 
     #[test]

@@ -88,7 +88,12 @@ impl Site {
 
 /// Puts the pages and checklist together. Problems that only show across pages (colliding
 /// URLs, unknown tasks, missing anchors) come back as diagnostics.
-pub fn assemble_site(config: &Config, checklist: Option<ChecklistSource>, mut pages: Vec<Page>, today: Date) -> (Site, Vec<Diagnostic>) {
+pub fn assemble_site(
+    config: &Config,
+    checklist: Option<ChecklistSource>,
+    mut pages: Vec<Page>,
+    today: Date,
+) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let generated = generated_prefixes(config);
 
@@ -97,7 +102,15 @@ pub fn assemble_site(config: &Config, checklist: Option<ChecklistSource>, mut pa
     let root_page = root_pos.map(|i| pages.remove(i));
     for p in pages.iter().filter(|p| p.path.is_empty()) {
         let first = root_page.as_ref().map(|r| r.display.as_str()).unwrap_or("");
-        diags.push(Diagnostic::error(&p.display, 0, 0, format!("{} and {first} are both the page of the site root", p.display)).with_hint("keep one of _index.md, index.md and README.md at the root of content/"));
+        diags.push(
+            Diagnostic::error(
+                &p.display,
+                0,
+                0,
+                format!("{} and {first} are both the page of the site root", p.display),
+            )
+            .with_hint("keep one of _index.md, index.md and README.md at the root of content/"),
+        );
     }
     pages.retain(|p| !p.path.is_empty());
 
@@ -108,8 +121,18 @@ pub fn assemble_site(config: &Config, checklist: Option<ChecklistSource>, mut pa
         let top = p.path.split('/').next().unwrap_or("");
         if let Some(g) = generated.iter().find(|g| g.as_str() == top) {
             diags.push(
-                Diagnostic::error(&p.display, 0, 0, format!("{} would be published at /{}, where opsbook writes its generated /{g}/ pages", p.display, p.path))
-                    .with_hint(format!("move or rename the file, or rename the generated prefix with `[urls] {g} = \"…\"` in book.toml")),
+                Diagnostic::error(
+                    &p.display,
+                    0,
+                    0,
+                    format!(
+                        "{} would be published at /{}, where opsbook writes its generated /{g}/ pages",
+                        p.display, p.path
+                    ),
+                )
+                .with_hint(format!(
+                    "move or rename the file, or rename the generated prefix with `[urls] {g} = \"…\"` in book.toml"
+                )),
             );
             continue;
         }
@@ -117,8 +140,16 @@ pub fn assemble_site(config: &Config, checklist: Option<ChecklistSource>, mut pa
             Some(prev) if prev.path == p.path => {
                 let prev: &Page = prev;
                 diags.push(
-                    Diagnostic::error(&p.display, 0, 0, format!("{} and {} would both be published at /{}", prev.display, p.display, p.path))
-                        .with_hint("rename one of the files: URLs are made lowercase and spaces become `-`"),
+                    Diagnostic::error(
+                        &p.display,
+                        0,
+                        0,
+                        format!(
+                            "{} and {} would both be published at /{}",
+                            prev.display, p.display, p.path
+                        ),
+                    )
+                    .with_hint("rename one of the files: URLs are made lowercase and spaces become `-`"),
                 );
             }
             _ => keep.push(p),
@@ -143,7 +174,10 @@ pub fn assemble_site(config: &Config, checklist: Option<ChecklistSource>, mut pa
     pages.extend(folders.iter().map(|(path, name)| folder_page(path, name)));
     pages.sort_by(|a, b| a.path.cmp(&b.path));
 
-    let (section_counts, totals) = checklist.as_ref().map(|c| count_checklist(&c.checklist)).unwrap_or_default();
+    let (section_counts, totals) = checklist
+        .as_ref()
+        .map(|c| count_checklist(&c.checklist))
+        .unwrap_or_default();
     let (task_page, page_task) = bind_tasks(config, checklist.as_ref(), &pages, &mut diags);
     let alerts = gather_alerts(config, &pages, &mut diags);
     let aliases = gather_aliases(&pages, &generated, &mut diags);
@@ -154,9 +188,20 @@ pub fn assemble_site(config: &Config, checklist: Option<ChecklistSource>, mut pa
     let title = config
         .title
         .clone()
-        .or_else(|| checklist.as_ref().map(|c| c.checklist.title.clone()).filter(|t| !t.is_empty()))
+        .or_else(|| {
+            checklist
+                .as_ref()
+                .map(|c| c.checklist.title.clone())
+                .filter(|t| !t.is_empty())
+        })
         .or_else(|| root_page.as_ref().map(|p| p.title.clone()))
-        .or_else(|| config.root.canonicalize().ok().and_then(|p| p.file_name().map(|f| f.to_string_lossy().into_owned())))
+        .or_else(|| {
+            config
+                .root
+                .canonicalize()
+                .ok()
+                .and_then(|p| p.file_name().map(|f| f.to_string_lossy().into_owned()))
+        })
         .unwrap_or_else(|| "Runbooks".into());
     let task_index = checklist
         .as_ref()
@@ -204,13 +249,28 @@ pub fn assemble_site(config: &Config, checklist: Option<ChecklistSource>, mut pa
 /// The first URL segments opsbook writes itself.
 pub fn generated_prefixes(config: &Config) -> Vec<String> {
     let u = &config.urls;
-    vec![u.sections.clone(), u.tasks.clone(), u.alerts.clone(), u.badges.clone(), u.print.clone(), u.search.clone(), "_theme".into()]
+    vec![
+        u.sections.clone(),
+        u.tasks.clone(),
+        u.alerts.clone(),
+        u.badges.clone(),
+        u.print.clone(),
+        u.search.clone(),
+        "_theme".into(),
+    ]
 }
 
-fn bind_tasks(config: &Config, checklist: Option<&ChecklistSource>, pages: &[Page], diags: &mut Vec<Diagnostic>) -> (HashMap<String, usize>, HashMap<usize, String>) {
+fn bind_tasks(
+    config: &Config,
+    checklist: Option<&ChecklistSource>,
+    pages: &[Page],
+    diags: &mut Vec<Diagnostic>,
+) -> (HashMap<String, usize>, HashMap<usize, String>) {
     let mut task_page = HashMap::new();
     let mut page_task = HashMap::new();
-    let ids: HashSet<&str> = checklist.map(|c| c.checklist.tasks().map(|(_, t)| t.id.as_str()).collect()).unwrap_or_default();
+    let ids: HashSet<&str> = checklist
+        .map(|c| c.checklist.tasks().map(|(_, t)| t.id.as_str()).collect())
+        .unwrap_or_default();
     for (i, p) in pages.iter().enumerate() {
         if p.rel.is_empty() {
             continue;
@@ -224,7 +284,15 @@ fn bind_tasks(config: &Config, checklist: Option<&ChecklistSource>, pages: &[Pag
                     Some(_) => "use the id of a checklist task (its slug, or its explicit `{#id}`); `opsbook progress --format json` lists them".to_string(),
                     None => format!("this book has no checklist at content/{}", config.checklist),
                 };
-                diags.push(Diagnostic::error(&p.display, line, 1, format!("`task: {t}` names no task of the checklist")).with_hint(hint));
+                diags.push(
+                    Diagnostic::error(
+                        &p.display,
+                        line,
+                        1,
+                        format!("`task: {t}` names no task of the checklist"),
+                    )
+                    .with_hint(hint),
+                );
                 continue;
             }
             None if ids.contains(stem) => stem.to_string(),
@@ -233,8 +301,13 @@ fn bind_tasks(config: &Config, checklist: Option<&ChecklistSource>, pages: &[Pag
         if let Some(&other) = task_page.get(&id) {
             let other: &Page = &pages[other];
             diags.push(
-                Diagnostic::error(&p.display, p.key_line("task"), 1, format!("task `{id}` already has its runbook at {}", other.display))
-                    .with_hint("a task has one runbook: link the other page from it instead"),
+                Diagnostic::error(
+                    &p.display,
+                    p.key_line("task"),
+                    1,
+                    format!("task `{id}` already has its runbook at {}", other.display),
+                )
+                .with_hint("a task has one runbook: link the other page from it instead"),
             );
             continue;
         }
@@ -251,23 +324,45 @@ fn gather_alerts(config: &Config, pages: &[Page], diags: &mut Vec<Diagnostic>) -
             Ok(glob) => {
                 builder.add(glob);
             }
-            Err(e) => diags.push(Diagnostic::error("book.toml", 0, 0, format!("invalid glob in `runbooks.alert-pages`: {e}")).with_hint("write globs such as `runbooks/**`")),
+            Err(e) => diags.push(
+                Diagnostic::error(
+                    "book.toml",
+                    0,
+                    0,
+                    format!("invalid glob in `runbooks.alert-pages`: {e}"),
+                )
+                .with_hint("write globs such as `runbooks/**`"),
+            ),
         }
     }
     let globs = builder.build().unwrap_or_else(|_| globset::GlobSet::empty());
     let mut alerts: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, p) in pages.iter().enumerate() {
-        let mut names: Vec<String> = p.meta.alerts.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
+        let mut names: Vec<String> = p
+            .meta
+            .alerts
+            .iter()
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect();
         if !p.rel.is_empty() && !p.is_index && globs.is_match(&p.rel) {
             if let Some(stem) = p.rel.rsplit('/').next().and_then(|f| f.strip_suffix(".md")) {
                 names.push(stem.to_string());
             }
         }
         for name in names {
-            if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '.')) {
+            if !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '.'))
+            {
                 diags.push(
-                    Diagnostic::error(&p.display, p.key_line("alerts"), 1, format!("alert name `{name}` cannot be a URL"))
-                        .with_hint("alert names are letters, digits, `_`, `-`, `:` and `.`, as Prometheus writes them"),
+                    Diagnostic::error(
+                        &p.display,
+                        p.key_line("alerts"),
+                        1,
+                        format!("alert name `{name}` cannot be a URL"),
+                    )
+                    .with_hint("alert names are letters, digits, `_`, `-`, `:` and `.`, as Prometheus writes them"),
                 );
                 continue;
             }
@@ -287,22 +382,48 @@ fn gather_aliases(pages: &[Page], generated: &[String], diags: &mut Vec<Diagnost
         for alias in &p.meta.aliases {
             let path = alias.trim().trim_matches('/');
             let line = p.key_line("aliases");
-            let bad = path.is_empty() || path.split('/').any(|s| s == ".." || s == "." || s.is_empty()) || path.contains(['\\', '?', '#', '"', '<', '>']) || path.contains("://");
+            let bad = path.is_empty()
+                || path.split('/').any(|s| s == ".." || s == "." || s.is_empty())
+                || path.contains(['\\', '?', '#', '"', '<', '>'])
+                || path.contains("://");
             if bad {
-                diags.push(Diagnostic::error(&p.display, line, 1, format!("alias `{alias}` is not a path of this site")).with_hint("write aliases as site paths, e.g. `/old/path/`"));
+                diags.push(
+                    Diagnostic::error(
+                        &p.display,
+                        line,
+                        1,
+                        format!("alias `{alias}` is not a path of this site"),
+                    )
+                    .with_hint("write aliases as site paths, e.g. `/old/path/`"),
+                );
                 continue;
             }
             let key = format!("{path}/");
             let top = path.split('/').next().unwrap_or("");
             let clash = if let Ok(j) = pages.binary_search_by(|q| q.path.as_str().cmp(&key)) {
-                Some(format!("the page {}", if pages[j].display.is_empty() { format!("/{}", pages[j].path) } else { pages[j].display.clone() }))
+                Some(format!(
+                    "the page {}",
+                    if pages[j].display.is_empty() {
+                        format!("/{}", pages[j].path)
+                    } else {
+                        pages[j].display.clone()
+                    }
+                ))
             } else if generated.iter().any(|g| g == top) {
                 Some(format!("opsbook's generated /{top}/ pages"))
             } else {
                 seen.get(&key).map(|&j| format!("an alias of {}", pages[j].display))
             };
             if let Some(what) = clash {
-                diags.push(Diagnostic::error(&p.display, line, 1, format!("alias `{alias}` is already taken by {what}")).with_hint("remove the alias or choose another path"));
+                diags.push(
+                    Diagnostic::error(
+                        &p.display,
+                        line,
+                        1,
+                        format!("alias `{alias}` is already taken by {what}"),
+                    )
+                    .with_hint("remove the alias or choose another path"),
+                );
                 continue;
             }
             seen.insert(key.clone(), i);
@@ -315,7 +436,12 @@ fn gather_aliases(pages: &[Page], generated: &[String], diags: &mut Vec<Diagnost
 
 /// A link to `page.md#anchor` whose page has no such heading is an error at the link.
 fn check_anchors(pages: &[Page], root: Option<&Page>, diags: &mut Vec<Diagnostic>) {
-    let by_rel: HashMap<&str, &Page> = pages.iter().chain(root).filter(|p| !p.rel.is_empty()).map(|p| (p.rel.as_str(), p)).collect();
+    let by_rel: HashMap<&str, &Page> = pages
+        .iter()
+        .chain(root)
+        .filter(|p| !p.rel.is_empty())
+        .map(|p| (p.rel.as_str(), p))
+        .collect();
     for p in pages.iter().chain(root) {
         for link in &p.links {
             let (target, anchor) = match &link.target {
@@ -325,11 +451,28 @@ fn check_anchors(pages: &[Page], root: Option<&Page>, diags: &mut Vec<Diagnostic
             };
             let Some(target) = target else { continue };
             if !target.anchors.iter().any(|x| x == anchor) && !is_generated_anchor(anchor) {
-                let mut hint = "anchors follow GitHub's rules: the heading in lowercase, spaces as `-`, punctuation dropped".to_string();
-                if let Some(near) = target.anchors.iter().find(|a| a.contains(anchor.as_str()) || anchor.contains(a.as_str())) {
+                let mut hint =
+                    "anchors follow GitHub's rules: the heading in lowercase, spaces as `-`, punctuation dropped"
+                        .to_string();
+                if let Some(near) = target
+                    .anchors
+                    .iter()
+                    .find(|a| a.contains(anchor.as_str()) || anchor.contains(a.as_str()))
+                {
                     hint = format!("did you mean `#{near}`?");
                 }
-                diags.push(Diagnostic::error(&p.display, link.line, link.col, format!("link `{}`: {} has no heading with anchor `#{anchor}`", link.dest, target.display)).with_hint(hint));
+                diags.push(
+                    Diagnostic::error(
+                        &p.display,
+                        link.line,
+                        link.col,
+                        format!(
+                            "link `{}`: {} has no heading with anchor `#{anchor}`",
+                            link.dest, target.display
+                        ),
+                    )
+                    .with_hint(hint),
+                );
             }
         }
     }
@@ -340,7 +483,12 @@ fn is_generated_anchor(anchor: &str) -> bool {
 }
 
 fn backlinks(pages: &[Page]) -> Vec<Vec<usize>> {
-    let index: HashMap<&str, usize> = pages.iter().enumerate().filter(|(_, p)| !p.rel.is_empty()).map(|(i, p)| (p.rel.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.rel.is_empty())
+        .map(|(i, p)| (p.rel.as_str(), i))
+        .collect();
     let mut out = vec![Vec::new(); pages.len()];
     for (i, p) in pages.iter().enumerate() {
         for link in &p.links {
@@ -372,7 +520,11 @@ fn children(pages: &[Page]) -> Vec<Vec<usize>> {
 }
 
 /// Runbooks in checklist order first, then every other page by path.
-fn reading_order(checklist: Option<&ChecklistSource>, pages: &[Page], task_page: &HashMap<String, usize>) -> Vec<usize> {
+fn reading_order(
+    checklist: Option<&ChecklistSource>,
+    pages: &[Page],
+    task_page: &HashMap<String, usize>,
+) -> Vec<usize> {
     let mut order = Vec::with_capacity(pages.len());
     let mut placed = vec![false; pages.len()];
     if let Some(c) = checklist {

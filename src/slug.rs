@@ -79,10 +79,8 @@ pub fn url_segment(name: &str, lowercase: bool) -> String {
             } else {
                 out.push(c);
             }
-        } else if c.is_whitespace() || c == '+' {
-            if !out.ends_with('-') {
-                out.push('-');
-            }
+        } else if (c.is_whitespace() || c == '+') && !out.ends_with('-') {
+            out.push('-');
         }
     }
     let trimmed = out.trim_matches('-');
@@ -116,7 +114,10 @@ mod tests {
 
     #[test]
     fn ids() {
-        assert_eq!(id_slug("Implement regular backup procedures"), "implement-regular-backup-procedures");
+        assert_eq!(
+            id_slug("Implement regular backup procedures"),
+            "implement-regular-backup-procedures"
+        );
         assert_eq!(id_slug("dapr/dapr (runtime)"), "dapr-dapr-runtime");
         assert_eq!(id_slug("Create OS & system updates"), "create-os-system-updates");
     }

@@ -56,21 +56,38 @@ pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
         if name == "default" {
             return Ok(theme);
         }
-        return Err(Diagnostic::error("book.toml", 0, 0, format!("theme `{name}` not found: there is no folder themes/{name}/"))
-            .with_hint("create the folder, or set `theme = \"default\"` under [build]"));
+        return Err(Diagnostic::error(
+            "book.toml",
+            0,
+            0,
+            format!("theme `{name}` not found: there is no folder themes/{name}/"),
+        )
+        .with_hint("create the folder, or set `theme = \"default\"` under [build]"));
     }
-    for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+    for entry in WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(&dir) else { continue };
-        let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let Ok(rel) = entry.path().strip_prefix(&dir) else {
+            continue;
+        };
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
         let display = format!("themes/{name}/{}", rel.join("/"));
-        let read = |p: &Path| std::fs::read(p).map_err(|e| Diagnostic::error(&display, 0, 0, format!("cannot read: {e}")));
+        let read =
+            |p: &Path| std::fs::read(p).map_err(|e| Diagnostic::error(&display, 0, 0, format!("cannot read: {e}")));
         match rel.first().map(String::as_str) {
             Some("templates") if rel.len() >= 2 => {
                 let bytes = read(entry.path())?;
-                let text = String::from_utf8(bytes).map_err(|_| Diagnostic::error(&display, 0, 0, "template is not valid UTF-8").with_hint("save it as UTF-8"))?;
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    Diagnostic::error(&display, 0, 0, "template is not valid UTF-8").with_hint("save it as UTF-8")
+                })?;
                 let tname = rel[1..].join("/");
                 theme.overridden.insert(tname.clone(), display.clone());
                 theme.templates.insert(tname, text);

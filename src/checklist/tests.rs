@@ -44,7 +44,21 @@ fn every_marker_spelling() {
     assert!(d.is_empty(), "{d:?}");
     let statuses: Vec<Status> = c.tasks().map(|(_, t)| t.status).collect();
     use Status::*;
-    assert_eq!(statuses, [NotStarted, InProgress, InProgress, Complete, Complete, NotApplicable, NotStarted, Complete, Complete, NotStarted]);
+    assert_eq!(
+        statuses,
+        [
+            NotStarted,
+            InProgress,
+            InProgress,
+            Complete,
+            Complete,
+            NotApplicable,
+            NotStarted,
+            Complete,
+            Complete,
+            NotStarted
+        ]
+    );
 }
 
 #[test]
@@ -66,7 +80,8 @@ fn duplicate_ids_name_both_lines() {
 
 #[test]
 fn explicit_id_and_notes() {
-    let (c, d) = parse("# T\n\n## S\n\n- {IP} Back up the `db` {#db-backups}\n  - nightly at 02:00\n  - [ ] check retention\n");
+    let (c, d) =
+        parse("# T\n\n## S\n\n- {IP} Back up the `db` {#db-backups}\n  - nightly at 02:00\n  - [ ] check retention\n");
     assert!(d.is_empty(), "{d:?}");
     let (_, t) = c.tasks().next().unwrap();
     assert_eq!(t.id, "db-backups");

@@ -14,9 +14,18 @@ pub fn run(dir: &Path, output: Option<PathBuf>, site_url: Option<String>) -> Cmd
     print_diagnostics(diags, &report.book.sources);
     let errors = count(diags, Severity::Error);
     let warnings = count(diags, Severity::Warning);
-    let out = report.book.config.as_ref().map(|c| show_path(&c.output_dir)).unwrap_or_else(|| "site/".into());
+    let out = report
+        .book
+        .config
+        .as_ref()
+        .map(|c| show_path(&c.output_dir))
+        .unwrap_or_else(|| "site/".into());
     if errors > 0 {
-        eprintln!("error: build failed with {} and {}; nothing was written, {out} is as it was", plural(errors, "error"), plural(warnings, "warning"));
+        eprintln!(
+            "error: build failed with {} and {}; nothing was written, {out} is as it was",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        );
         return Ok(ExitCode::from(1));
     }
     let tasks = report
@@ -28,7 +37,13 @@ pub fn run(dir: &Path, output: Option<PathBuf>, site_url: Option<String>) -> Cmd
             if t.total + t.not_applicable == 0 {
                 "no checklist tasks".to_string()
             } else {
-                format!("{} {} complete, {} in progress ({})", plural((t.total + t.not_applicable) as usize, "task"), t.complete, t.in_progress, crate::badge::format_percent(t.percent))
+                format!(
+                    "{}: {} complete, {} in progress ({})",
+                    plural((t.total + t.not_applicable) as usize, "task"),
+                    t.complete,
+                    t.in_progress,
+                    crate::badge::format_percent(t.percent)
+                )
             }
         })
         .unwrap_or_default();

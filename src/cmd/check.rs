@@ -26,13 +26,24 @@ pub fn run(dir: &Path, format: CheckFormat) -> CmdResult {
     let warnings = count(diags, Severity::Warning);
     match format {
         CheckFormat::Json => {
-            let json = CheckJson { ok: errors == 0, errors, warnings, pages: report.pages, diagnostics: diags };
+            let json = CheckJson {
+                ok: errors == 0,
+                errors,
+                warnings,
+                pages: report.pages,
+                diagnostics: diags,
+            };
             println!("{}", serde_json::to_string_pretty(&json).map_err(anyhow::Error::from)?);
         }
         CheckFormat::Text => {
             print_diagnostics(diags, &report.book.sources);
             let pages = report.book.site.as_ref().map(|s| s.pages.len() + 1).unwrap_or(0);
-            let line = format!("{}, {} in {} checked", plural(errors, "error"), plural(warnings, "warning"), plural(pages, "page"));
+            let line = format!(
+                "{}, {} in {} checked",
+                plural(errors, "error"),
+                plural(warnings, "warning"),
+                plural(pages, "page")
+            );
             if errors > 0 {
                 eprintln!("error: check failed: {line}");
             } else {
@@ -40,5 +51,9 @@ pub fn run(dir: &Path, format: CheckFormat) -> CmdResult {
             }
         }
     }
-    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

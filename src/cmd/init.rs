@@ -11,7 +11,10 @@ use super::{CmdResult, Failure};
 const FILES: &[(&str, &str)] = &[
     ("book.toml", include_str!("init/book.toml")),
     ("content/checklist.md", include_str!("init/checklist.md")),
-    ("content/runbooks/backups/verify-last-nights-backup.md", include_str!("init/runbook.md")),
+    (
+        "content/runbooks/backups/verify-last-nights-backup.md",
+        include_str!("init/runbook.md"),
+    ),
     (".github/workflows/opsbook.yml", include_str!("init/opsbook.yml")),
     (".gitignore", "site/\n"),
 ];
@@ -37,7 +40,18 @@ pub fn run(dir: &Path) -> CmdResult {
     for (rel, _) in FILES {
         println!("  {rel}");
     }
-    let arg = if shown == "." { String::new() } else { format!(" {shown}") };
-    println!("Next: `opsbook build{arg}` writes the site to {}site/; `opsbook serve{arg}` previews it.", if arg.is_empty() { String::new() } else { format!("{shown}/") });
+    let arg = if shown == "." {
+        String::new()
+    } else {
+        format!(" {shown}")
+    };
+    println!(
+        "Next: `opsbook build{arg}` writes the site to {}site/; `opsbook serve{arg}` previews it.",
+        if arg.is_empty() {
+            String::new()
+        } else {
+            format!("{shown}/")
+        }
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -57,27 +57,52 @@ fn find(site: &Site, config: &Config, query: &str) -> Vec<Match> {
     let mut all = Vec::new();
     if let Some(c) = &site.checklist {
         for (_, t) in c.checklist.tasks() {
-            all.push(Match { kind: "task", id: t.id.clone(), title: t.title.clone(), url: config.absolute_url(&format!("{}/{}/", config.urls.tasks, t.id)) });
+            all.push(Match {
+                kind: "task",
+                id: t.id.clone(),
+                title: t.title.clone(),
+                url: config.absolute_url(&format!("{}/{}/", config.urls.tasks, t.id)),
+            });
         }
     }
     for name in site.alerts.keys() {
-        all.push(Match { kind: "alert", id: name.clone(), title: name.clone(), url: config.absolute_url(&format!("{}/{name}/", config.urls.alerts)) });
+        all.push(Match {
+            kind: "alert",
+            id: name.clone(),
+            title: name.clone(),
+            url: config.absolute_url(&format!("{}/{name}/", config.urls.alerts)),
+        });
     }
     for p in site.pages.iter().filter(|p| !p.rel.is_empty()) {
-        all.push(Match { kind: "page", id: p.rel.clone(), title: p.title.clone(), url: config.absolute_url(&p.path) });
+        all.push(Match {
+            kind: "page",
+            id: p.rel.clone(),
+            title: p.title.clone(),
+            url: config.absolute_url(&p.path),
+        });
     }
     let q = query.trim_matches('/');
-    let exact: Vec<Match> = all
+    // Exact matches, most permanent first: a task id, an alert name, then a page.
+    for kind in ["task", "alert", "page"] {
+        let exact: Vec<Match> = all
+            .iter()
+            .filter(|m| m.kind == kind)
+            .filter(|m| {
+                m.id == query
+                    || m.id.trim_end_matches(".md") == q
+                    || (kind == "page" && !q.is_empty() && m.url.trim_end_matches('/').ends_with(&format!("/{q}")))
+            })
+            .cloned()
+            .collect();
+        if !exact.is_empty() {
+            return exact;
+        }
+    }
+    let exact_ci: Vec<Match> = all
         .iter()
-        .filter(|m| {
-            m.id == query || m.id.trim_end_matches(".md") == q || (m.kind == "page" && m.url.trim_end_matches('/').ends_with(&format!("/{q}")) && !q.is_empty())
-        })
+        .filter(|m| m.id.eq_ignore_ascii_case(query))
         .cloned()
         .collect();
-    if !exact.is_empty() {
-        return exact;
-    }
-    let exact_ci: Vec<Match> = all.iter().filter(|m| m.id.eq_ignore_ascii_case(query)).cloned().collect();
     if !exact_ci.is_empty() {
         return exact_ci;
     }

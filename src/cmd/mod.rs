@@ -44,7 +44,10 @@ pub fn run(command: Command) -> CmdResult {
 fn book_dir(dir: Option<PathBuf>) -> Result<PathBuf, Failure> {
     let dir = dir.unwrap_or_else(|| PathBuf::from("."));
     if !dir.is_dir() {
-        return Err(Failure::Usage(format!("{} is not a folder; pass the folder that holds book.toml and content/", dir.display())));
+        return Err(Failure::Usage(format!(
+            "{} is not a folder; pass the folder that holds book.toml and content/",
+            dir.display()
+        )));
     }
     Ok(dir)
 }

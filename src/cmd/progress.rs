@@ -22,7 +22,11 @@ pub fn run(dir: &Path, format: ProgressFormat, write: bool) -> CmdResult {
         return Ok(ExitCode::from(1));
     };
     let Some(cl) = &site.checklist else {
-        eprintln!("error: this book has no checklist at {}/{}", config.content_dir.display(), config.checklist);
+        eprintln!(
+            "error: this book has no checklist at {}/{}",
+            config.content_dir.display(),
+            config.checklist
+        );
         eprintln!("  help: create it, or set `checklist` under [build] in book.toml");
         return Ok(ExitCode::from(1));
     };
@@ -31,20 +35,29 @@ pub fn run(dir: &Path, format: ProgressFormat, write: bool) -> CmdResult {
     // Only the checklist's own structure matters here, not the rest of the book.
     let (_, structural) = parse_checklist(&cl.display, &text);
     if !structural.is_empty() {
-        print_diagnostics(&structural, &std::iter::once((cl.display.clone(), text.clone())).collect());
+        print_diagnostics(
+            &structural,
+            &std::iter::once((cl.display.clone(), text.clone())).collect(),
+        );
         return Ok(ExitCode::from(1));
     }
     if write {
         if cl.checklist.progress_rows.is_empty() {
             eprintln!("error: {} has no progress table to rewrite", cl.display);
-            eprintln!("  help: add a table whose header is `| Section | Progress |`, one row per section and a `TOTAL` row");
+            eprintln!(
+                "  help: add a table whose header is `| Section | Progress |`, one row per section and a `TOTAL` row"
+            );
             return Ok(ExitCode::from(1));
         }
         let new = rewrite_progress_table(&text, &cl.checklist);
         let stale: Vec<Diagnostic> = check_progress_table(&cl.checklist, &cl.display);
         if new != text {
             crate::output::write_file_atomic(&path, new.as_bytes())?;
-            println!("Rewrote {} row(s) of the progress table in {}", stale.iter().filter(|d| d.is_error()).count(), cl.display);
+            println!(
+                "Rewrote {} row(s) of the progress table in {}",
+                stale.iter().filter(|d| d.is_error()).count(),
+                cl.display
+            );
         } else {
             println!("The progress table in {} is up to date", cl.display);
         }
@@ -63,10 +76,21 @@ fn markdown_table(site: &crate::site::Site) -> String {
     let mut out = String::from("| Section | Progress | Percent |\n|---------|----------|---------|\n");
     if let Some(c) = &site.checklist {
         for (s, counts) in c.checklist.sections.iter().zip(&site.section_counts) {
-            let _ = writeln!(out, "| {} | {} | {} |", s.title, counts.fraction(), format_percent(counts.percent));
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                s.title,
+                counts.fraction(),
+                format_percent(counts.percent)
+            );
         }
     }
-    let _ = writeln!(out, "| **TOTAL** | **{}** | **{}** |", site.totals.fraction(), format_percent(site.totals.percent));
+    let _ = writeln!(
+        out,
+        "| **TOTAL** | **{}** | **{}** |",
+        site.totals.fraction(),
+        format_percent(site.totals.percent)
+    );
     out
 }
 
@@ -81,7 +105,11 @@ fn text_table(site: &crate::site::Site) -> String {
             rows.push((name, counts.fraction(), format_percent(counts.percent)));
         }
     }
-    rows.push(("TOTAL".into(), site.totals.fraction(), format_percent(site.totals.percent)));
+    rows.push((
+        "TOTAL".into(),
+        site.totals.fraction(),
+        format_percent(site.totals.percent),
+    ));
     let w = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(5);
     let mut out = String::new();
     let _ = writeln!(out, "{}", site.title);

@@ -47,7 +47,10 @@ pub fn page_view<'a>(site: &'a Site, config: &'a Config, i: usize) -> PageView<'
     let pos = site.order_pos.get(i).copied();
     let alerts: Vec<AlertRef> = site.page_alerts[i]
         .iter()
-        .map(|name| AlertRef { name: name.clone(), url: config.link(&format!("{}/{name}/", config.urls.alerts)) })
+        .map(|name| AlertRef {
+            name: name.clone(),
+            url: config.link(&format!("{}/{name}/", config.urls.alerts)),
+        })
         .collect();
     PageView {
         title: &p.title,
@@ -112,7 +115,11 @@ pub fn dashboard_view(site: &Site, config: &Config, prose_html: &str) -> Dashboa
         .unwrap_or_default();
     DashboardView {
         has_checklist: site.checklist.is_some(),
-        checklist_title: site.checklist.as_ref().map(|c| c.checklist.title.clone()).unwrap_or_default(),
+        checklist_title: site
+            .checklist
+            .as_ref()
+            .map(|c| c.checklist.title.clone())
+            .unwrap_or_default(),
         totals: (&site.totals).into(),
         groups: groups(site, config),
         in_progress,
@@ -120,7 +127,12 @@ pub fn dashboard_view(site: &Site, config: &Config, prose_html: &str) -> Dashboa
         overdue,
         intro_html: site.root_page.as_ref().map(|p| p.html.clone()).unwrap_or_default(),
         prose_html: prose_html.to_string(),
-        pages: site.pages.iter().filter(|p| !p.path.trim_end_matches('/').contains('/')).map(|p| PageRef::new(site, config, p)).collect(),
+        pages: site
+            .pages
+            .iter()
+            .filter(|p| !p.path.trim_end_matches('/').contains('/'))
+            .map(|p| PageRef::new(site, config, p))
+            .collect(),
         alert_count: site.alerts.len(),
     }
 }
@@ -160,7 +172,10 @@ pub fn alert_views(site: &Site, config: &Config) -> Vec<AlertView> {
         .map(|(name, pages)| AlertView {
             name: name.clone(),
             url: config.link(&format!("{}/{name}/", config.urls.alerts)),
-            pages: pages.iter().map(|&i| PageRef::new(site, config, &site.pages[i])).collect(),
+            pages: pages
+                .iter()
+                .map(|&i| PageRef::new(site, config, &site.pages[i]))
+                .collect(),
         })
         .collect()
 }
@@ -219,7 +234,12 @@ pub fn print_view<'a>(site: &'a Site, config: &'a Config) -> PrintView<'a> {
             .iter()
             .map(|&i| &site.pages[i])
             .filter(|p| !p.rel.is_empty())
-            .map(|p| PrintPage { title: &p.title, url: config.link(&p.path), kind: p.kind.label(), html: &p.html })
+            .map(|p| PrintPage {
+                title: &p.title,
+                url: config.link(&p.path),
+                kind: p.kind.label(),
+                html: &p.html,
+            })
             .collect(),
     }
 }
@@ -230,14 +250,25 @@ pub fn badges(site: &Site, config: &Config) -> Vec<Rendered> {
     let mut out = Vec::new();
     let (name, hex) = color_for(site.totals.percent);
     let message = format!("{} ({})", format_percent(site.totals.percent), site.totals.fraction());
-    out.push(Rendered::new(format!("{prefix}/progress.svg"), badge_svg("progress", &message, hex)));
-    let endpoint = Endpoint { schema_version: 1, label: "progress".into(), message, color: name.into() };
+    out.push(Rendered::new(
+        format!("{prefix}/progress.svg"),
+        badge_svg("progress", &message, hex),
+    ));
+    let endpoint = Endpoint {
+        schema_version: 1,
+        label: "progress".into(),
+        message,
+        color: name.into(),
+    };
     out.push(Rendered::new(format!("{prefix}/progress.json"), to_json(&endpoint)));
     if let Some(c) = &site.checklist {
         for (s, counts) in c.checklist.sections.iter().zip(&site.section_counts) {
             let (_, hex) = color_for(counts.percent);
             let message = format!("{} ({})", format_percent(counts.percent), counts.fraction());
-            out.push(Rendered::new(format!("{prefix}/{}.svg", s.id), badge_svg(&s.title, &message, hex)));
+            out.push(Rendered::new(
+                format!("{prefix}/{}.svg", s.id),
+                badge_svg(&s.title, &message, hex),
+            ));
         }
     }
     out
@@ -317,7 +348,11 @@ pub fn progress_json(site: &Site, config: &Config) -> Vec<u8> {
                 .collect()
         })
         .unwrap_or_default();
-    to_json(&ProgressJson { title: &site.title, totals: &site.totals, sections })
+    to_json(&ProgressJson {
+        title: &site.title,
+        totals: &site.totals,
+        sections,
+    })
 }
 
 fn to_json(v: &impl Serialize) -> Vec<u8> {
@@ -328,11 +363,18 @@ fn to_json(v: &impl Serialize) -> Vec<u8> {
 
 /// `sitemap.xml` of every page (needs an absolute `site.url`).
 pub fn sitemap(site: &Site, config: &Config) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     let mut urls = vec![(String::new(), None)];
     urls.extend(site.pages.iter().map(|p| (p.path.clone(), p.meta.last_reviewed)));
     if let Some(c) = &site.checklist {
-        urls.extend(c.checklist.sections.iter().map(|s| (format!("{}/{}/", config.urls.sections, s.id), None)));
+        urls.extend(
+            c.checklist
+                .sections
+                .iter()
+                .map(|s| (format!("{}/{}/", config.urls.sections, s.id), None)),
+        );
     }
     for (path, lastmod) in urls {
         out.push_str("  <url><loc>");

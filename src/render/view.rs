@@ -162,7 +162,14 @@ impl TaskView {
             url: config.link(&format!("{}/{}/", config.urls.tasks, task.id)),
             runbook_url: page.map(|p| config.link(&p.path)),
             owner: page.and_then(|p| p.meta.owner.clone()),
-            notes: task.notes.iter().map(|n| NoteView { html: render_inline(&n.text), depth: n.depth }).collect(),
+            notes: task
+                .notes
+                .iter()
+                .map(|n| NoteView {
+                    html: render_inline(&n.text),
+                    depth: n.depth,
+                })
+                .collect(),
             line: task.line,
             stale: page.is_some_and(|p| site.is_stale(p, config.stale_after_days)),
             overdue: page.is_some_and(|p| site.is_overdue(p)),
@@ -195,8 +202,17 @@ pub fn groups(site: &Site, config: &Config) -> Vec<GroupView> {
     for (i, s) in c.checklist.sections.iter().enumerate() {
         let new_group = out.last().is_none_or(|g| g.name != s.group);
         if new_group {
-            let id = s.group.as_deref().map(crate::slug::id_slug).unwrap_or_else(|| "checklist".into());
-            out.push(GroupView { name: s.group.clone(), id, counts: (&Counts::default()).into(), sections: Vec::new() });
+            let id = s
+                .group
+                .as_deref()
+                .map(crate::slug::id_slug)
+                .unwrap_or_else(|| "checklist".into());
+            out.push(GroupView {
+                name: s.group.clone(),
+                id,
+                counts: (&Counts::default()).into(),
+                sections: Vec::new(),
+            });
             tasks_of_group.push(Vec::new());
         }
         if let (Some(g), Some(t)) = (out.last_mut(), tasks_of_group.last_mut()) {

@@ -1,0 +1,254 @@
+//! `opsbook build` on the example book and on small books: the URL table of DESIGN.md.
+
+use crate::support::{snapshot_tree, Book};
+
+#[test]
+fn example_book_builds_every_output() {
+    let book = Book::example();
+    let run = book.run(&["build"]);
+    run.success()
+        .stdout_has("65 tasks: 3 complete, 2 in progress (4.6%)")
+        .stdout_has("0 warnings");
+    assert_eq!(run.stdout().lines().count(), 1, "one summary line: {}", run.stdout());
+    for path in [
+        "site/index.html",
+        "site/sections/database-maintenance/index.html",
+        "site/runbooks/database-maintenance/implement-regular-backup-procedures/index.html",
+        "site/dr/restore-primary-database/index.html",
+        "site/dr/index.html",
+        "site/tasks/implement-regular-backup-procedures/index.html",
+        "site/tasks/set-up-index-maintenance/index.html",
+        "site/alerts/index.html",
+        "site/alerts/PostgresBackupFailed/index.html",
+        "site/old/backup-verify/index.html",
+        "site/badges/progress.svg",
+        "site/badges/database-maintenance.svg",
+        "site/badges/progress.json",
+        "site/progress.json",
+        "site/print/index.html",
+        "site/404.html",
+        "site/.nojekyll",
+        "site/_theme/style.css",
+        "site/_theme/syntax-light.css",
+        "site/_theme/syntax-dark.css",
+    ] {
+        assert!(book.exists(path), "{path} is missing");
+    }
+    // No sitemap without an absolute site.url, no CNAME without site.cname.
+    assert!(!book.exists("site/sitemap.xml"));
+    assert!(!book.exists("site/CNAME"));
+}
+
+#[test]
+fn progress_json_has_the_shape_of_design_md() {
+    let book = Book::example();
+    book.run(&["build"]).success();
+    let json: serde_json::Value = serde_json::from_str(&book.read("site/progress.json")).expect("valid JSON");
+    assert_eq!(json["totals"]["total"], 65);
+    assert_eq!(json["totals"]["complete"], 3);
+    assert_eq!(json["totals"]["in_progress"], 2);
+    assert_eq!(json["totals"]["not_started"], 60);
+    assert_eq!(json["totals"]["percent"], 4.6);
+    let sections = json["sections"].as_array().expect("sections");
+    assert_eq!(sections.len(), 13);
+    let db = &sections[3];
+    assert_eq!(db["id"], "database-maintenance");
+    assert_eq!(db["number"], "4");
+    assert_eq!(db["group"], "Routine Maintenance");
+    assert_eq!(db["url"], "/sections/database-maintenance/");
+    assert_eq!(db["counts"]["percent"], 20.0);
+    let task = &db["tasks"][0];
+    assert_eq!(task["id"], "implement-regular-backup-procedures");
+    assert_eq!(task["status"], "complete");
+    assert_eq!(task["url"], "/tasks/implement-regular-backup-procedures/");
+    assert_eq!(
+        task["runbook"],
+        "/runbooks/database-maintenance/implement-regular-backup-procedures/"
+    );
+    assert_eq!(task["owner"], "dba-team");
+    assert_eq!(task["last_reviewed"], "2026-10-01");
+    assert_eq!(task["stale"], false);
+    assert_eq!(db["tasks"][1]["status"], "in_progress");
+}
+
+#[test]
+fn task_links_redirect_to_runbook_or_explain_how_to_add_one() {
+    let book = Book::example();
+    book.run(&["build"]).success();
+    let redirect = book.read("site/tasks/implement-regular-backup-procedures/index.html");
+    assert!(redirect.contains("http-equiv=\"refresh\" content=\"0; url=/runbooks/database-maintenance/implement-regular-backup-procedures/\""), "{redirect}");
+    assert!(redirect.contains("rel=\"canonical\""));
+    assert!(redirect.contains("<a href=\"/runbooks/database-maintenance/implement-regular-backup-procedures/\">"));
+    let missing = book.read("site/tasks/set-up-index-maintenance/index.html");
+    assert!(missing.contains("has no runbook yet"), "{missing}");
+    assert!(missing.contains("content/runbooks/database-maintenance/set-up-index-maintenance.md"));
+}
+
+#[test]
+fn pages_have_anchors_backlinks_and_rewritten_links() {
+    let book = Book::example();
+    book.run(&["build"]).success();
+    let dr = book.read("site/dr/restore-primary-database/index.html");
+    assert!(
+        dr.contains("<h2 id=\"verify-the-restore\">"),
+        "heading ids follow GitHub"
+    );
+    assert!(dr.contains("href=\"#verify-the-restore\""), "visible anchor link");
+    assert!(dr.contains("Referenced by"), "the backup runbook links here");
+    let backup = book.read("site/runbooks/database-maintenance/implement-regular-backup-procedures/index.html");
+    assert!(
+        backup.contains("href=\"/dr/restore-primary-database/#verify-the-restore\""),
+        ".md link rewritten"
+    );
+    assert!(
+        backup.contains("<a href=\"https://www.postgresql.org/docs/current/backup.html\">"),
+        "bare URL linked"
+    );
+    assert!(backup.contains("class=\"hl-"), "code highlighted with classes");
+    assert!(backup.contains("class=\"copy\""), "copy button");
+    assert!(backup.contains("<details>"), "harmless raw HTML kept");
+    assert!(backup.contains("PostgresBackupFailed"));
+}
+
+#[test]
+fn site_url_prefixes_every_link() {
+    let book = Book::example();
+    book.run(&["build", "--site-url", "https://acme.github.io/runbooks/"])
+        .success();
+    for file in [
+        "site/index.html",
+        "site/dr/restore-primary-database/index.html",
+        "site/sections/database-maintenance/index.html",
+        "site/404.html",
+    ] {
+        let html = book.read(file);
+        for attr in ["href=\"/", "src=\"/"] {
+            for (i, _) in html.match_indices(attr) {
+                let rest = &html[i + attr.len() - 1..];
+                assert!(
+                    rest.starts_with("/runbooks/"),
+                    "{file}: a link without the prefix: {}",
+                    &rest[..rest.len().min(80)]
+                );
+            }
+        }
+    }
+    let sitemap = book.read("site/sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://acme.github.io/runbooks/dr/restore-primary-database/</loc>"),
+        "{sitemap}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&book.read("site/progress.json")).expect("json");
+    assert_eq!(json["sections"][0]["url"], "/runbooks/sections/performance-monitoring/");
+}
+
+#[test]
+fn builds_are_byte_for_byte_identical() {
+    let book = Book::example();
+    book.run(&["build"]).success();
+    let first = snapshot_tree(&book.path().join("site"));
+    book.run(&["build"]).success();
+    let second = snapshot_tree(&book.path().join("site"));
+    assert_eq!(first.len(), second.len());
+    for (a, b) in first.iter().zip(&second) {
+        assert_eq!(a.0, b.0);
+        assert!(a.1 == b.1, "{} differs between builds", a.0);
+    }
+}
+
+#[test]
+fn failed_build_leaves_the_previous_site_untouched() {
+    let book = Book::example();
+    book.run(&["build"]).success();
+    let before = snapshot_tree(&book.path().join("site"));
+    book.write("content/faq.md", "# FAQ\n\n[broken](missing.md)\n");
+    book.run(&["build"]).fails_with(1).stderr_has("nothing was written");
+    assert_eq!(before, snapshot_tree(&book.path().join("site")));
+}
+
+#[test]
+fn badges_are_svg_and_shields_endpoint() {
+    let book = Book::example();
+    book.run(&["build"]).success();
+    let svg = book.read("site/badges/progress.svg");
+    assert!(svg.starts_with("<svg") && svg.contains("4.6% (3/65)"), "{svg}");
+    let endpoint: serde_json::Value = serde_json::from_str(&book.read("site/badges/progress.json")).expect("json");
+    assert_eq!(endpoint["schemaVersion"], 1);
+    assert_eq!(endpoint["message"], "4.6% (3/65)");
+}
+
+#[test]
+fn cname_and_stale_flags() {
+    let book = Book::example();
+    let toml = book
+        .read("book.toml")
+        .replace("[site]\n", "[site]\ncname = \"runbooks.acme.dev\"\n");
+    book.write("book.toml", &toml);
+    book.run(&["build"]).success();
+    assert_eq!(book.read("site/CNAME"), "runbooks.acme.dev\n");
+    let dashboard = book.read("site/index.html");
+    assert!(
+        dashboard.contains("Stale runbooks"),
+        "the optimization runbook was last reviewed in 2025"
+    );
+}
+
+#[test]
+fn theme_file_overrides_one_template() {
+    let book = Book::example();
+    book.write(
+        "themes/default/templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>Custom 404</h1>{% endblock content %}",
+    );
+    book.run(&["build"]).success();
+    assert!(book.read("site/404.html").contains("Custom 404"));
+    assert!(
+        book.read("site/index.html").contains("Maintenance Runbooks"),
+        "other templates are the built-in ones"
+    );
+}
+
+#[test]
+fn hugo_style_books_keep_their_urls() {
+    let book = Book::with_files(&[
+        (
+            "book.toml",
+            "[params]\nBookRepo = \"https://github.com/acme/rb\"\n\n[runbooks]\nalert-pages = [\"runbooks/**\"]\n",
+        ),
+        (
+            "content/_index.md",
+            "---\ntitle: Intro\n---\n# Welcome\n\nSee [add runbook](/docs/add-runbook).\n",
+        ),
+        (
+            "content/docs/add-runbook.md",
+            "# Add a runbook\n\n[new]({{< param BookRepo >}}/new)\n",
+        ),
+        (
+            "content/runbooks/node/NodeDown.md",
+            "---\ntitle: Node Down\n---\n# NodeDown\n\nSee [other]({{< ref \"./NodeSlow.md\" >}}).\n",
+        ),
+        ("content/runbooks/node/NodeSlow.md", "# NodeSlow\n"),
+    ]);
+    book.run(&["build"]).success();
+    assert!(
+        book.exists("site/runbooks/node/nodedown/index.html"),
+        "lowercase URLs, as Hugo publishes them"
+    );
+    assert!(
+        book.exists("site/alerts/NodeDown/index.html"),
+        "alert pages are named after their alert"
+    );
+    let page = book.read("site/runbooks/node/nodedown/index.html");
+    assert!(page.contains("href=\"/runbooks/node/nodeslow/\""), "{page}");
+    assert!(book
+        .read("site/docs/add-runbook/index.html")
+        .contains("href=\"https://github.com/acme/rb/new\""));
+    assert!(
+        book.read("site/index.html").contains("Welcome"),
+        "the root _index.md opens the dashboard"
+    );
+    assert!(
+        book.exists("site/runbooks/index.html"),
+        "folders without _index.md get a folder page"
+    );
+}

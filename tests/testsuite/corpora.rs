@@ -1,0 +1,82 @@
+//! Real-world input: the kube-prometheus runbooks (a Hugo site) and dapr's release checklist,
+//! copied with their licences under `fixtures/`.
+
+use crate::support::{repo_root, Book};
+
+#[test]
+fn prometheus_runbooks_build_and_keep_their_published_urls() {
+    let book = Book::fixture("prometheus-runbooks");
+    let run = book.run(&["build"]);
+    run.success().stdout_has("0 warnings");
+    let tsv = book.read("alerts.tsv");
+    let mut with_page = 0;
+    for line in tsv.lines().skip(1) {
+        let (alert, url) = line.split_once('\t').expect("two columns");
+        let path = url
+            .strip_prefix("https://runbooks.prometheus-operator.dev/")
+            .expect("published URL");
+        let component = path.split('/').nth(1).expect("component");
+        let source = book
+            .path()
+            .join("content/runbooks")
+            .join(component)
+            .join(format!("{alert}.md"));
+        if source.exists() {
+            with_page += 1;
+            let out = book.path().join("site").join(path).join("index.html");
+            assert!(
+                out.exists(),
+                "{url} has a page ({}) but no output at {}",
+                source.display(),
+                out.display()
+            );
+            assert!(
+                book.exists(&format!("site/alerts/{alert}/index.html")),
+                "no /alerts/{alert}/"
+            );
+        }
+    }
+    assert_eq!(with_page, 99, "SOURCE.md: 99 of the 125 URLs resolve to a page");
+    let index = book.read("site/index.html");
+    assert!(index.contains("Welcome"), "the root _index.md opens the dashboard");
+    assert!(
+        index.contains("href=\"/docs/add-runbook/\""),
+        "root-relative links are checked and kept"
+    );
+}
+
+#[test]
+fn dapr_endgame_checklist_counts() {
+    let text = std::fs::read_to_string(repo_root().join("tests/testsuite/fixtures/dapr-release-endgame/endgame.md"))
+        .expect("endgame.md");
+    let (checklist, diagnostics) = opsbook::checklist::parse_checklist("endgame.md", &text);
+    // 127 task items in all; the 79 at the top level are tasks, the nested ones are notes.
+    let tasks: Vec<_> = checklist.tasks().collect();
+    let notes: usize = tasks.iter().map(|(_, t)| t.notes.len()).sum();
+    let duplicates = diagnostics
+        .iter()
+        .filter(|d| d.message.contains("duplicate task id"))
+        .count();
+    assert_eq!(tasks.len(), 75, "{diagnostics:?}");
+    assert_eq!(duplicates, 4, "`Cut RC` and `0 critical/high vulnerabilities` repeat");
+    // 48 nested items: 41 under kept tasks, 7 under the duplicate at line 100.
+    assert_eq!(notes, 41);
+    let counts = opsbook::progress::Counts::of(tasks.iter().map(|(_, t)| *t));
+    assert_eq!(
+        (counts.total, counts.complete, counts.not_started, counts.percent),
+        (75, 6, 69, 8.0)
+    );
+    assert!(
+        diagnostics.iter().all(|d| d.message.contains("duplicate task id")),
+        "{diagnostics:?}"
+    );
+    assert_eq!(checklist.title, "vX.Y Endgame");
+    assert_eq!(checklist.sections[0].title, "Milestone dates");
+    assert_eq!(checklist.sections[0].tasks.len(), 8);
+    let code_freeze = checklist
+        .sections
+        .iter()
+        .find(|s| s.title == "Code freeze")
+        .expect("Code freeze");
+    assert_eq!(code_freeze.group.as_deref(), Some("Release Tasks"));
+}
