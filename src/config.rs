@@ -95,6 +95,20 @@ pub struct UrlPrefixes {
     pub search: String,
 }
 
+impl UrlPrefixes {
+    /// Each prefix with the `[urls]` key that names it, in a fixed order.
+    pub fn named(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("sections", self.sections.clone()),
+            ("tasks", self.tasks.clone()),
+            ("alerts", self.alerts.clone()),
+            ("badges", self.badges.clone()),
+            ("print", self.print.clone()),
+            ("search", self.search.clone()),
+        ]
+    }
+}
+
 /// The resolved configuration of one book.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -250,6 +264,16 @@ fn resolve(
             }
         }
     }
+    let named = urls.named();
+    for (i, (key, value)) in named.iter().enumerate() {
+        if let Some((other, _)) = named[..i].iter().find(|(_, v)| v == value) {
+            errors.push(key_error(
+                key,
+                format!("`urls.{key}` and `urls.{other}` are both `{value}`: their pages would overwrite each other"),
+                "give each generated prefix its own name",
+            ));
+        }
+    }
     let theme = raw.build.theme.unwrap_or_else(|| "default".into());
     if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
         errors.push(key_error(
@@ -264,6 +288,18 @@ fn resolve(
         .unwrap_or_else(|| "checklist.md".into())
         .replace('\\', "/");
     let content_rel = raw.build.content.unwrap_or_else(|| "content".into());
+    let content_path = Path::new(&content_rel);
+    if content_path.is_absolute()
+        || content_path
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        errors.push(key_error(
+            "content",
+            format!("`build.content` must be a folder inside the book, got `{content_rel}`"),
+            "content never reaches outside the book: use a path such as `content` or `docs`",
+        ));
+    }
     let output_rel = raw.build.output.unwrap_or_else(|| "site".into());
     let params = match serde_json::to_value(&raw.params) {
         Ok(serde_json::Value::Object(m)) => m,

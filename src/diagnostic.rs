@@ -136,7 +136,14 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic], sources: &HashMap<String, 
                 cs = cs.with_labels(vec![Label::primary(id, off..end)]);
             }
             _ => {
-                cs = cs.with_notes(vec![format!("--> {}", d.location())]);
+                // No line to show: the location alone, in the same place as with a snippet.
+                let mut text = format!("{}: {}\n  --> {}\n", severity_word(d.severity), d.message, d.location());
+                if let Some(h) = &d.hint {
+                    text.push_str(&format!("  = help: {h}\n"));
+                }
+                out.extend_from_slice(text.as_bytes());
+                out.push(b'\n');
+                continue;
             }
         }
         if let Some(h) = &d.hint {
@@ -153,6 +160,13 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic], sources: &HashMap<String, 
         out.extend_from_slice(buf.as_slice());
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
 }
 
 fn next_char_boundary(text: &str, off: usize) -> usize {

@@ -64,6 +64,9 @@ pub struct LinkIndex {
     by_path: HashMap<String, String>,
     assets: HashSet<String>,
     assets_lower: HashMap<String, String>,
+    /// Folders holding pages (source rel → site path): each gets a folder page.
+    folders: HashMap<String, String>,
+    folder_paths: HashSet<String>,
     /// Generated top-level prefixes (`tasks`, `alerts`, …) and files (`progress.json`).
     generated: Vec<String>,
 }
@@ -83,6 +86,16 @@ impl LinkIndex {
             ..LinkIndex::default()
         };
         for (rel, path) in pages {
+            let mut folder = rel;
+            while let Some((parent, _)) = folder.rsplit_once('/') {
+                if index.folders.contains_key(parent) {
+                    break;
+                }
+                let site = site_path_of(&format!("{parent}/_index.md"), lowercase);
+                index.folder_paths.insert(site.clone());
+                index.folders.insert(parent.to_string(), site);
+                folder = parent;
+            }
             index.pages.insert(rel.to_string(), path.to_string());
             index.pages_lower.insert(rel.to_lowercase(), rel.to_string());
             index.by_path.insert(path.to_string(), rel.to_string());
@@ -168,7 +181,7 @@ impl LinkIndex {
             if let Some(actual) = self.pages_lower.get(&cand.to_lowercase()) {
                 return Err(case_problem(dest_trim, actual));
             }
-            return Err(missing(dest_trim, &cand));
+            return Err(missing(dest_trim, &cand, rooted));
         }
         let trimmed = cand.trim_end_matches('/');
         if self.assets.contains(trimmed) {
@@ -188,6 +201,9 @@ impl LinkIndex {
             if let Some(path) = self.pages.get(&format!("{trimmed}.md")) {
                 return Ok((suffix(path), Some(page(&format!("{trimmed}.md")))));
             }
+            if let Some(path) = self.folders.get(trimmed) {
+                return Ok((suffix(path), Some(Target::Other)));
+            }
         }
         // As a URL path: from the site root, or (Hugo's reading of a relative link) from the
         // page's own URL, which is one folder deeper than its file.
@@ -203,6 +219,9 @@ impl LinkIndex {
             if let Some(rel) = self.by_path.get(key) {
                 let rel = rel.clone();
                 return Ok((suffix(key), Some(page(&rel))));
+            }
+            if self.folder_paths.contains(key) {
+                return Ok((suffix(key), Some(Target::Other)));
             }
             let top = key.split('/').next().unwrap_or("");
             if self
@@ -226,7 +245,7 @@ impl LinkIndex {
                 return Err(case_problem(dest_trim, rel));
             }
         }
-        Err(missing(dest_trim, &cand))
+        Err(missing(dest_trim, &cand, rooted))
     }
 }
 
@@ -245,10 +264,15 @@ fn case_problem(dest: &str, actual: &str) -> LinkProblem {
     }
 }
 
-fn missing(dest: &str, cand: &str) -> LinkProblem {
+fn missing(dest: &str, cand: &str, rooted: bool) -> LinkProblem {
+    let hint = if rooted {
+        "a link starting with `/` is a path from the site root (content/): fix it, or create the page"
+    } else {
+        "fix the path (it is relative to this file's folder), or create the page"
+    };
     LinkProblem {
         message: format!("link `{dest}` points at `content/{cand}`, which does not exist"),
-        hint: "fix the path (it is relative to this file's folder), or create the page".into(),
+        hint: hint.into(),
     }
 }
 

@@ -25,6 +25,9 @@ use crate::theme::load_theme;
 pub struct Overrides {
     pub output: Option<PathBuf>,
     pub site_url: Option<String>,
+    /// `check` is strict: a progress table that disagrees with the tasks is an error there,
+    /// a warning in a build (the site always shows the computed figures).
+    pub strict: bool,
 }
 
 /// A book read and checked, ready to render.
@@ -132,7 +135,12 @@ pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
         let src = &content.sources[i];
         let (checklist, d) = parse_checklist(&src.display, &src.text);
         diags.extend(d);
-        diags.extend(check_progress_table(&checklist, &src.display));
+        diags.extend(check_progress_table(&checklist, &src.display).into_iter().map(|mut d| {
+            if !overrides.strict {
+                d.severity = crate::diagnostic::Severity::Warning;
+            }
+            d
+        }));
         let ctx = MarkdownContext {
             display: &src.display,
             rel: &src.rel,
@@ -197,6 +205,7 @@ pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
 pub struct Report {
     pub book: Book,
     pub files: Vec<Rendered>,
+    /// Pages of the book: the dashboard and every page made from content/ (not redirects).
     pub pages: usize,
     pub written: bool,
     pub elapsed: Duration,
@@ -207,36 +216,109 @@ pub struct Report {
 pub fn build_book(root: &Path, overrides: &Overrides, write: bool) -> anyhow::Result<Report> {
     let start = Instant::now();
     let mut book = load_book(root, overrides);
-    let mut report = Report {
-        book: Book {
-            config: None,
-            site: None,
-            assets: Vec::new(),
-            diagnostics: Vec::new(),
-            sources: HashMap::new(),
-            prose_html: String::new(),
-        },
-        files: Vec::new(),
-        pages: 0,
-        written: false,
-        elapsed: Duration::ZERO,
-    };
+    let mut files = Vec::new();
+    let mut more = Vec::new();
+    let mut written = false;
     if let (Some(config), Some(site), false) = (&book.config, &book.site, book.has_errors()) {
-        match load_theme(&config.root, &config.theme).and_then(|theme| load_templates(&theme).map(|t| (theme, t))) {
-            Ok((theme, tera)) => match render_site(site, config, &theme, &tera, &book.prose_html) {
-                Ok(files) => report.files = files,
-                Err(d) => book.diagnostics.push(d),
+        match load_theme(&config.root, &config.theme) {
+            Err(d) => more.push(d),
+            Ok(theme) => match load_templates(&theme)
+                .and_then(|tera| render_site(site, config, &theme, &tera, &book.prose_html))
+            {
+                Ok(out) => {
+                    more.extend(find_collisions(site, &out, &book.assets, &content_display(config)));
+                    files = out;
+                }
+                Err(d) => {
+                    if let Some(text) = template_text(&theme, &d) {
+                        book.sources.insert(d.path.clone(), text);
+                    }
+                    more.push(d);
+                }
             },
-            Err(d) => book.diagnostics.push(d),
         }
-        if write && !book.has_errors() {
+        if write && more.iter().all(|d| !d.is_error()) {
             crate::output::check_output_dir(&config.output_dir, &config.root, &config.content_dir)?;
-            crate::output::write_site(&config.output_dir, &report.files, &book.assets)?;
-            report.written = true;
+            crate::output::write_site(&config.output_dir, &files, &book.assets)?;
+            written = true;
         }
     }
-    report.pages = report.files.iter().filter(|f| f.path.ends_with("index.html")).count();
-    report.elapsed = start.elapsed();
-    report.book = book;
-    Ok(report)
+    book.diagnostics.extend(more);
+    let pages = book
+        .site
+        .as_ref()
+        .map(|s| s.pages.iter().filter(|p| !p.rel.is_empty()).count() + 1)
+        .unwrap_or(0);
+    Ok(Report {
+        book,
+        files,
+        pages,
+        written,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// How the content folder is named in messages (`content`).
+fn content_display(config: &Config) -> String {
+    config
+        .content_dir
+        .strip_prefix(&config.root)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|_| config.content_dir.display().to_string())
+}
+
+/// A template error points into a template: its text lets the error show the line.
+fn template_text(theme: &crate::theme::Theme, d: &Diagnostic) -> Option<String> {
+    let name = d.path.rsplit("/templates/").next().unwrap_or("");
+    theme.templates.get(name).cloned()
+}
+
+/// Two outputs at one path, or a file where a folder must be: a copied file from content/
+/// would silently replace a page or a generated file, so each is an error naming both.
+fn find_collisions(site: &Site, files: &[Rendered], assets: &[Asset], content: &str) -> Vec<Diagnostic> {
+    let origin = |path: &str| -> String {
+        let page_path = path.strip_suffix("index.html").unwrap_or("");
+        match site.page_by_path(page_path).map(|i| &site.pages[i]) {
+            Some(p) if !p.display.is_empty() => format!("the page {}", p.display),
+            _ => format!("opsbook's generated /{path}"),
+        }
+    };
+    let mut all: HashMap<&str, String> = files.iter().map(|f| (f.path.as_str(), origin(&f.path))).collect();
+    let mut out = Vec::new();
+    for a in assets {
+        let display = format!("{content}/{}", a.rel);
+        if let Some(what) = all.get(a.rel.as_str()) {
+            out.push(
+                Diagnostic::error(&display, 0, 0, format!("{display} would overwrite {what} in the site"))
+                    .with_hint("rename or move the file"),
+            );
+        } else {
+            all.insert(a.rel.as_str(), display);
+        }
+    }
+    let mut paths: Vec<&&str> = all.keys().collect();
+    paths.sort();
+    for path in paths {
+        let mut dir = *path;
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            if let Some(file_owner) = all.get(parent) {
+                let (who, what) = (all[*path].clone(), file_owner.clone());
+                let who = who.strip_prefix("the page ").unwrap_or(&who).to_string();
+                out.push(
+                    Diagnostic::error(
+                        who.clone(),
+                        0,
+                        0,
+                        format!("{who} would be published under /{parent}/, but {what} is the file /{parent}"),
+                    )
+                    .with_hint("rename or move the file"),
+                );
+                break;
+            }
+            dir = parent;
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
+    out.dedup();
+    out
 }

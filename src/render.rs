@@ -48,26 +48,44 @@ pub fn load_templates(theme: &Theme) -> Result<Tera, Diagnostic> {
 }
 
 fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
-    let mut chain = e.to_string();
+    let mut parts = vec![e.to_string()];
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
-        chain.push_str(": ");
-        chain.push_str(&s.to_string());
+        parts.push(s.to_string());
         source = s.source();
     }
-    let name = chain.split('\'').nth(1).unwrap_or("").to_string();
+    let name = parts[0].split('\'').nth(1).unwrap_or("").to_string();
     let path = theme
         .overridden
         .get(&name)
         .cloned()
         .unwrap_or_else(|| format!("themes/default/templates/{name}"));
-    let line = chain
-        .split("--> ")
-        .nth(1)
-        .and_then(|rest| rest.split(':').next())
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or(0);
-    Diagnostic::error(path, line, 0, format!("template error: {}", chain.replace('\n', " ")))
+    // A parse error carries its own snippet: ` --> 4:7 | … = expected a value`. Keep the
+    // location and the last sentence; the snippet is shown again from the template's text.
+    let mut line = 0;
+    let mut col = 0;
+    let mut words = Vec::new();
+    for part in &parts {
+        if let Some(rest) = part.split("--> ").nth(1) {
+            let mut nums = rest.split(|c: char| !c.is_ascii_digit()).filter(|n| !n.is_empty());
+            line = nums.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+            col = nums.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+            let last = part
+                .lines()
+                .rev()
+                .find(|l| l.trim_start().starts_with('='))
+                .unwrap_or("");
+            words.push(last.trim_start().trim_start_matches('=').trim().to_string());
+        } else {
+            words.push(part.trim().to_string());
+        }
+    }
+    let message = words
+        .into_iter()
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(": ");
+    Diagnostic::error(path, line, col, format!("template error: {message}"))
         .with_hint("fix the template (tera syntax), or delete the override to use the built-in one")
 }
 

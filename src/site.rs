@@ -130,9 +130,12 @@ pub fn assemble_site(
                         p.display, p.path
                     ),
                 )
-                .with_hint(format!(
-                    "move or rename the file, or rename the generated prefix with `[urls] {g} = \"…\"` in book.toml"
-                )),
+                .with_hint(match prefix_key(config, g) {
+                    Some(key) => format!(
+                        "move or rename the file, or rename the generated prefix with `[urls] {key} = \"…\"` in book.toml"
+                    ),
+                    None => "move or rename the file: opsbook's theme files live there".to_string(),
+                }),
             );
             continue;
         }
@@ -248,16 +251,19 @@ pub fn assemble_site(
 
 /// The first URL segments opsbook writes itself.
 pub fn generated_prefixes(config: &Config) -> Vec<String> {
-    let u = &config.urls;
-    vec![
-        u.sections.clone(),
-        u.tasks.clone(),
-        u.alerts.clone(),
-        u.badges.clone(),
-        u.print.clone(),
-        u.search.clone(),
-        "_theme".into(),
-    ]
+    let mut out: Vec<String> = config.urls.named().into_iter().map(|(_, v)| v).collect();
+    out.push("_theme".into());
+    out
+}
+
+/// The `[urls]` key that names a generated prefix, for hints.
+fn prefix_key(config: &Config, value: &str) -> Option<&'static str> {
+    config
+        .urls
+        .named()
+        .into_iter()
+        .find(|(_, v)| v == value)
+        .map(|(k, _)| k)
 }
 
 fn bind_tasks(
@@ -366,8 +372,22 @@ fn gather_alerts(config: &Config, pages: &[Page], diags: &mut Vec<Diagnostic>) -
                 );
                 continue;
             }
-            let list = alerts.entry(name).or_default();
+            let list = alerts.entry(name.clone()).or_default();
             if !list.contains(&i) {
+                if let Some(&first) = list.first() {
+                    diags.push(
+                        Diagnostic::warning(
+                            &p.display,
+                            p.key_line("alerts"),
+                            1,
+                            format!(
+                                "alert `{name}` is also answered by {}: /alerts/{name}/ will list both pages",
+                                pages[first].display
+                            ),
+                        )
+                        .with_hint("give each alert one runbook, so the link in the alert leads straight to it"),
+                    );
+                }
                 list.push(i);
             }
         }

@@ -8,7 +8,11 @@ use crate::diagnostic::Severity;
 use crate::pipeline::{build_book, Overrides};
 
 pub fn run(dir: &Path, output: Option<PathBuf>, site_url: Option<String>) -> CmdResult {
-    let overrides = Overrides { output, site_url };
+    let overrides = Overrides {
+        output,
+        site_url,
+        strict: false,
+    };
     let report = build_book(dir, &overrides, true)?;
     let diags = &report.book.diagnostics;
     print_diagnostics(diags, &report.book.sources);

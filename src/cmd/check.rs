@@ -20,7 +20,14 @@ struct CheckJson<'a> {
 }
 
 pub fn run(dir: &Path, format: CheckFormat) -> CmdResult {
-    let report = build_book(dir, &Overrides::default(), false)?;
+    let report = build_book(
+        dir,
+        &Overrides {
+            strict: true,
+            ..Overrides::default()
+        },
+        false,
+    )?;
     let diags = &report.book.diagnostics;
     let errors = count(diags, Severity::Error);
     let warnings = count(diags, Severity::Warning);

@@ -250,8 +250,6 @@ fn root_link_to_missing_page_and_ref_shortcode_to_missing_page_are_located() {
 }
 
 #[test]
-#[ignore = "bug: a link to a folder without an index page (`docs/`) is an error saying content/docs/ does not exist, \
-            though the folder exists and the build generates /docs/ for it"]
 fn link_to_a_folder_with_a_generated_page_resolves() {
     let book = Book::with_files(&[
         ("content/docs/add.md", "# Add\n"),
@@ -262,7 +260,6 @@ fn link_to_a_folder_with_a_generated_page_resolves() {
 }
 
 #[test]
-#[ignore = "bug: for a `/`-rooted link the help says the path is relative to this file's folder"]
 fn root_link_help_does_not_call_the_path_relative() {
     let book = Book::with_files(&[("content/guide.md", "# Guide\n\n[root bad](/docs/gone)\n")]);
     let run = book.run(&["build"]);
@@ -508,8 +505,6 @@ fn missing_theme_names_book_toml() {
 }
 
 #[test]
-#[ignore = "bug: `[urls] tasks = \"sections\"` builds with exit 0 and the section page silently replaces the task page \
-            at /sections/<id>/"]
 fn two_generated_prefixes_renamed_to_the_same_is_an_error() {
     let book = Book::with_files(&[
         ("book.toml", "[urls]\ntasks = \"sections\"\n"),
@@ -522,7 +517,6 @@ fn two_generated_prefixes_renamed_to_the_same_is_an_error() {
 }
 
 #[test]
-#[ignore = "bug: with `[urls] tasks = \"t\"` the collision help says `[urls] t = \"…\"` instead of `[urls] tasks = \"…\"`"]
 fn collision_with_a_renamed_prefix_names_the_config_key() {
     let book = Book::with_files(&[("book.toml", "[urls]\ntasks = \"t\"\n"), ("content/t/s.md", "# X\n")]);
     let run = book.run(&["build"]);
@@ -576,8 +570,6 @@ fn content_page_colliding_with_generated_prefix_is_an_error() {
 }
 
 #[test]
-#[ignore = "bug: content/progress.json.md fails with `cannot write <book>/.site.building-XXXX/progress.json: Is a \
-            directory (os error 21)` instead of a collision error naming the page"]
 fn content_page_colliding_with_a_generated_file_is_an_error_naming_it() {
     let book = Book::with_files(&[("content/progress.json.md", "# X\n")]);
     let run = book.run(&["build"]);
@@ -592,8 +584,6 @@ fn content_page_colliding_with_a_generated_file_is_an_error_naming_it() {
 }
 
 #[test]
-#[ignore = "bug: a file copied from content/ (content/progress.json, content/index.html) silently replaces the \
-            generated file at the same URL"]
 fn content_file_colliding_with_a_generated_file_is_an_error() {
     let book = Book::with_files(&[
         ("content/checklist.md", "# C\n\n## S\n\n- `{X}` s\n"),
@@ -603,7 +593,6 @@ fn content_file_colliding_with_a_generated_file_is_an_error() {
 }
 
 #[test]
-#[ignore = "bug: content/guide/index.html (a copied file) silently replaces the page built from content/guide.md"]
 fn content_file_colliding_with_a_page_is_an_error_naming_both() {
     let book = Book::with_files(&[
         ("content/guide.md", "# Guide\n"),
@@ -763,8 +752,6 @@ fn template_error_in_theme_override_names_the_template() {
 }
 
 #[test]
-#[ignore = "bug: a tera parse error is printed as one flattened line (`Failed to parse 'page.html':  --> 4:7   | 4 | \
-            ...`) located at `themes/default/templates/page.html:4` as a note, without the column or the source line"]
 fn template_parse_error_points_at_line_and_column() {
     let book = Book::with_files(&[
         ("content/guide.md", "# Guide\n"),
@@ -893,7 +880,6 @@ fn progress_row_naming_no_section_is_a_warning() {
 }
 
 #[test]
-#[ignore = "bug: an alert listed by two pages gives no warning from `check` (exit 0, `0 warnings`)"]
 fn alert_listed_by_two_pages_is_a_warning_from_check() {
     let book = Book::with_files(&[
         ("content/a.md", "---\nalerts: [DiskFull]\n---\n# A\n"),
@@ -995,8 +981,6 @@ fn check_json_lists_each_error_with_its_location() {
 }
 
 #[test]
-#[ignore = "bug: `check` counts pages differently in text and JSON (example book: `in 16 pages checked` vs \
-            `\"pages\": 103`; a failing book: `3 pages` vs `\"pages\": 0`)"]
 fn check_text_and_json_count_the_same_pages() {
     let book = Book::with_files(&[
         ("content/faq.md", "# FAQ\n\n[gone](gone.md)\n"),
