@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! config ─> content ─> checklist, front_matter, markdown (shortcode, highlight) ─> page
-//!        ─> site (links, progress) ─> render (theme, badge, view) ─> output
+//!        ─> site (links, progress, history) ─> render (theme, badge, view) ─> output
 //! pipeline.rs runs it; `check` stops before writing; cmd/* glue the command line to it.
 //! ```
 
@@ -14,6 +14,7 @@ pub mod config;
 pub mod content;
 pub mod front_matter;
 pub mod highlight;
+pub mod history;
 pub mod links;
 pub mod markdown;
 pub mod output;

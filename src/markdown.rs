@@ -276,6 +276,21 @@ fn resolve_link(
     dest: &str,
     (line, col): (usize, usize),
 ) -> String {
+    if !ctx.allow_raw_html && is_script_url(dest) {
+        let scheme = dest.split(':').next().unwrap_or("").trim();
+        r.diagnostics.push(
+            Diagnostic::warning(
+                ctx.display,
+                line,
+                col,
+                format!("link to a `{scheme}:` URL removed: it would run in readers' browsers"),
+            )
+            .with_hint(
+                "link to a page or an https:// URL; `allow-raw-html = true` under [build] lets such links through",
+            ),
+        );
+        return "#".to_string();
+    }
     match ctx.index.resolve(ctx.rel, dest) {
         Ok((href, target)) => {
             if let Some(target) = target {
@@ -314,6 +329,21 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .link_rel(None);
         b
     })
+}
+
+/// `javascript:`, `vbscript:` and `data:` URLs (other than images) run code when followed.
+/// Browsers ignore control characters and white space inside the scheme, so they are
+/// dropped before comparing.
+fn is_script_url(dest: &str) -> bool {
+    let cleaned: String = dest
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(32)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    cleaned.starts_with("javascript:")
+        || cleaned.starts_with("vbscript:")
+        || (cleaned.starts_with("data:") && !cleaned.starts_with("data:image/"))
 }
 
 /// What in a raw HTML fragment would be removed, to warn about it.

@@ -153,10 +153,12 @@ pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
             diags.extend(md.diagnostics);
             book.prose_html = md.html;
         }
+        let changes = crate::history::status_changes(&config.root, &config.content_dir.join(&src.rel), &src.text);
         ChecklistSource {
             checklist,
             rel: src.rel.clone(),
             display: src.display.clone(),
+            changes,
         }
     });
     if checklist.is_none() && config.checklist != "checklist.md" {

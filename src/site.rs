@@ -21,6 +21,8 @@ pub struct ChecklistSource {
     pub checklist: Checklist,
     pub rel: String,
     pub display: String,
+    /// Recent status changes, newest first (from git).
+    pub changes: Vec<crate::history::StatusChange>,
 }
 
 #[derive(Debug)]

@@ -106,3 +106,18 @@ fn code_blocks_are_highlighted_with_copy_button() {
     assert_eq!(r.html.matches("class=\"copy\"").count(), 2);
     assert!(r.html.contains("&lt;x&gt;"));
 }
+
+#[test]
+fn script_urls_in_markdown_links_are_removed_with_a_warning() {
+    let r = render(
+        "[a](javascript:alert(1)) ![b](JaVaScRiPt:x) [c](data:text/html,<script>)\n",
+        false,
+    );
+    assert!(!r.html.to_lowercase().contains("javascript:"), "{}", r.html);
+    assert!(!r.html.contains("data:text"), "{}", r.html);
+    assert_eq!(r.diagnostics.len(), 3, "{:?}", r.diagnostics);
+    assert!(r
+        .diagnostics
+        .iter()
+        .all(|d| d.severity == crate::diagnostic::Severity::Warning));
+}

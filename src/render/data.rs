@@ -78,7 +78,19 @@ pub fn page_view<'a>(site: &'a Site, config: &'a Config, i: usize) -> PageView<'
 }
 
 #[derive(Debug, Serialize)]
+pub struct ChangeView {
+    pub title: String,
+    pub url: String,
+    pub from: &'static str,
+    pub from_label: &'static str,
+    pub to: &'static str,
+    pub to_label: &'static str,
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
 pub struct DashboardView {
+    pub changes: Vec<ChangeView>,
     pub has_checklist: bool,
     pub checklist_title: String,
     pub totals: CountsView,
@@ -113,7 +125,26 @@ pub fn dashboard_view(site: &Site, config: &Config, prose_html: &str) -> Dashboa
                 .collect()
         })
         .unwrap_or_default();
+    let changes = site
+        .checklist
+        .as_ref()
+        .map(|c| {
+            c.changes
+                .iter()
+                .map(|ch| ChangeView {
+                    title: ch.title.clone(),
+                    url: config.link(&format!("{}/{}/", config.urls.tasks, ch.task_id)),
+                    from: ch.from.as_str(),
+                    from_label: ch.from.label(),
+                    to: ch.to.as_str(),
+                    to_label: ch.to.label(),
+                    date: ch.date.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     DashboardView {
+        changes,
         has_checklist: site.checklist.is_some(),
         checklist_title: site
             .checklist

@@ -252,3 +252,37 @@ fn hugo_style_books_keep_their_urls() {
         "folders without _index.md get a folder page"
     );
 }
+
+#[test]
+fn dashboard_lists_status_changes_from_git() {
+    let book = Book::example();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .current_dir(book.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .env("GIT_COMMITTER_DATE", "2026-11-20T10:00:00Z")
+            .env("GIT_AUTHOR_DATE", "2026-11-20T10:00:00Z")
+            .status()
+            .expect("git runs");
+        assert!(ok.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "start"]);
+    let text = book
+        .read("content/checklist.md")
+        .replace("- `{ }` Set up index maintenance", "- `{IP}` Set up index maintenance");
+    book.write("content/checklist.md", &text);
+    git(&["commit", "-qam", "start index maintenance"]);
+    book.run(&["build"]).success();
+    let html = book.read("site/index.html");
+    let start = html.find("Recently changed").expect("a Recently changed list");
+    let list = &html[start..start + html[start..].find("</ul>").expect("list end")];
+    assert!(list.contains("2026-11-20"), "{list}");
+    assert!(list.contains("Set up index maintenance"), "{list}");
+    assert!(
+        list.contains("status-not_started") && list.contains("status-in_progress"),
+        "{list}"
+    );
+}
