@@ -102,7 +102,7 @@ pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page
         .unwrap_or(stem);
     let is_index = is_index_name(stem);
     let fallback = if is_index {
-        src.rel.rsplit('/').nth(1).unwrap_or("Home").to_string()
+        folder_title(src.rel.rsplit('/').nth(1).unwrap_or("Home"))
     } else {
         stem.to_string()
     };
@@ -157,12 +157,7 @@ pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page
 /// A folder page made for a folder that has pages but no `_index.md`, so that breadcrumbs
 /// and folder URLs always land somewhere.
 pub fn folder_page(path: &str, folder_name: &str) -> Page {
-    let title = folder_name.replace(['-', '_'], " ");
-    let mut chars = title.chars();
-    let title = match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => title,
-    };
+    let title = folder_title(folder_name);
     Page {
         rel: String::new(),
         display: String::new(),
@@ -188,6 +183,16 @@ impl Page {
             .find(|(k, _)| k == key)
             .map(|(_, l)| *l)
             .unwrap_or(1)
+    }
+}
+
+/// A folder's name as a title: `disaster-recovery` → `Disaster recovery`.
+fn folder_title(name: &str) -> String {
+    let title = name.replace(['-', '_'], " ");
+    let mut chars = title.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => title,
     }
 }
 

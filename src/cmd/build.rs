@@ -52,8 +52,9 @@ pub fn run(dir: &Path, output: Option<PathBuf>, site_url: Option<String>) -> Cmd
         })
         .unwrap_or_default();
     println!(
-        "Built {} into {out} · {tasks} · {} · {:.2}s",
+        "Built {} ({}) into {out} · {tasks} · {} · {:.2}s",
         plural(report.pages, "page"),
+        plural(report.files.len() + report.book.assets.len(), "file"),
         plural(warnings, "warning"),
         report.elapsed.as_secs_f64()
     );

@@ -220,6 +220,7 @@ pub struct RedirectView {
 
 #[derive(Debug, Serialize)]
 pub struct PrintPage<'a> {
+    pub anchor: String,
     pub title: &'a str,
     pub url: String,
     pub kind: &'static str,
@@ -266,6 +267,7 @@ pub fn print_view<'a>(site: &'a Site, config: &'a Config) -> PrintView<'a> {
             .map(|&i| &site.pages[i])
             .filter(|p| !p.rel.is_empty())
             .map(|p| PrintPage {
+                anchor: view::print_anchor(&p.path),
                 title: &p.title,
                 url: config.link(&p.path),
                 kind: p.kind.label(),

@@ -135,6 +135,8 @@ pub struct TaskView {
     pub status_label: &'static str,
     pub url: String,
     pub runbook_url: Option<String>,
+    /// The runbook's anchor on the print page (`#p-runbooks-db-backup`).
+    pub runbook_anchor: Option<String>,
     pub owner: Option<String>,
     pub notes: Vec<NoteView>,
     pub line: usize,
@@ -161,6 +163,7 @@ impl TaskView {
             status_label: task.status.label(),
             url: config.link(&format!("{}/{}/", config.urls.tasks, task.id)),
             runbook_url: page.map(|p| config.link(&p.path)),
+            runbook_anchor: page.map(|p| print_anchor(&p.path)),
             owner: page.and_then(|p| p.meta.owner.clone()),
             notes: task
                 .notes
@@ -177,6 +180,11 @@ impl TaskView {
             section_url: section_url(config, section),
         }
     }
+}
+
+/// The id of a page's article on the print page.
+pub fn print_anchor(path: &str) -> String {
+    format!("p-{}", path.trim_end_matches('/').replace('/', "-"))
 }
 
 pub fn section_url(config: &Config, section: &Section) -> String {
