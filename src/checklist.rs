@@ -5,15 +5,21 @@
 //! item's status marker is read from its source text, so that `` `{X}` ``, `{X}`, `{x}` and
 //! GitHub's `[x]` all mean the same thing and positions are exact for error messages.
 
-use std::collections::HashMap;
+mod marker;
+mod scan;
+mod table;
+
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, Parser};
 use serde::Serialize;
 
 use crate::diagnostic::{line_col, Diagnostic};
 use crate::front_matter;
 use crate::slug::id_slug;
+use marker::{split_number, Marker};
+use scan::{scan, HeadingInfo, Scan};
 
 /// What state a task is in. `NotApplicable` tasks are left out of every denominator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -123,135 +129,16 @@ impl Checklist {
     }
 }
 
-/// A status marker at the start of a list item, as written.
-#[derive(Debug, PartialEq, Eq)]
-enum Marker {
-    Known(Status),
-    Unknown(String),
-}
-
-#[derive(Debug)]
-struct HeadingInfo {
-    level: HeadingLevel,
-    text: String,
-    range: Range<usize>,
-    is_title: bool,
-}
-
-/// An item of a top-level list being read.
-struct OpenItem {
-    range: Range<usize>,
-    /// Where the task text ends: the first nested block, when there is one.
-    cut: Option<usize>,
-    notes: Vec<Note>,
-}
-
-struct PendingTask {
-    marker: Marker,
-    marker_offset: usize,
-    text: String,
-    explicit_id: Option<String>,
-    notes: Vec<Note>,
-    heading: Option<usize>,
-}
-
 /// Parses a checklist file. `path` is only used to name the file in diagnostics.
 pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
     let body_start = front_matter::body_offset(text);
-    let body = &text[body_start..];
-    let mut opts = Options::empty();
-    opts.insert(Options::ENABLE_TABLES);
-    opts.insert(Options::ENABLE_STRIKETHROUGH);
-    opts.insert(Options::ENABLE_FOOTNOTES);
-
-    let mut headings: Vec<HeadingInfo> = Vec::new();
-    let mut heading_text: Option<String> = None;
-    let mut list_depth = 0usize;
-    let mut item: Option<OpenItem> = None;
-    let mut list_start = 0usize;
-    let mut list_has_task = false;
-    let mut excluded: Vec<Range<usize>> = Vec::new();
-    let mut task_lists: Vec<(Range<usize>, Option<usize>)> = Vec::new();
-    let mut pending: Vec<PendingTask> = Vec::new();
-    let mut table = TableState::default();
-    let mut progress_rows = Vec::new();
-
-    for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
-        let range = (range.start + body_start)..(range.end + body_start);
-        table.feed(&event_kind(&event), &range, text, &mut progress_rows, &mut excluded);
-        match event {
-            Event::Start(Tag::Heading { .. }) => heading_text = Some(String::new()),
-            Event::End(TagEnd::Heading(level)) => {
-                let text = heading_text.take().unwrap_or_default().trim().to_string();
-                let is_title = level == HeadingLevel::H1 && !headings.iter().any(|h| h.is_title);
-                headings.push(HeadingInfo {
-                    level,
-                    text,
-                    range,
-                    is_title,
-                });
-            }
-            Event::Text(t) | Event::Code(t) if heading_text.is_some() => {
-                if let Some(h) = heading_text.as_mut() {
-                    h.push_str(&t);
-                }
-            }
-            Event::Start(Tag::List(_)) => {
-                list_depth += 1;
-                if list_depth == 1 {
-                    list_start = range.start;
-                    list_has_task = false;
-                } else if let Some(it) = item.as_mut() {
-                    it.cut.get_or_insert(range.start);
-                }
-            }
-            Event::End(TagEnd::List(_)) => {
-                if list_depth == 1 && list_has_task {
-                    task_lists.push((list_start..range.end, headings.len().checked_sub(1)));
-                }
-                list_depth = list_depth.saturating_sub(1);
-            }
-            Event::Start(Tag::Item) if list_depth == 1 => {
-                item = Some(OpenItem {
-                    range,
-                    cut: None,
-                    notes: Vec::new(),
-                });
-            }
-            Event::Start(Tag::Item) if list_depth > 1 => {
-                if let Some(it) = item.as_mut() {
-                    let src = &text[range];
-                    let first = src.lines().next().unwrap_or("");
-                    let (_, rest) = strip_list_marker(first);
-                    it.notes.push(Note {
-                        text: rest.trim().to_string(),
-                        depth: list_depth - 1,
-                    });
-                }
-            }
-            Event::Start(Tag::CodeBlock(_)) | Event::Start(Tag::BlockQuote(_)) | Event::Start(Tag::Table(_)) => {
-                if let Some(it) = item.as_mut() {
-                    it.cut.get_or_insert(range.start);
-                }
-                if let Event::Start(Tag::Table(_)) = event {
-                    table = TableState {
-                        start: Some(range.start),
-                        ..TableState::default()
-                    };
-                }
-            }
-            Event::End(TagEnd::Item) if list_depth == 1 => {
-                if let Some(it) = item.take() {
-                    if let Some(task) = read_item(text, &it, headings.len().checked_sub(1)) {
-                        list_has_task = true;
-                        pending.push(task);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-
+    let Scan {
+        headings,
+        pending,
+        task_lists,
+        progress_rows,
+        mut excluded,
+    } = scan(text, body_start);
     let mut diagnostics = Vec::new();
     let title = headings
         .iter()
@@ -261,7 +148,7 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
     let has_subheadings = headings.iter().any(|h| !h.is_title);
     let mut sections: Vec<Section> = Vec::new();
     let mut section_of_heading: HashMap<Option<usize>, usize> = HashMap::new();
-    let mut group_headings: Vec<usize> = Vec::new();
+    let mut group_headings: HashSet<usize> = HashSet::new();
     let mut section_ids: HashMap<String, usize> = HashMap::new();
     let mut task_lines: HashMap<String, usize> = HashMap::new();
 
@@ -288,7 +175,7 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
                     let (number, name) = split_number(&headings[h].text);
                     let group = group_of(&headings, h);
                     if let Some(g) = group {
-                        group_headings.push(g);
+                        group_headings.insert(g);
                     }
                     (
                         number,
@@ -375,121 +262,6 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
     )
 }
 
-fn read_item(text: &str, it: &OpenItem, heading: Option<usize>) -> Option<PendingTask> {
-    let src = &text[it.range.clone()];
-    let (_, after_bullet) = strip_list_marker(src);
-    let after_bullet_trim = after_bullet.trim_start();
-    let marker_offset = it.range.start + (src.len() - after_bullet_trim.len());
-    let (marker, consumed) = parse_marker(after_bullet_trim)?;
-    let end = it.cut.unwrap_or(it.range.end).max(marker_offset + consumed);
-    let raw = text.get(marker_offset + consumed..end).unwrap_or("");
-    let first_para = raw.split("\n\n").next().unwrap_or("");
-    let mut joined = first_para
-        .split('\n')
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut explicit_id = None;
-    if joined.ends_with('}') {
-        if let Some(open) = joined.rfind("{#") {
-            let id = joined[open + 2..joined.len() - 1].trim().to_string();
-            if !id.is_empty() && id.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
-                explicit_id = Some(id);
-                joined.truncate(open);
-                let len = joined.trim_end().len();
-                joined.truncate(len);
-            }
-        }
-    }
-    Some(PendingTask {
-        marker,
-        marker_offset,
-        text: joined,
-        explicit_id,
-        notes: it.notes.clone(),
-        heading,
-    })
-}
-
-/// Splits a list item's leading bullet (`- `, `* `, `+ `, `1. `, `1) `) from the rest.
-fn strip_list_marker(s: &str) -> (&str, &str) {
-    let t = s.trim_start();
-    let lead = s.len() - t.len();
-    let n = if t.starts_with(['-', '*', '+']) {
-        1
-    } else {
-        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-        if digits > 0 && t[digits..].starts_with(['.', ')']) {
-            digits + 1
-        } else {
-            0
-        }
-    };
-    (&s[..lead + n], &s[lead + n..])
-}
-
-/// Reads a status marker at the start of `s`; returns it and the bytes it took, including
-/// the space after it. `None` when `s` does not start with something marker-shaped.
-fn parse_marker(s: &str) -> Option<(Marker, usize)> {
-    let bytes = s.as_bytes();
-    if s.starts_with('[') && bytes.len() >= 3 && bytes[2] == b']' {
-        let status = match bytes[1] {
-            b' ' => Status::NotStarted,
-            b'x' | b'X' => Status::Complete,
-            _ => return None,
-        };
-        if bytes.len() > 3 && bytes[3] != b' ' && bytes[3] != b'\t' && bytes[3] != b'\n' {
-            return None;
-        }
-        return Some((Marker::Known(status), 3 + usize::from(bytes.len() > 3)));
-    }
-    let tick = usize::from(s.starts_with('`'));
-    let rest = &s[tick..];
-    if !rest.starts_with('{') {
-        return None;
-    }
-    let close = rest.find('}')?;
-    let inner = &rest[1..close];
-    if inner.len() > 6
-        || inner.starts_with('#')
-        || !inner
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '?' | '!' | '/' | '_'))
-    {
-        return None;
-    }
-    let mut consumed = tick + close + 1;
-    if s[consumed..].starts_with('`') {
-        consumed += 1;
-    } else if tick == 1 {
-        return None;
-    }
-    let status = match inner.trim().to_ascii_uppercase().as_str() {
-        "" => Marker::Known(Status::NotStarted),
-        "IP" => Marker::Known(Status::InProgress),
-        "X" => Marker::Known(Status::Complete),
-        "-" => Marker::Known(Status::NotApplicable),
-        _ => Marker::Unknown(s[..consumed].trim_matches('`').to_string()),
-    };
-    if s[consumed..].starts_with([' ', '\t']) {
-        consumed += 1;
-    }
-    Some((status, consumed))
-}
-
-/// `4. Database Maintenance` → (Some("4"), "Database Maintenance").
-fn split_number(heading: &str) -> (Option<String>, String) {
-    let digits = heading.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
-    if digits > 0 && heading.as_bytes()[0].is_ascii_digit() {
-        let (num, rest) = heading.split_at(digits);
-        if rest.starts_with(' ') && !rest.trim().is_empty() {
-            return (Some(num.trim_end_matches('.').to_string()), rest.trim().to_string());
-        }
-    }
-    (None, heading.to_string())
-}
-
 /// The heading that holds section heading `h`: the nearest earlier heading of a higher level
 /// that is not the title.
 fn group_of(headings: &[HeadingInfo], h: usize) -> Option<usize> {
@@ -561,124 +333,6 @@ fn blank_out(text: &str, body_start: usize, excluded: &[Range<usize>]) -> String
     }
     out.push_str(&text[pos.min(text.len())..]);
     out
-}
-
-#[derive(Debug, PartialEq)]
-enum Kind {
-    HeadStart,
-    HeadEnd,
-    RowStart,
-    RowEnd,
-    CellStart,
-    CellEnd,
-    TableEnd,
-    Text(String),
-    Other,
-}
-
-fn event_kind(e: &Event) -> Kind {
-    match e {
-        Event::Start(Tag::TableHead) => Kind::HeadStart,
-        Event::End(TagEnd::TableHead) => Kind::HeadEnd,
-        Event::Start(Tag::TableRow) => Kind::RowStart,
-        Event::End(TagEnd::TableRow) => Kind::RowEnd,
-        Event::Start(Tag::TableCell) => Kind::CellStart,
-        Event::End(TagEnd::TableCell) => Kind::CellEnd,
-        Event::End(TagEnd::Table) => Kind::TableEnd,
-        Event::Text(t) | Event::Code(t) => Kind::Text(t.to_string()),
-        _ => Kind::Other,
-    }
-}
-
-/// Reads tables as they stream by and keeps the rows of the one whose header starts
-/// `Section | Progress`.
-#[derive(Default)]
-struct TableState {
-    start: Option<usize>,
-    in_head: bool,
-    header: Vec<String>,
-    cells: Vec<(String, Range<usize>)>,
-    cell: Option<(String, Range<usize>)>,
-    rows: Vec<ProgressRow>,
-}
-
-impl TableState {
-    fn feed(
-        &mut self,
-        kind: &Kind,
-        range: &Range<usize>,
-        text: &str,
-        out: &mut Vec<ProgressRow>,
-        excluded: &mut Vec<Range<usize>>,
-    ) {
-        let Some(start) = self.start else { return };
-        match kind {
-            Kind::HeadStart => self.in_head = true,
-            Kind::HeadEnd => {
-                self.in_head = false;
-                self.header = self.cells.drain(..).map(|c| c.0.trim().to_ascii_lowercase()).collect();
-            }
-            Kind::CellStart => self.cell = Some((String::new(), range.clone())),
-            Kind::Text(t) => {
-                if let Some(c) = self.cell.as_mut() {
-                    c.0.push_str(t);
-                }
-            }
-            Kind::CellEnd => {
-                if let Some(c) = self.cell.take() {
-                    self.cells.push(c);
-                }
-            }
-            Kind::RowStart => self.cells.clear(),
-            Kind::RowEnd => {
-                if let (Some(label), Some(fig)) = (self.cells.first(), self.cells.get(1)) {
-                    self.rows.push(progress_row(text, &label.0, &fig.1));
-                }
-                self.cells.clear();
-            }
-            Kind::TableEnd => {
-                if self.header.first().map(String::as_str) == Some("section")
-                    && self.header.get(1).map(String::as_str) == Some("progress")
-                {
-                    out.append(&mut self.rows);
-                    excluded.push(start..range.end);
-                }
-                *self = TableState::default();
-            }
-            Kind::Other => {}
-        }
-    }
-}
-
-fn progress_row(text: &str, label: &str, cell: &Range<usize>) -> ProgressRow {
-    let src = &text[cell.clone()];
-    let label = label.trim().to_string();
-    let is_total = label.eq_ignore_ascii_case("total");
-    let mut figure = cell.clone();
-    let mut claimed = None;
-    if let Some(slash) = src.find('/') {
-        let before = src[..slash].trim_end();
-        let after = src[slash + 1..].trim_start();
-        let a_len = before.bytes().rev().take_while(u8::is_ascii_digit).count();
-        let b_len = after.bytes().take_while(u8::is_ascii_digit).count();
-        if a_len > 0 && b_len > 0 {
-            let a_start = cell.start + before.len() - a_len;
-            let b_start = cell.start + (src.len() - after.len());
-            figure = a_start..b_start + b_len;
-            let a = before[before.len() - a_len..].parse().ok();
-            let b = after[..b_len].parse().ok();
-            claimed = a.zip(b);
-        }
-    }
-    let (line, col) = line_col(text, figure.start);
-    ProgressRow {
-        label,
-        line,
-        col,
-        figure,
-        claimed,
-        is_total,
-    }
 }
 
 #[cfg(test)]
