@@ -72,6 +72,8 @@ pub struct Page {
     pub is_index: bool,
     pub kind: PageKind,
     pub title: String,
+    /// The anchor of the opening heading the title replaced (`#restore`), kept on the title.
+    pub title_id: Option<String>,
     pub meta: Meta,
     /// The line of each top-level front matter key, for diagnostics found later.
     pub key_lines: Vec<(String, usize)>,
@@ -115,10 +117,11 @@ pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page
     // An opening `# heading` that repeats the title is shown once, by the page template.
     let mut html = md.html;
     let mut headings = md.headings;
+    let mut title_id = None;
     if md.leading_h1.as_deref() == Some(title.as_str()) && html.is_char_boundary(md.leading_h1_len) {
         html.drain(..md.leading_h1_len);
         if !headings.is_empty() {
-            headings.remove(0);
+            title_id = Some(headings.remove(0).id);
         }
     }
     let kind = match meta.kind.as_deref() {
@@ -143,6 +146,7 @@ pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page
         is_index,
         kind,
         title,
+        title_id,
         meta,
         key_lines: key_lines(&split),
         html,
@@ -165,6 +169,7 @@ pub fn folder_page(path: &str, folder_name: &str) -> Page {
         is_index: true,
         kind: PageKind::from_path(path),
         title,
+        title_id: None,
         meta: Meta::default(),
         key_lines: Vec::new(),
         html: String::new(),

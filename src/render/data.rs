@@ -19,6 +19,7 @@ pub struct AlertRef {
 #[derive(Debug, Serialize)]
 pub struct PageView<'a> {
     pub title: &'a str,
+    pub title_id: Option<&'a str>,
     pub path: &'a str,
     pub kind: &'static str,
     pub kind_id: crate::page::PageKind,
@@ -54,6 +55,7 @@ pub fn page_view<'a>(site: &'a Site, config: &'a Config, i: usize) -> PageView<'
         .collect();
     PageView {
         title: &p.title,
+        title_id: p.title_id.as_deref(),
         path: &p.path,
         kind: p.kind.label(),
         kind_id: p.kind,

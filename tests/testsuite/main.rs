@@ -9,3 +9,4 @@ mod build;
 mod commands;
 mod corpora;
 mod errors;
+mod snapshots;
