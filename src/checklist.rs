@@ -162,9 +162,11 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
             Marker::Unknown(m) => {
                 let (line, col) = line_col(text, p.marker_offset);
                 diagnostics.push(
-                    Diagnostic::error(path, line, col, format!("unknown status marker `{m}`")).with_hint(
-                        "use `{ }` (not started), `{IP}` (in progress), `{X}` (complete) or `{-}` (not applicable)",
-                    ),
+                    Diagnostic::error(path, line, col, format!("unknown status marker `{m}`"))
+                        .with_hint(
+                            "use `{ }` (not started), `{IP}` (in progress), `{X}` (complete) or `{-}` (not applicable)",
+                        )
+                        .with_len(m.chars().count() + if text[p.marker_offset..].starts_with('`') { 2 } else { 0 }),
                 );
                 continue;
             }

@@ -32,6 +32,9 @@ pub struct Diagnostic {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// How many characters the caret underlines (at least one).
+    #[serde(skip)]
+    pub len: usize,
 }
 
 impl Diagnostic {
@@ -43,6 +46,7 @@ impl Diagnostic {
             col,
             message: message.into(),
             hint: None,
+            len: 1,
         }
     }
 
@@ -56,6 +60,12 @@ impl Diagnostic {
     /// Adds the "what to do" sentence shown under the message.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Underlines `len` characters from the column (the whole link or marker).
+    pub fn with_len(mut self, len: usize) -> Self {
+        self.len = len.max(1);
         self
     }
 
@@ -132,7 +142,7 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic], sources: &HashMap<String, 
                 let id = *ids
                     .entry(d.path.clone())
                     .or_insert_with(|| files.add(d.path.clone(), text.clone()));
-                let end = next_char_boundary(text, off);
+                let end = span_end(text, off, d.len);
                 cs = cs.with_labels(vec![Label::primary(id, off..end)]);
             }
             _ => {
@@ -166,6 +176,24 @@ fn severity_word(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
         Severity::Warning => "warning",
+    }
+}
+
+/// The end of a label of `len` characters from `off`, kept on its line.
+fn span_end(text: &str, off: usize, len: usize) -> usize {
+    let line_end = text[off.min(text.len())..]
+        .find('\n')
+        .map(|i| off + i)
+        .unwrap_or(text.len());
+    let end = text[off.min(line_end)..line_end]
+        .char_indices()
+        .nth(len)
+        .map(|(i, _)| off + i)
+        .unwrap_or(line_end);
+    if end > off {
+        end
+    } else {
+        next_char_boundary(text, off)
     }
 }
 

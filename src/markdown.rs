@@ -29,6 +29,8 @@ pub struct LinkRef {
     pub target: Target,
     pub line: usize,
     pub col: usize,
+    /// The link's length in characters, as written.
+    pub len: usize,
 }
 
 #[derive(Debug, Default)]
@@ -169,7 +171,13 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
                 let dest_url = if matches!(link_type, LinkType::Autolink | LinkType::Email) {
                     dest_url
                 } else {
-                    CowStr::from(resolve_link(ctx, &mut r, &dest_url, pos(range.start)))
+                    CowStr::from(resolve_link(
+                        ctx,
+                        &mut r,
+                        &dest_url,
+                        pos(range.start),
+                        body[range.clone()].chars().count(),
+                    ))
                 };
                 Event::Start(Tag::Link {
                     link_type,
@@ -188,7 +196,13 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
                 title,
                 id,
             }) => {
-                let dest_url = CowStr::from(resolve_link(ctx, &mut r, &dest_url, pos(range.start)));
+                let dest_url = CowStr::from(resolve_link(
+                    ctx,
+                    &mut r,
+                    &dest_url,
+                    pos(range.start),
+                    body[range.clone()].chars().count(),
+                ));
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -275,6 +289,7 @@ fn resolve_link(
     r: &mut RenderedMarkdown,
     dest: &str,
     (line, col): (usize, usize),
+    len: usize,
 ) -> String {
     if !ctx.allow_raw_html && is_script_url(dest) {
         let scheme = dest.split(':').next().unwrap_or("").trim();
@@ -299,13 +314,17 @@ fn resolve_link(
                     target,
                     line,
                     col,
+                    len,
                 });
             }
             href
         }
         Err(problem) => {
-            r.diagnostics
-                .push(Diagnostic::error(ctx.display, line, col, problem.message).with_hint(problem.hint));
+            r.diagnostics.push(
+                Diagnostic::error(ctx.display, line, col, problem.message)
+                    .with_hint(problem.hint)
+                    .with_len(len),
+            );
             dest.to_string()
         }
     }
