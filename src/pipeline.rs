@@ -187,6 +187,9 @@ pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
     }
     let (site, d) = assemble_site(&config, checklist, pages, today());
     diags.extend(d);
+    if overrides.strict {
+        diags.extend(site.shared_alert_warnings());
+    }
     sort_diagnostics(&mut diags);
     if !diags.is_empty() {
         book.sources.extend(

@@ -63,6 +63,32 @@ pub struct Site {
 }
 
 impl Site {
+    /// One warning per alert that several pages answer (`check` reports them: the alert's
+    /// link then leads to a list instead of straight to a runbook).
+    pub fn shared_alert_warnings(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (name, list) in &self.alerts {
+            if let [first, second, ..] = list.as_slice() {
+                let (a, b) = (&self.pages[*first], &self.pages[*second]);
+                let others = if list.len() > 2 {
+                    format!(" and {} more", list.len() - 2)
+                } else {
+                    String::new()
+                };
+                out.push(
+                    Diagnostic::warning(
+                        &b.display,
+                        b.key_line("alerts"),
+                        1,
+                        format!("alert `{name}` is answered by {} and by this page{others}: /alerts/{name}/ lists them instead of leading to one", a.display),
+                    )
+                    .with_hint("give each alert one runbook, so the link in the alert leads straight to it"),
+                );
+            }
+        }
+        out
+    }
+
     pub fn page_by_path(&self, path: &str) -> Option<usize> {
         self.pages.binary_search_by(|p| p.path.as_str().cmp(path)).ok()
     }
