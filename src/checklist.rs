@@ -109,6 +109,9 @@ pub struct Checklist {
     /// progress table: the intro, the legend, "Ongoing Activities". Markdown, with removed
     /// parts replaced by their newlines so that line numbers still match the file.
     pub prose: String,
+    /// The prose before the first group or section (the introduction and the legend), in
+    /// the same form; `prose` then holds only what comes after.
+    pub intro: String,
 }
 
 impl Checklist {
@@ -245,23 +248,48 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
             excluded.push(range);
         }
     }
+    let mut first_structure_line = None;
     for (i, h) in headings.iter().enumerate() {
-        let used = h.is_title || section_of_heading.contains_key(&Some(i)) || group_headings.contains(&i);
-        if used {
+        let structural = section_of_heading.contains_key(&Some(i)) || group_headings.contains(&i);
+        if structural && first_structure_line.is_none() {
+            first_structure_line = Some(line_col(text, h.range.start).0);
+        }
+        if h.is_title || structural {
             excluded.push(h.range.clone());
         }
     }
     exclude_empty_headings(text, &headings, &mut excluded);
     let prose = blank_out(text, body_start, &excluded);
+    let (intro, prose) = split_prose(&prose, first_structure_line);
     (
         Checklist {
             title,
             sections,
             progress_rows,
+            intro,
             prose,
         },
         diagnostics,
     )
+}
+
+/// Splits the prose before line `at` (the intro, shown under the title) from the rest (shown
+/// after the sections). Both keep the file's line numbers: the rest starts with blank lines.
+fn split_prose(prose: &str, at: Option<usize>) -> (String, String) {
+    let Some(at) = at else {
+        return (String::new(), prose.to_string());
+    };
+    let mut intro = String::new();
+    let mut rest = String::new();
+    for (i, line) in prose.split_inclusive('\n').enumerate() {
+        if i + 1 < at {
+            intro.push_str(line);
+            rest.push('\n');
+        } else {
+            rest.push_str(line);
+        }
+    }
+    (intro, rest)
 }
 
 /// The heading that holds section heading `h`: the nearest earlier heading of a higher level

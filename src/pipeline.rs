@@ -39,7 +39,7 @@ pub struct Book {
     /// The texts of the files diagnostics may point into, by display path.
     pub sources: HashMap<String, String>,
     /// The checklist's prose as HTML (kept apart: it is rendered with the pages).
-    pub prose_html: String,
+    pub prose_html: crate::render::ProseHtml,
 }
 
 impl Book {
@@ -67,7 +67,7 @@ pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
         assets: Vec::new(),
         diagnostics: Vec::new(),
         sources: HashMap::new(),
-        prose_html: String::new(),
+        prose_html: Default::default(),
     };
     let (mut config, config_text) = match load_config(root, overrides.site_url.as_deref()) {
         Ok(c) => c,
@@ -148,10 +148,15 @@ pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
             allow_raw_html: config.allow_raw_html,
             params: &config.params,
         };
-        if !checklist.prose.trim().is_empty() {
-            let md = render_markdown(&ctx, &checklist.prose, 0);
-            diags.extend(md.diagnostics);
-            book.prose_html = md.html;
+        for (text, html) in [
+            (&checklist.intro, &mut book.prose_html.intro),
+            (&checklist.prose, &mut book.prose_html.rest),
+        ] {
+            if !text.trim().is_empty() {
+                let md = render_markdown(&ctx, text, 0);
+                diags.extend(md.diagnostics);
+                *html = md.html;
+            }
         }
         let changes = crate::history::status_changes(&config.root, &config.content_dir.join(&src.rel), &src.text);
         ChecklistSource {

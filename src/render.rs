@@ -18,6 +18,14 @@ use crate::site::Site;
 use crate::theme::Theme;
 use view::{groups, section_summary, Crumb, Layout, PageRef, SiteView, TaskView};
 
+/// The checklist's prose as HTML: the introduction (shown under the title) and the rest
+/// (shown after the sections).
+#[derive(Debug, Clone, Default)]
+pub struct ProseHtml {
+    pub intro: String,
+    pub rest: String,
+}
+
 /// One file of the output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
@@ -97,7 +105,7 @@ struct Renderer<'a> {
     theme: &'a Theme,
     site_view: SiteView<'a>,
     sidebar: String,
-    prose_html: &'a str,
+    prose_html: &'a ProseHtml,
 }
 
 /// Renders every output file of the site.
@@ -106,7 +114,7 @@ pub fn render_site(
     config: &Config,
     theme: &Theme,
     tera: &Tera,
-    prose_html: &str,
+    prose_html: &ProseHtml,
 ) -> Result<Vec<Rendered>, Diagnostic> {
     let site_view = SiteView::new(site, config);
     let mut r = Renderer {

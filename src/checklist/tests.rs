@@ -30,8 +30,14 @@ fn legend_holds_no_tasks_and_prose_keeps_it() {
     let (c, d) = parse(text);
     assert!(d.is_empty(), "{d:?}");
     assert_eq!(c.tasks().count(), 1);
-    assert!(c.prose.contains("Not Started"));
+    assert!(
+        c.intro.contains("Intro.") && c.intro.contains("Not Started"),
+        "{}",
+        c.intro
+    );
+    assert!(!c.prose.contains("Not Started"));
     assert!(c.prose.contains("## Ongoing"));
+    assert!(!c.intro.contains("Ongoing"));
     assert!(!c.prose.contains("### 1. S"));
     assert!(!c.prose.contains("# T\n"), "{}", c.prose);
     assert_eq!(c.prose.lines().count(), text.lines().count());

@@ -101,12 +101,13 @@ pub struct DashboardView {
     pub stale: Vec<PageRef>,
     pub overdue: Vec<PageRef>,
     pub intro_html: String,
+    pub prose_intro_html: String,
     pub prose_html: String,
     pub pages: Vec<PageRef>,
     pub alert_count: usize,
 }
 
-pub fn dashboard_view(site: &Site, config: &Config, prose_html: &str) -> DashboardView {
+pub fn dashboard_view(site: &Site, config: &Config, prose_html: &super::ProseHtml) -> DashboardView {
     let mut stale = Vec::new();
     let mut overdue = Vec::new();
     for p in &site.pages {
@@ -159,7 +160,8 @@ pub fn dashboard_view(site: &Site, config: &Config, prose_html: &str) -> Dashboa
         stale,
         overdue,
         intro_html: site.root_page.as_ref().map(|p| p.html.clone()).unwrap_or_default(),
-        prose_html: prose_html.to_string(),
+        prose_intro_html: prose_html.intro.clone(),
+        prose_html: prose_html.rest.clone(),
         pages: site
             .pages
             .iter()
