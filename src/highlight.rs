@@ -57,10 +57,10 @@ pub fn highlight_block(code: &str, lang: &str) -> String {
             if ok {
                 out.push_str(&generator.finalize());
             } else {
-                out.push_str(&escape_html(code));
+                out.push_str(&escape_attr(code));
             }
         }
-        None => out.push_str(&escape_html(code)),
+        None => out.push_str(&escape_attr(code)),
     }
     out.push_str("</code></pre></div>\n");
     out
@@ -79,21 +79,7 @@ pub fn stylesheets() -> (String, String) {
     (css("InspiredGitHub"), css("base16-ocean.dark"))
 }
 
-/// Escapes text for HTML element content.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Escapes text for a double-quoted HTML attribute.
+/// Escapes text for HTML: element content and double- or single-quoted attributes alike.
 pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {

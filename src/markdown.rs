@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostic::{line_col, Diagnostic};
-use crate::highlight::{escape_attr, escape_html, highlight_block};
+use crate::highlight::{escape_attr, highlight_block};
 use crate::links::{LinkIndex, Target};
 use crate::shortcode::expand_shortcodes;
 use crate::slug::{github_slug, AnchorSet};
@@ -433,13 +433,13 @@ fn autolink(text: &str) -> Option<String> {
             };
             if url.len() >= min {
                 found = true;
-                out.push_str(&escape_html(&text[pos..i]));
+                out.push_str(&escape_attr(&text[pos..i]));
                 let href = if url.starts_with("www.") {
                     format!("http://{url}")
                 } else {
                     url.to_string()
                 };
-                out.push_str(&format!("<a href=\"{}\">{}</a>", escape_attr(&href), escape_html(url)));
+                out.push_str(&format!("<a href=\"{}\">{}</a>", escape_attr(&href), escape_attr(url)));
                 i += url.len();
                 pos = i;
                 continue;
@@ -450,7 +450,7 @@ fn autolink(text: &str) -> Option<String> {
     if !found {
         return None;
     }
-    out.push_str(&escape_html(&text[pos..]));
+    out.push_str(&escape_attr(&text[pos..]));
     Some(out)
 }
 

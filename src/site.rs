@@ -63,6 +63,15 @@ pub struct Site {
 }
 
 impl Site {
+    /// Every section of the checklist with its counts, in checklist order (none without a
+    /// checklist).
+    pub fn sections(&self) -> impl Iterator<Item = (&crate::checklist::Section, &Counts)> {
+        self.checklist
+            .iter()
+            .flat_map(|c| c.checklist.sections.iter())
+            .zip(&self.section_counts)
+    }
+
     /// One warning per alert that several pages answer (`check` reports them: the alert's
     /// link then leads to a list instead of straight to a runbook).
     pub fn shared_alert_warnings(&self) -> Vec<Diagnostic> {

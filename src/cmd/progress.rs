@@ -74,16 +74,14 @@ pub fn run(dir: &Path, format: ProgressFormat, write: bool) -> CmdResult {
 
 fn markdown_table(site: &crate::site::Site) -> String {
     let mut out = String::from("| Section | Progress | Percent |\n|---------|----------|---------|\n");
-    if let Some(c) = &site.checklist {
-        for (s, counts) in c.checklist.sections.iter().zip(&site.section_counts) {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} |",
-                s.title,
-                counts.fraction(),
-                format_percent(counts.percent)
-            );
-        }
+    for (s, counts) in site.sections() {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            s.title,
+            counts.fraction(),
+            format_percent(counts.percent)
+        );
     }
     let _ = writeln!(
         out,
@@ -96,14 +94,12 @@ fn markdown_table(site: &crate::site::Site) -> String {
 
 fn text_table(site: &crate::site::Site) -> String {
     let mut rows: Vec<(String, String, String)> = Vec::new();
-    if let Some(c) = &site.checklist {
-        for (s, counts) in c.checklist.sections.iter().zip(&site.section_counts) {
-            let name = match &s.number {
-                Some(n) => format!("{n}. {}", s.title),
-                None => s.title.clone(),
-            };
-            rows.push((name, counts.fraction(), format_percent(counts.percent)));
-        }
+    for (s, counts) in site.sections() {
+        let name = match &s.number {
+            Some(n) => format!("{n}. {}", s.title),
+            None => s.title.clone(),
+        };
+        rows.push((name, counts.fraction(), format_percent(counts.percent)));
     }
     rows.push((
         "TOTAL".into(),

@@ -247,20 +247,12 @@ pub struct PrintSection {
 
 pub fn print_view<'a>(site: &'a Site, config: &'a Config) -> PrintView<'a> {
     let sections = site
-        .checklist
-        .as_ref()
-        .map(|c| {
-            c.checklist
-                .sections
-                .iter()
-                .enumerate()
-                .map(|(i, s)| PrintSection {
-                    summary: view::section_summary(config, s, &site.section_counts[i]),
-                    tasks: s.tasks.iter().map(|t| TaskView::new(site, config, s, t)).collect(),
-                })
-                .collect()
+        .sections()
+        .map(|(s, counts)| PrintSection {
+            summary: view::section_summary(config, s, counts),
+            tasks: s.tasks.iter().map(|t| TaskView::new(site, config, s, t)).collect(),
         })
-        .unwrap_or_default();
+        .collect();
     PrintView {
         totals: (&site.totals).into(),
         groups: groups(site, config),
@@ -298,15 +290,13 @@ pub fn badges(site: &Site, config: &Config) -> Vec<Rendered> {
         color: name.into(),
     };
     out.push(Rendered::new(format!("{prefix}/progress.json"), to_json(&endpoint)));
-    if let Some(c) = &site.checklist {
-        for (s, counts) in c.checklist.sections.iter().zip(&site.section_counts) {
-            let (_, hex) = color_for(counts.percent);
-            let message = format!("{} ({})", format_percent(counts.percent), counts.fraction());
-            out.push(Rendered::new(
-                format!("{prefix}/{}.svg", s.id),
-                badge_svg(&s.title, &message, hex),
-            ));
-        }
+    for (s, counts) in site.sections() {
+        let (_, hex) = color_for(counts.percent);
+        let message = format!("{} ({})", format_percent(counts.percent), counts.fraction());
+        out.push(Rendered::new(
+            format!("{prefix}/{}.svg", s.id),
+            badge_svg(&s.title, &message, hex),
+        ));
     }
     out
 }
@@ -347,44 +337,36 @@ struct TaskJson<'a> {
 /// `progress.json`: every group, section and task, in the shape DESIGN.md fixes.
 pub fn progress_json(site: &Site, config: &Config) -> Vec<u8> {
     let sections = site
-        .checklist
-        .as_ref()
-        .map(|c| {
-            c.checklist
-                .sections
+        .sections()
+        .map(|(s, counts)| SectionJson {
+            id: &s.id,
+            number: s.number.as_deref(),
+            title: &s.title,
+            group: s.group.as_deref(),
+            url: view::section_url(config, s),
+            counts,
+            tasks: s
+                .tasks
                 .iter()
-                .zip(&site.section_counts)
-                .map(|(s, counts)| SectionJson {
-                    id: &s.id,
-                    number: s.number.as_deref(),
-                    title: &s.title,
-                    group: s.group.as_deref(),
-                    url: view::section_url(config, s),
-                    counts,
-                    tasks: s
-                        .tasks
-                        .iter()
-                        .map(|t| {
-                            let page = site.task_page.get(&t.id).map(|&i| &site.pages[i]);
-                            TaskJson {
-                                id: &t.id,
-                                title: &t.title,
-                                status: t.status,
-                                line: t.line,
-                                url: config.link(&format!("{}/{}/", config.urls.tasks, t.id)),
-                                runbook: page.map(|p| config.link(&p.path)),
-                                owner: page.and_then(|p| p.meta.owner.as_deref()),
-                                last_reviewed: page.and_then(|p| p.meta.last_reviewed).map(|d| d.to_string()),
-                                review_due: page.and_then(|p| site.review_due(p)).map(|d| d.to_string()),
-                                stale: page.is_some_and(|p| site.is_stale(p, config.stale_after_days)),
-                                overdue: page.is_some_and(|p| site.is_overdue(p)),
-                            }
-                        })
-                        .collect(),
+                .map(|t| {
+                    let page = site.task_page.get(&t.id).map(|&i| &site.pages[i]);
+                    TaskJson {
+                        id: &t.id,
+                        title: &t.title,
+                        status: t.status,
+                        line: t.line,
+                        url: config.link(&format!("{}/{}/", config.urls.tasks, t.id)),
+                        runbook: page.map(|p| config.link(&p.path)),
+                        owner: page.and_then(|p| p.meta.owner.as_deref()),
+                        last_reviewed: page.and_then(|p| p.meta.last_reviewed).map(|d| d.to_string()),
+                        review_due: page.and_then(|p| site.review_due(p)).map(|d| d.to_string()),
+                        stale: page.is_some_and(|p| site.is_stale(p, config.stale_after_days)),
+                        overdue: page.is_some_and(|p| site.is_overdue(p)),
+                    }
                 })
-                .collect()
+                .collect(),
         })
-        .unwrap_or_default();
+        .collect();
     to_json(&ProgressJson {
         title: &site.title,
         totals: &site.totals,
