@@ -1,0 +1,124 @@
+//! How pages point at each other: anchors checked, backlinks, folder contents and the reading
+//! order, each computed once for the whole site.
+
+use std::collections::HashMap;
+
+use super::ChecklistSource;
+use crate::diagnostic::Diagnostic;
+use crate::links::Target;
+use crate::page::Page;
+
+/// A link to `page.md#anchor` whose page has no such heading is an error at the link.
+pub(super) fn check_anchors(pages: &[Page], root: Option<&Page>, diags: &mut Vec<Diagnostic>) {
+    let by_rel: HashMap<&str, &Page> = pages
+        .iter()
+        .chain(root)
+        .filter(|p| !p.rel.is_empty())
+        .map(|p| (p.rel.as_str(), p))
+        .collect();
+    for p in pages.iter().chain(root) {
+        for link in &p.links {
+            let (target, anchor) = match &link.target {
+                Target::Page { rel, anchor: Some(a) } => (by_rel.get(rel.as_str()), a),
+                Target::SamePage(a) if !a.is_empty() => (Some(&p), a),
+                _ => continue,
+            };
+            let Some(target) = target else { continue };
+            if !target.anchors.iter().any(|x| x == anchor) && !is_generated_anchor(anchor) {
+                let listed: Vec<String> = target.anchors.iter().take(6).map(|a| format!("`#{a}`")).collect();
+                let mut hint = if listed.is_empty() {
+                    "that page has no headings; link to the page without `#…`".to_string()
+                } else {
+                    format!(
+                        "anchors follow GitHub's rules (lowercase, spaces as `-`, punctuation dropped); that page has {}{}",
+                        listed.join(", "),
+                        if target.anchors.len() > listed.len() { ", …" } else { "" }
+                    )
+                };
+                if let Some(near) = target
+                    .anchors
+                    .iter()
+                    .find(|a| a.contains(anchor.as_str()) || anchor.contains(a.as_str()))
+                {
+                    hint = format!("did you mean `#{near}`?");
+                }
+                diags.push(
+                    Diagnostic::error(
+                        &p.display,
+                        link.line,
+                        link.col,
+                        format!(
+                            "link `{}`: {} has no heading with anchor `#{anchor}`",
+                            link.dest, target.display
+                        ),
+                    )
+                    .with_hint(hint)
+                    .with_len(link.len),
+                );
+            }
+        }
+    }
+}
+
+fn is_generated_anchor(anchor: &str) -> bool {
+    anchor.starts_with("fn-") || anchor.starts_with("fnref") || anchor == "top"
+}
+
+pub(super) fn backlinks(pages: &[Page]) -> Vec<Vec<usize>> {
+    let index: HashMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.rel.is_empty())
+        .map(|(i, p)| (p.rel.as_str(), i))
+        .collect();
+    let mut out = vec![Vec::new(); pages.len()];
+    for (i, p) in pages.iter().enumerate() {
+        for link in &p.links {
+            if let Target::Page { rel, .. } = &link.target {
+                if let Some(&j) = index.get(rel.as_str()) {
+                    if j != i && !out[j].contains(&i) {
+                        out[j].push(i);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A folder page lists the pages directly inside its folder and its sub-folders' pages.
+pub(super) fn children(pages: &[Page]) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); pages.len()];
+    let by_path: HashMap<&str, usize> = pages.iter().enumerate().map(|(i, p)| (p.path.as_str(), i)).collect();
+    for (i, p) in pages.iter().enumerate() {
+        let trimmed = p.path.trim_end_matches('/');
+        if let Some((parent, _)) = trimmed.rsplit_once('/') {
+            if let Some(&j) = by_path.get(format!("{parent}/").as_str()) {
+                out[j].push(i);
+            }
+        }
+    }
+    out
+}
+
+/// Runbooks in checklist order first, then every other page by path.
+pub(super) fn reading_order(
+    checklist: Option<&ChecklistSource>,
+    pages: &[Page],
+    task_page: &HashMap<String, usize>,
+) -> Vec<usize> {
+    let mut order = Vec::with_capacity(pages.len());
+    let mut placed = vec![false; pages.len()];
+    if let Some(c) = checklist {
+        for (_, t) in c.checklist.tasks() {
+            if let Some(&i) = task_page.get(&t.id) {
+                order.push(i);
+                placed[i] = true;
+            }
+        }
+    }
+    let mut rest: Vec<usize> = (0..pages.len()).filter(|&i| !placed[i]).collect();
+    rest.sort_by_key(|&i| (pages[i].kind, pages[i].path.clone()));
+    order.extend(rest);
+    order
+}
