@@ -36,7 +36,7 @@ pub struct Content {
 
 /// Reads every file below `content_dir`. `display_prefix` is how the folder is named in
 /// diagnostics (`content`). Files and folders whose name starts with `.` are skipped.
-pub fn read_content(content_dir: &Path, display_prefix: &str, exclude: Option<&Path>) -> (Content, Vec<Diagnostic>) {
+pub fn read_content(content_dir: &Path, display_prefix: &str) -> (Content, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
@@ -68,9 +68,6 @@ pub fn read_content(content_dir: &Path, display_prefix: &str, exclude: Option<&P
             continue;
         }
         let path = entry.path();
-        if exclude.is_some_and(|ex| path.starts_with(ex)) {
-            continue;
-        }
         let display = display_path(content_dir, path, display_prefix);
         let mut is_file = entry.file_type().is_file();
         if entry.path_is_symlink() {
@@ -129,7 +126,7 @@ pub fn read_content(content_dir: &Path, display_prefix: &str, exclude: Option<&P
                     Ok(text) => Ok(SourceFile {
                         rel,
                         display,
-                        text: text.replace("\r\n", "\n"),
+                        text: normalize_text(text),
                     }),
                     Err(e) => {
                         let off = e.utf8_error().valid_up_to();
@@ -151,6 +148,19 @@ pub fn read_content(content_dir: &Path, display_prefix: &str, exclude: Option<&P
         }
     }
     (Content { sources, assets }, diags)
+}
+
+/// A file's text as the pipeline reads it: no byte-order mark, `\n` line ends.
+pub fn normalize_text(text: String) -> String {
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    }
 }
 
 fn rel_path(base: &Path, path: &Path) -> Option<String> {

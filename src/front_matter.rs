@@ -48,11 +48,16 @@ pub struct Split<'a> {
 /// Splits front matter from `text`. A text that opens with `---` but never closes it has no
 /// front matter (it is a thematic break), as on GitHub.
 pub fn split(text: &str) -> Split<'_> {
+    let bom = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
     let none = Split {
         format: None,
         raw: "",
         raw_line: 1,
-        body_start: 0,
+        body_start: bom,
     };
     let text_nobom = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - text_nobom.len();

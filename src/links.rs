@@ -41,8 +41,11 @@ pub enum Target {
     Page { rel: String, anchor: Option<String> },
     /// An anchor on the page that holds the link.
     SamePage(String),
-    /// A file copied from content/, or a generated URL: exists, nothing more to check.
+    /// A file copied from content/ or a folder: exists, nothing more to check.
     Other,
+    /// A URL opsbook generates (`tasks/x`, `alerts/Name`, `progress.json`), without slashes
+    /// at the ends: checked once the tasks and alerts are known.
+    Generated(String),
 }
 
 /// A link that does not resolve: what is wrong and what to do.
@@ -229,7 +232,15 @@ impl LinkIndex {
                 .iter()
                 .any(|g| g == top || g == key.trim_end_matches('/'))
             {
-                return Ok((suffix(key.trim_end_matches('/')), Some(Target::Other)));
+                // Written as the author wrote it (with or without the slash); whether opsbook
+                // generates that page is known only once every page is read.
+                let as_written = if decoded.ends_with('/') {
+                    key.as_str()
+                } else {
+                    key.trim_end_matches('/')
+                };
+                let generated = key.trim_end_matches('/').to_string();
+                return Ok((suffix(as_written), Some(Target::Generated(generated))));
             }
         }
         if let Some(actual) = self.assets_lower.get(&trimmed.to_lowercase()) {
@@ -415,7 +426,7 @@ mod tests {
             i.resolve("faq.md", "/img/diagram.png").unwrap().0,
             "/rb/img/diagram.png"
         );
-        assert_eq!(i.resolve("faq.md", "/tasks/x/").unwrap().0, "/rb/tasks/x");
+        assert_eq!(i.resolve("faq.md", "/tasks/x/").unwrap().0, "/rb/tasks/x/");
         assert_eq!(
             i.resolve("runbooks/node/NodeDown.md", "../db/backup").unwrap().0,
             "/rb/runbooks/db/backup/"

@@ -97,6 +97,7 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
     let mut raw_html = false;
 
     let mut pending_text = String::new();
+    let mut leading_h1_at = None;
     for (event, range) in Parser::new_ext(&body, options()).into_offset_iter() {
         if !pending_text.is_empty() && !matches!(event, Event::Text(_)) {
             flush_text(&mut pending_text, link_depth, &mut heading, &mut out);
@@ -125,7 +126,7 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
                     );
                     if h.level == HeadingLevel::H1 && !seen_block && r.leading_h1.is_none() {
                         r.leading_h1 = Some(text.clone());
-                        r.leading_h1_len = tag.len();
+                        leading_h1_at = Some(out.len());
                     }
                     out.push(Event::Html(CowStr::from(tag)));
                     r.headings.push(Heading {
@@ -168,7 +169,7 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
                 id,
             }) => {
                 link_depth += 1;
-                let dest_url = if matches!(link_type, LinkType::Autolink | LinkType::Email) {
+                let dest_url = if matches!(link_type, LinkType::Email) {
                     dest_url
                 } else {
                     CowStr::from(resolve_link(
@@ -248,13 +249,22 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
     }
 
     flush_text(&mut pending_text, link_depth, &mut heading, &mut out);
-    let mut html_out = String::with_capacity(body.len() * 3 / 2);
-    html::push_html(&mut html_out, out.into_iter());
-    r.html = if raw_html {
-        sanitizer().clean(&html_out).to_string()
-    } else {
-        html_out
+    // The opening heading is written (and sanitized) apart from the rest, so that the page
+    // can drop it by its length whatever the sanitizer does to either part.
+    let split = leading_h1_at.map(|i| i + 1).unwrap_or(0).min(out.len());
+    let body_events = out.split_off(split);
+    let write = |events: Vec<Event<'_>>| {
+        let mut html_out = String::with_capacity(body.len() * 3 / 2);
+        html::push_html(&mut html_out, events.into_iter());
+        if raw_html {
+            sanitizer().clean(&html_out).to_string()
+        } else {
+            html_out
+        }
     };
+    let h1 = if out.is_empty() { String::new() } else { write(out) };
+    r.leading_h1_len = h1.len();
+    r.html = h1 + &write(body_events);
     r
 }
 
@@ -470,17 +480,50 @@ fn trim_url(url: &str) -> &str {
     }
 }
 
-/// Renders a short inline markdown text (a task's text) to HTML without a paragraph.
-pub fn render_inline(markdown: &str) -> String {
-    let mut out = String::new();
-    let events = Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH)
-        .filter(|e| !matches!(e, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)))
-        .map(|e| match e {
+/// Renders a short inline markdown text (a task's text or note) to HTML without a paragraph.
+/// Links are resolved and checked as in a page, from the file `ctx.rel`; raw HTML is shown as
+/// text. Problems are reported at `at` (the task's line and column).
+pub fn render_inline(ctx: &MarkdownContext<'_>, markdown: &str, at: (usize, usize)) -> (String, Vec<Diagnostic>) {
+    let mut r = RenderedMarkdown::default();
+    let mut events = Vec::new();
+    for event in Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH) {
+        events.push(match event {
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => continue,
             Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if link_type != LinkType::Email => {
+                let dest_url = CowStr::from(resolve_link(ctx, &mut r, &dest_url, at, 1));
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = CowStr::from(resolve_link(ctx, &mut r, &dest_url, at, 1));
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
             other => other,
         });
-    html::push_html(&mut out, events);
-    out.trim_end().to_string()
+    }
+    let mut out = String::new();
+    html::push_html(&mut out, events.into_iter());
+    (out.trim_end().to_string(), r.diagnostics)
 }
 
 #[cfg(test)]

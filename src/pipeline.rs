@@ -13,11 +13,11 @@ use crate::config::{load_config, Config, CONFIG_FILE};
 use crate::content::{read_content, Asset, SourceFile};
 use crate::diagnostic::{sort_diagnostics, Diagnostic};
 use crate::links::{site_path_of, LinkIndex};
-use crate::markdown::{render_markdown, MarkdownContext};
+use crate::markdown::{render_inline, render_markdown, MarkdownContext};
 use crate::page::build_page;
 use crate::progress::check_progress_table;
 use crate::render::{load_templates, render_site, Rendered};
-use crate::site::{assemble_site, generated_prefixes, ChecklistSource, Site};
+use crate::site::{assemble_site, generated_prefixes, ChecklistSource, Site, TaskHtml};
 use crate::theme::load_theme;
 
 /// What the command line may override.
@@ -25,6 +25,8 @@ use crate::theme::load_theme;
 pub struct Overrides {
     pub output: Option<PathBuf>,
     pub site_url: Option<String>,
+    /// Read the checklist's git history for the dashboard (only a build shows it).
+    pub history: bool,
     /// `check` is strict: a progress table that disagrees with the tasks is an error there,
     /// a warning in a build (the site always shows the computed figures).
     pub strict: bool,
@@ -107,7 +109,7 @@ pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
         book.config = Some(config);
         return book;
     }
-    let (content, mut diags) = read_content(&config.content_dir, &content_display, None);
+    let (content, mut diags) = read_content(&config.content_dir, &content_display);
 
     let checklist_pos = content.sources.iter().position(|s| s.rel == config.checklist);
     let pages = content.sources.iter().map(|s| {
@@ -158,8 +160,30 @@ pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
                 *html = md.html;
             }
         }
-        let changes = crate::history::status_changes(&config.root, &config.content_dir.join(&src.rel), &src.text);
+        let mut task_html = HashMap::new();
+        for (_, t) in checklist.tasks() {
+            let at = (t.line, t.col);
+            let (text, d) = render_inline(&ctx, &t.text, at);
+            diags.extend(d);
+            let notes = t
+                .notes
+                .iter()
+                .map(|n| {
+                    let (html, d) = render_inline(&ctx, &n.text, at);
+                    diags.extend(d);
+                    html
+                })
+                .collect();
+            task_html.insert(t.id.clone(), TaskHtml { text, notes });
+        }
+        let mut changes = Vec::new();
+        if overrides.history {
+            changes = crate::history::status_changes(&config.root, &config.content_dir.join(&src.rel), &src.text);
+            // A change of a task since renamed or removed would link to nothing.
+            changes.retain(|c| task_html.contains_key(&c.task_id));
+        }
         ChecklistSource {
+            task_html,
             checklist,
             rel: src.rel.clone(),
             display: src.display.clone(),

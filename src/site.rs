@@ -25,6 +25,15 @@ pub struct ChecklistSource {
     pub display: String,
     /// Recent status changes, newest first (from git).
     pub changes: Vec<crate::history::StatusChange>,
+    /// Each task's text and notes as HTML, by task id, links resolved from the checklist.
+    pub task_html: HashMap<String, TaskHtml>,
+}
+
+/// A task's text and its notes, rendered.
+#[derive(Debug, Clone, Default)]
+pub struct TaskHtml {
+    pub text: String,
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -144,7 +153,8 @@ pub fn assemble_site(
     let (task_page, page_task) = bind::bind_tasks(config, checklist.as_ref(), &pages, &mut diags);
     let alerts = bind::gather_alerts(config, &pages, &mut diags);
     let aliases = bind::gather_aliases(&pages, &generated, &mut diags);
-    graph::check_anchors(&pages, root_page.as_ref(), &mut diags);
+    let generated_paths = place::generated_paths(config, checklist.as_ref(), &alerts);
+    graph::check_links(&pages, root_page.as_ref(), &generated_paths, &mut diags);
     let backlinks = graph::backlinks(&pages);
     let children = graph::children(&pages);
     let order = graph::reading_order(checklist.as_ref(), &pages, &task_page);

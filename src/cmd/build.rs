@@ -12,6 +12,7 @@ pub fn run(dir: &Path, output: Option<PathBuf>, site_url: Option<String>) -> Cmd
         output,
         site_url,
         strict: false,
+        history: true,
     };
     let report = build_book(dir, &overrides, true)?;
     let diags = &report.book.diagnostics;

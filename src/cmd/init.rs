@@ -16,42 +16,55 @@ const FILES: &[(&str, &str)] = &[
         include_str!("init/runbook.md"),
     ),
     (".github/workflows/opsbook.yml", include_str!("init/opsbook.yml")),
-    (".gitignore", "site/\n"),
 ];
+
+/// Written only when the folder has none: an existing one is the project's own.
+const GITIGNORE: &str = "/site/\n";
 
 pub fn run(dir: &Path) -> CmdResult {
     let existing: Vec<&str> = FILES.iter().map(|(p, _)| *p).filter(|p| dir.join(p).exists()).collect();
     if !existing.is_empty() {
         return Err(Failure::Usage(format!(
-            "{} already has {}; opsbook init never overwrites files: choose an empty folder, e.g. `opsbook init my-book`",
+            "{} already has {}; opsbook init never overwrites files: choose another folder, e.g. `opsbook init my-book`",
             dir.display(),
             existing.join(", ")
         )));
     }
+    let mut written: Vec<&str> = Vec::new();
     for (rel, text) in FILES {
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        write_new(&dir.join(rel), text)?;
+        written.push(rel);
     }
+    let gitignore = dir.join(".gitignore");
+    let gitignore_note = if gitignore.exists() {
+        Some("add `/site/` to your .gitignore: the built site does not belong in git")
+    } else {
+        write_new(&gitignore, GITIGNORE)?;
+        written.push(".gitignore");
+        None
+    };
     let shown = dir.display().to_string();
     println!("Created a new book in {shown}/");
-    for (rel, _) in FILES {
+    for rel in written {
         println!("  {rel}");
     }
-    let arg = if shown == "." {
-        String::new()
+    if let Some(note) = gitignore_note {
+        println!("Note: {note}");
+    }
+    let (arg, out) = if shown == "." {
+        (String::new(), String::new())
     } else {
-        format!(" {shown}")
+        (format!(" {shown}"), format!("{shown}/"))
     };
-    println!(
-        "Next: `opsbook build{arg}` writes the site to {}site/; `opsbook serve{arg}` previews it.",
-        if arg.is_empty() {
-            String::new()
-        } else {
-            format!("{shown}/")
-        }
-    );
+    println!("Next: `opsbook build{arg}` writes the site to {out}site/; `opsbook check{arg}` validates it.");
+    println!("To publish on GitHub Pages, set OPSBOOK_GIT in .github/workflows/opsbook.yml first.");
     Ok(ExitCode::SUCCESS)
+}
+
+fn write_new(path: &Path, text: &str) -> Result<(), Failure> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
 }

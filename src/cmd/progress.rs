@@ -32,8 +32,9 @@ pub fn run(dir: &Path, format: ProgressFormat, write: bool) -> CmdResult {
     };
     let path = config.content_dir.join(&cl.rel);
     let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    // Only the checklist's own structure matters here, not the rest of the book.
-    let (_, structural) = parse_checklist(&cl.display, &text);
+    // Only the checklist's own structure matters here, not the rest of the book. It is read
+    // again as the bytes on disk (CRLF and all), so that the figures' positions are exact.
+    let (raw, structural) = parse_checklist(&cl.display, &text);
     if !structural.is_empty() {
         print_diagnostics(
             &structural,
@@ -42,15 +43,15 @@ pub fn run(dir: &Path, format: ProgressFormat, write: bool) -> CmdResult {
         return Ok(ExitCode::from(1));
     }
     if write {
-        if cl.checklist.progress_rows.is_empty() {
+        if raw.progress_rows.is_empty() {
             eprintln!("error: {} has no progress table to rewrite", cl.display);
             eprintln!(
                 "  help: add a table whose header is `| Section | Progress |`, one row per section and a `TOTAL` row"
             );
             return Ok(ExitCode::from(1));
         }
-        let new = rewrite_progress_table(&text, &cl.checklist);
-        let stale: Vec<Diagnostic> = check_progress_table(&cl.checklist, &cl.display);
+        let new = rewrite_progress_table(&text, &raw);
+        let stale: Vec<Diagnostic> = check_progress_table(&raw, &cl.display);
         if new != text {
             crate::output::write_file_atomic(&path, new.as_bytes())?;
             println!(

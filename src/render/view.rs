@@ -6,7 +6,6 @@ use serde::Serialize;
 use crate::badge::format_percent;
 use crate::checklist::{Section, Status, Task};
 use crate::config::Config;
-use crate::markdown::render_inline;
 use crate::page::Page;
 use crate::progress::Counts;
 use crate::site::Site;
@@ -155,10 +154,11 @@ pub struct NoteView {
 impl TaskView {
     pub fn new(site: &Site, config: &Config, section: &Section, task: &Task) -> Self {
         let page = site.task_page.get(&task.id).map(|&i| &site.pages[i]);
+        let html = site.checklist.as_ref().and_then(|c| c.task_html.get(&task.id));
         TaskView {
             id: task.id.clone(),
             title: task.title.clone(),
-            html: render_inline(&task.text),
+            html: html.map(|h| h.text.clone()).unwrap_or_default(),
             status: task.status.as_str(),
             status_label: task.status.label(),
             url: config.link(&format!("{}/{}/", config.urls.tasks, task.id)),
@@ -168,8 +168,9 @@ impl TaskView {
             notes: task
                 .notes
                 .iter()
-                .map(|n| NoteView {
-                    html: render_inline(&n.text),
+                .enumerate()
+                .map(|(k, n)| NoteView {
+                    html: html.and_then(|h| h.notes.get(k)).cloned().unwrap_or_default(),
                     depth: n.depth,
                 })
                 .collect(),

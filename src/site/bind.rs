@@ -105,10 +105,10 @@ pub(super) fn gather_alerts(
             }
         }
         for name in names {
-            if !name
+            let url_safe = name
                 .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '.'))
-            {
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '.'));
+            if !url_safe || name.starts_with('.') {
                 diags.push(
                     Diagnostic::error(
                         &p.display,

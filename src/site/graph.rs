@@ -1,15 +1,21 @@
 //! How pages point at each other: anchors checked, backlinks, folder contents and the reading
 //! order, each computed once for the whole site.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::ChecklistSource;
 use crate::diagnostic::Diagnostic;
 use crate::links::Target;
 use crate::page::Page;
 
-/// A link to `page.md#anchor` whose page has no such heading is an error at the link.
-pub(super) fn check_anchors(pages: &[Page], root: Option<&Page>, diags: &mut Vec<Diagnostic>) {
+/// A link to `page.md#anchor` whose page has no such heading, or to a generated URL that
+/// opsbook does not write (`/tasks/no-such-task/`), is an error at the link.
+pub(super) fn check_links(
+    pages: &[Page],
+    root: Option<&Page>,
+    generated: &HashSet<String>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let by_rel: HashMap<&str, &Page> = pages
         .iter()
         .chain(root)
@@ -19,6 +25,14 @@ pub(super) fn check_anchors(pages: &[Page], root: Option<&Page>, diags: &mut Vec
     for p in pages.iter().chain(root) {
         for link in &p.links {
             let (target, anchor) = match &link.target {
+                Target::Generated(path) if !generated.contains(path) => {
+                    diags.push(
+                        Diagnostic::error(&p.display, link.line, link.col, format!("link `{}`: opsbook writes no page at /{path}/", link.dest))
+                            .with_hint("tasks are at /tasks/<task-id>/, sections at /sections/<section-id>/, alerts at /alerts/<AlertName>/; `opsbook link QUERY` prints them")
+                            .with_len(link.len),
+                    );
+                    continue;
+                }
                 Target::Page { rel, anchor: Some(a) } => (by_rel.get(rel.as_str()), a),
                 Target::SamePage(a) if !a.is_empty() => (Some(&p), a),
                 _ => continue,

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use super::ChecklistSource;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::page::{folder_page, Page};
@@ -115,4 +116,36 @@ pub(super) fn prefix_key(config: &Config, value: &str) -> Option<&'static str> {
         .into_iter()
         .find(|(_, v)| v == value)
         .map(|(k, _)| k)
+}
+
+/// Every URL opsbook generates, without slashes at the ends (`tasks/x`, `alerts/Name`), for
+/// checking links written to them.
+pub(super) fn generated_paths(
+    config: &Config,
+    checklist: Option<&ChecklistSource>,
+    alerts: &BTreeMap<String, Vec<usize>>,
+) -> HashSet<String> {
+    let u = &config.urls;
+    let mut out: HashSet<String> = [
+        u.alerts.clone(),
+        u.print.clone(),
+        format!("{}/progress.svg", u.badges),
+        format!("{}/progress.json", u.badges),
+        "progress.json".into(),
+        "404.html".into(),
+        "sitemap.xml".into(),
+    ]
+    .into_iter()
+    .collect();
+    if let Some(c) = checklist {
+        for s in &c.checklist.sections {
+            out.insert(format!("{}/{}", u.sections, s.id));
+            out.insert(format!("{}/{}.svg", u.badges, s.id));
+            for t in &s.tasks {
+                out.insert(format!("{}/{}", u.tasks, t.id));
+            }
+        }
+    }
+    out.extend(alerts.keys().map(|a| format!("{}/{a}", u.alerts)));
+    out
 }
