@@ -319,16 +319,14 @@ pub fn plain_text(markdown: &str) -> String {
 /// goes too, so the dashboard shows no empty headings.
 fn exclude_empty_headings(text: &str, headings: &[HeadingInfo], excluded: &mut Vec<Range<usize>>) {
     let mut extra = Vec::new();
+    let mut sorted: Vec<Range<usize>> = excluded.clone();
+    sorted.sort_by_key(|r| r.start);
     for (i, h) in headings.iter().enumerate() {
         let end = headings.get(i + 1).map(|n| n.range.start).unwrap_or(text.len());
         let mut pos = h.range.end;
-        let mut sorted: Vec<&Range<usize>> = excluded
-            .iter()
-            .filter(|r| r.start >= h.range.end && r.start < end)
-            .collect();
-        sorted.sort_by_key(|r| r.start);
+        let first = sorted.partition_point(|r| r.start < h.range.end);
         let mut empty = true;
-        for r in sorted {
+        for r in sorted[first..].iter().take_while(|r| r.start < end) {
             if !text[pos..r.start.max(pos)].trim().is_empty() {
                 empty = false;
             }

@@ -228,7 +228,7 @@ fn resolve(
         Some(p) => p,
         None => {
             errors.push(key_error(
-                "url",
+                "site.url",
                 format!("`site.url` is not an absolute URL or a path: `{site_url}`"),
                 "write it as `https://acme.github.io/runbooks/` or as a path such as `/runbooks/`",
             ));
@@ -255,7 +255,7 @@ fn resolve(
             let v = v.trim_matches('/').to_string();
             if v.is_empty() || v.contains(['/', '\\', '?', '#', ' ']) || v.starts_with('.') {
                 errors.push(key_error(
-                    key,
+                    &format!("urls.{key}"),
                     format!("`urls.{key}` must be one URL segment, got `{v}`"),
                     "use a single word such as `checklist-sections`",
                 ));
@@ -268,7 +268,7 @@ fn resolve(
     for (i, (key, value)) in named.iter().enumerate() {
         if let Some((other, _)) = named[..i].iter().find(|(_, v)| v == value) {
             errors.push(key_error(
-                key,
+                &format!("urls.{key}"),
                 format!("`urls.{key}` and `urls.{other}` are both `{value}`: their pages would overwrite each other"),
                 "give each generated prefix its own name",
             ));
@@ -277,7 +277,7 @@ fn resolve(
     let theme = raw.build.theme.unwrap_or_else(|| "default".into());
     if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
         errors.push(key_error(
-            "theme",
+            "build.theme",
             format!("`build.theme` must be a folder name under themes/, got `{theme}`"),
             "use `default` or the name of a folder under themes/",
         ));
@@ -295,7 +295,7 @@ fn resolve(
             .any(|c| matches!(c, std::path::Component::ParentDir))
     {
         errors.push(key_error(
-            "content",
+            "build.content",
             format!("`build.content` must be a folder inside the book, got `{content_rel}`"),
             "content never reaches outside the book: use a path such as `content` or `docs`",
         ));
@@ -362,9 +362,19 @@ pub fn base_path_of(url: &str) -> Option<String> {
 }
 
 /// The (line, col) where `key` is set in a TOML text, for errors found after parsing.
-fn find_key(text: &str, key: &str) -> (usize, usize) {
+/// `dotted` is `table.key` (`site.url`); only that table's lines are searched.
+fn find_key(text: &str, dotted: &str) -> (usize, usize) {
+    let (table, key) = dotted.split_once('.').unwrap_or(("", dotted));
+    let mut current = String::new();
     for (i, line) in text.lines().enumerate() {
         let t = line.trim_start();
+        if let Some(header) = t.strip_prefix('[') {
+            current = header.split(']').next().unwrap_or("").trim().to_string();
+            continue;
+        }
+        if current != table {
+            continue;
+        }
         if let Some(rest) = t.strip_prefix(key) {
             if rest.trim_start().starts_with('=') {
                 return (i + 1, line.len() - t.len() + 1);

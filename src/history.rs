@@ -24,7 +24,6 @@ pub struct StatusChange {
     pub to: Status,
     /// The commit's date (`2026-11-20`), or None for a change not committed yet.
     pub date: Option<String>,
-    pub commit: Option<String>,
 }
 
 /// Status changes of the checklist at `path` (inside the git work tree at `root`), newest
@@ -78,7 +77,6 @@ pub fn status_changes(root: &Path, path: &Path, current: &str) -> Vec<StatusChan
                         from,
                         to: t.status,
                         date: newer_meta.as_ref().map(|m| m.1.clone()),
-                        commit: newer_meta.as_ref().map(|m| m.0.clone()),
                     });
                 }
             }

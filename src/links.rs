@@ -115,11 +115,6 @@ impl LinkIndex {
         self.pages.get(rel).map(String::as_str)
     }
 
-    /// The source of the page at a site path.
-    pub fn rel_at(&self, path: &str) -> Option<&str> {
-        self.by_path.get(path).map(String::as_str)
-    }
-
     pub fn has_page(&self, rel: &str) -> bool {
         self.pages.contains_key(rel)
     }
@@ -348,19 +343,18 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
-/// Percent-encodes what may not stand in a URL path (spaces, quotes, `#`, `?`).
+/// Percent-encodes what may not stand in a URL path: spaces, quotes, `#`, `?`, `%`, angle
+/// brackets and every non-ASCII character (as its UTF-8 bytes).
 pub fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for c in path.chars() {
-        match c {
-            ' ' => out.push_str("%20"),
-            '"' => out.push_str("%22"),
-            '#' => out.push_str("%23"),
-            '?' => out.push_str("%3F"),
-            '%' => out.push_str("%25"),
-            '<' => out.push_str("%3C"),
-            '>' => out.push_str("%3E"),
-            c => out.push(c),
+        if c.is_ascii() && !matches!(c, ' ' | '"' | '#' | '?' | '%' | '<' | '>') && !c.is_ascii_control() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
         }
     }
     out

@@ -45,8 +45,6 @@ pub struct RenderedMarkdown {
     /// start of `html` (the page drops it when it repeats the page's title).
     pub leading_h1: Option<String>,
     pub leading_h1_len: usize,
-    /// The text of the page without markup, for search and summaries.
-    pub plain: String,
 }
 
 /// What rendering one page needs to know about the book.
@@ -101,7 +99,6 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
     for (event, range) in Parser::new_ext(&body, options()).into_offset_iter() {
         if !pending_text.is_empty() && !matches!(event, Event::Text(_)) {
             flush_text(&mut pending_text, link_depth, &mut heading, &mut out);
-            r.plain.push(' ');
         }
         let event = match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
@@ -150,7 +147,6 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((lang, src)) = code.take() {
-                    r.plain.push_str(&src);
                     Event::Html(CowStr::from(highlight_block(&src, &lang)))
                 } else {
                     continue;
@@ -212,7 +208,6 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
                 })
             }
             Event::Text(t) => {
-                r.plain.push_str(&t);
                 if let Some(h) = heading.as_mut() {
                     h.text.push_str(&t);
                 }
@@ -223,7 +218,6 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
                 if let Some(h) = heading.as_mut() {
                     h.text.push_str(&t);
                 }
-                r.plain.push_str(&t);
                 Event::Code(t)
             }
             Event::Html(h) | Event::InlineHtml(h) => {

@@ -81,7 +81,6 @@ pub struct Page {
     pub headings: Vec<Heading>,
     pub anchors: Vec<String>,
     pub links: Vec<LinkRef>,
-    pub plain: String,
 }
 
 /// Reads one markdown file into a [`Page`].
@@ -153,7 +152,6 @@ pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page
         headings,
         anchors: md.anchors,
         links: md.links,
-        plain: md.plain,
     };
     (page, diags)
 }
@@ -176,7 +174,6 @@ pub fn folder_page(path: &str, folder_name: &str) -> Page {
         headings: Vec::new(),
         anchors: Vec::new(),
         links: Vec::new(),
-        plain: String::new(),
     }
 }
 

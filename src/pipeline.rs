@@ -91,11 +91,7 @@ pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
             std::env::current_dir().unwrap_or_default().join(out)
         };
     }
-    let content_display = config
-        .content_dir
-        .strip_prefix(root)
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_else(|_| config.content_dir.display().to_string());
+    let content_display = content_display(&config);
     if !config.content_dir.is_dir() {
         book.diagnostics.push(
             Diagnostic::error(
@@ -307,27 +303,63 @@ fn template_text(theme: &crate::theme::Theme, d: &Diagnostic) -> Option<String> 
     theme.templates.get(name).cloned()
 }
 
+/// What put a file in the output: the file that names it in a message, and how to say it.
+#[derive(Clone)]
+struct Origin {
+    /// The source the diagnostic points at (empty for opsbook's own files).
+    file: String,
+    what: String,
+}
+
 /// Two outputs at one path, or a file where a folder must be: a copied file from content/
 /// would silently replace a page or a generated file, so each is an error naming both.
 fn find_collisions(site: &Site, files: &[Rendered], assets: &[Asset], content: &str) -> Vec<Diagnostic> {
-    let origin = |path: &str| -> String {
-        let page_path = path.strip_suffix("index.html").unwrap_or("");
-        match site.page_by_path(page_path).map(|i| &site.pages[i]) {
-            Some(p) if !p.display.is_empty() => format!("the page {}", p.display),
-            _ => format!("opsbook's generated /{path}"),
+    let origin = |path: &str| -> Origin {
+        let dir = path.strip_suffix("index.html").unwrap_or("");
+        if let Some(p) = site
+            .page_by_path(dir)
+            .map(|i| &site.pages[i])
+            .filter(|p| !p.display.is_empty())
+        {
+            return Origin {
+                file: p.display.clone(),
+                what: format!("the page {}", p.display),
+            };
+        }
+        if let Ok(k) = site.aliases.binary_search_by(|(a, _)| a.as_str().cmp(dir)) {
+            let p = &site.pages[site.aliases[k].1];
+            return Origin {
+                file: p.display.clone(),
+                what: format!("the alias `/{dir}` of {}", p.display),
+            };
+        }
+        Origin {
+            file: String::new(),
+            what: format!("opsbook's generated /{path}"),
         }
     };
-    let mut all: HashMap<&str, String> = files.iter().map(|f| (f.path.as_str(), origin(&f.path))).collect();
+    let mut all: HashMap<&str, Origin> = files.iter().map(|f| (f.path.as_str(), origin(&f.path))).collect();
     let mut out = Vec::new();
     for a in assets {
         let display = format!("{content}/{}", a.rel);
-        if let Some(what) = all.get(a.rel.as_str()) {
+        if let Some(o) = all.get(a.rel.as_str()) {
             out.push(
-                Diagnostic::error(&display, 0, 0, format!("{display} would overwrite {what} in the site"))
-                    .with_hint("rename or move the file"),
+                Diagnostic::error(
+                    &display,
+                    0,
+                    0,
+                    format!("{display} would overwrite {} in the site", o.what),
+                )
+                .with_hint("rename or move the file"),
             );
         } else {
-            all.insert(a.rel.as_str(), display);
+            all.insert(
+                a.rel.as_str(),
+                Origin {
+                    file: display.clone(),
+                    what: display,
+                },
+            );
         }
     }
     let mut paths: Vec<&&str> = all.keys().collect();
@@ -335,17 +367,24 @@ fn find_collisions(site: &Site, files: &[Rendered], assets: &[Asset], content: &
     for path in paths {
         let mut dir = *path;
         while let Some((parent, _)) = dir.rsplit_once('/') {
-            if let Some(file_owner) = all.get(parent) {
-                let (who, what) = (all[*path].clone(), file_owner.clone());
-                let who = who.strip_prefix("the page ").unwrap_or(&who).to_string();
+            if let Some(owner) = all.get(parent) {
+                let who = &all[*path];
+                let file = if who.file.is_empty() {
+                    owner.file.clone()
+                } else {
+                    who.file.clone()
+                };
                 out.push(
                     Diagnostic::error(
-                        who.clone(),
+                        file,
                         0,
                         0,
-                        format!("{who} would be published under /{parent}/, but {what} is the file /{parent}"),
+                        format!(
+                            "{} would be published under /{parent}/, but {} is the file /{parent}",
+                            who.what, owner.what
+                        ),
                     )
-                    .with_hint("rename or move the file"),
+                    .with_hint("rename or move the file, or change the alias"),
                 );
                 break;
             }

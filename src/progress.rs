@@ -114,6 +114,28 @@ pub fn check_progress_table(checklist: &Checklist, display: &str) -> Vec<Diagnos
             );
         }
     }
+    if let Some(first) = checklist.progress_rows.first() {
+        let mut listed = vec![false; checklist.sections.len()];
+        for row in checklist.progress_rows.iter().filter(|r| !r.is_total) {
+            if let Some((i, _)) = row_section(checklist, &row.label) {
+                listed[i] = true;
+            }
+        }
+        for (s, _) in checklist.sections.iter().zip(&listed).filter(|(_, l)| !**l) {
+            out.push(
+                Diagnostic::warning(
+                    display,
+                    first.line,
+                    1,
+                    format!("section `{}` has no row in the progress table", s.title),
+                )
+                .with_hint(format!(
+                    "add a row `| {} | 0/0 | |`; `opsbook progress --write` then fills in its figure",
+                    s.title
+                )),
+            );
+        }
+    }
     out
 }
 

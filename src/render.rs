@@ -180,7 +180,13 @@ struct SidebarView {
     groups: Vec<view::GroupView>,
     entries: Vec<PageRef>,
     home: String,
+    /// Past this many sections the sidebar lists groups only, so that it (and so every page)
+    /// stays small however large the checklist grows.
+    compact: bool,
 }
+
+/// The most sections the sidebar lists one by one.
+const SIDEBAR_SECTIONS: usize = 60;
 
 impl Renderer<'_> {
     fn render(
@@ -240,6 +246,7 @@ impl Renderer<'_> {
             groups: groups(self.site, self.config),
             entries,
             home: self.config.link(""),
+            compact: self.site.section_counts.len() > SIDEBAR_SECTIONS,
         };
         let mut ctx = Context::new();
         ctx.insert("site", &self.site_view);

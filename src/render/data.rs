@@ -228,7 +228,9 @@ pub struct PrintPage<'a> {
     pub title: &'a str,
     pub url: String,
     pub kind: &'static str,
-    pub html: &'a str,
+    /// The page's HTML with its ids (and the links to them) prefixed by `anchor`, so that two
+    /// pages' `#steps` stay apart on the one print page.
+    pub html: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -262,12 +264,19 @@ pub fn print_view<'a>(site: &'a Site, config: &'a Config) -> PrintView<'a> {
             .iter()
             .map(|&i| &site.pages[i])
             .filter(|p| !p.rel.is_empty())
-            .map(|p| PrintPage {
-                anchor: view::print_anchor(&p.path),
-                title: &p.title,
-                url: config.link(&p.path),
-                kind: p.kind.label(),
-                html: &p.html,
+            .map(|p| {
+                let anchor = view::print_anchor(&p.path);
+                let html = p
+                    .html
+                    .replace(" id=\"", &format!(" id=\"{anchor}-"))
+                    .replace("href=\"#", &format!("href=\"#{anchor}-"));
+                PrintPage {
+                    anchor,
+                    title: &p.title,
+                    url: config.link(&p.path),
+                    kind: p.kind.label(),
+                    html,
+                }
             })
             .collect(),
     }
@@ -397,7 +406,9 @@ pub fn sitemap(site: &Site, config: &Config) -> String {
     }
     for (path, lastmod) in urls {
         out.push_str("  <url><loc>");
-        out.push_str(&crate::highlight::escape_attr(&config.absolute_url(&path)));
+        out.push_str(&crate::highlight::escape_attr(&crate::links::encode_path(
+            &config.absolute_url(&path),
+        )));
         out.push_str("</loc>");
         if let Some(d) = lastmod {
             out.push_str(&format!("<lastmod>{d}</lastmod>"));

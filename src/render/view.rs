@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::badge::format_percent;
-use crate::checklist::{Section, Status, Task};
+use crate::checklist::{Section, Task};
 use crate::config::Config;
 use crate::page::Page;
 use crate::progress::Counts;
@@ -262,9 +262,4 @@ pub fn page_task(site: &Site, config: &Config, index: usize) -> Option<PageTask>
         section_url: section_url(config, section),
         url: config.link(&format!("{}/{}/", config.urls.tasks, task.id)),
     })
-}
-
-/// Whether a status counts as done for display.
-pub fn is_done(status: Status) -> bool {
-    matches!(status, Status::Complete | Status::NotApplicable)
 }

@@ -49,11 +49,11 @@ pub(super) fn check_links(
                         if target.anchors.len() > listed.len() { ", …" } else { "" }
                     )
                 };
-                if let Some(near) = target
-                    .anchors
-                    .iter()
-                    .find(|a| a.contains(anchor.as_str()) || anchor.contains(a.as_str()))
-                {
+                if let Some(near) = target.anchors.iter().find(|a| {
+                    a.len() >= 3
+                        && anchor.len() >= 3
+                        && (a.starts_with(anchor.as_str()) || anchor.starts_with(a.as_str()))
+                }) {
                     hint = format!("did you mean `#{near}`?");
                 }
                 diags.push(
@@ -90,7 +90,8 @@ pub(super) fn backlinks(pages: &[Page]) -> Vec<Vec<usize>> {
         for link in &p.links {
             if let Target::Page { rel, .. } = &link.target {
                 if let Some(&j) = index.get(rel.as_str()) {
-                    if j != i && !out[j].contains(&i) {
+                    // Pages are visited in order, so a repeat is always the last entry.
+                    if j != i && out[j].last() != Some(&i) {
                         out[j].push(i);
                     }
                 }
