@@ -9,4 +9,5 @@ mod build;
 mod commands;
 mod corpora;
 mod errors;
+mod regressions;
 mod snapshots;
