@@ -15,7 +15,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Options, Parser};
 use serde::Serialize;
 
-use crate::diagnostic::{line_col, Diagnostic};
+use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::front_matter;
 use crate::slug::id_slug;
 use marker::{split_number, Marker};
@@ -135,6 +135,7 @@ impl Checklist {
 /// Parses a checklist file. `path` is only used to name the file in diagnostics.
 pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
     let body_start = front_matter::body_offset(text);
+    let lines = LineIndex::new(text);
     let Scan {
         headings,
         pending,
@@ -142,6 +143,10 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
         progress_rows,
         mut excluded,
     } = scan(text, body_start);
+    let mut progress_rows = progress_rows;
+    for row in &mut progress_rows {
+        (row.line, row.col) = lines.line_col(row.figure.start);
+    }
     let mut diagnostics = Vec::new();
     let title = headings
         .iter()
@@ -163,7 +168,7 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
         let status = match p.marker {
             Marker::Known(s) => s,
             Marker::Unknown(m) => {
-                let (line, col) = line_col(text, p.marker_offset);
+                let (line, col) = lines.line_col(p.marker_offset);
                 diagnostics.push(
                     Diagnostic::error(path, line, col, format!("unknown status marker `{m}`"))
                         .with_hint(
@@ -185,7 +190,7 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
                     (
                         number,
                         name,
-                        line_col(text, headings[h].range.start).0,
+                        lines.line_col(headings[h].range.start).0,
                         group.map(|g| headings[g].text.clone()),
                     )
                 }
@@ -215,7 +220,7 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
             });
             sections.len() - 1
         });
-        let (line, col) = line_col(text, p.marker_offset);
+        let (line, col) = lines.line_col(p.marker_offset);
         let title_text = plain_text(&p.text);
         let id = p.explicit_id.clone().unwrap_or_else(|| id_slug(&title_text));
         let id = if id.is_empty() { format!("task-{line}") } else { id };
@@ -252,7 +257,7 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
     for (i, h) in headings.iter().enumerate() {
         let structural = section_of_heading.contains_key(&Some(i)) || group_headings.contains(&i);
         if structural && first_structure_line.is_none() {
-            first_structure_line = Some(line_col(text, h.range.start).0);
+            first_structure_line = Some(lines.line_col(h.range.start).0);
         }
         if h.is_title || structural {
             excluded.push(h.range.clone());

@@ -118,6 +118,31 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// The start of every line of a text, for turning many byte offsets into (line, column)
+/// without rescanning the text each time.
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// 1-based (line, character column) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line.max(1) - 1];
+        let col = self.text.get(start..offset).map(|s| s.chars().count()).unwrap_or(0) + 1;
+        (line.max(1), col)
+    }
+}
+
 /// Renders diagnostics as text: `error: message`, `--> path:line:col`, the source line and
 /// a caret. `sources` maps a diagnostic's path to the file text, when it is known.
 pub fn render_diagnostics(diagnostics: &[Diagnostic], sources: &HashMap<String, String>, color: bool) -> String {
@@ -212,6 +237,17 @@ fn next_char_boundary(text: &str, off: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_index_agrees_with_line_col() {
+        let text = "ab\ncdé f\n\nlast";
+        let index = LineIndex::new(text);
+        for off in 0..=text.len() {
+            if text.is_char_boundary(off) {
+                assert_eq!(index.line_col(off), line_col(text, off), "offset {off}");
+            }
+        }
+    }
 
     #[test]
     fn line_col_and_offset_round_trip() {

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
-use crate::diagnostic::{line_col, Diagnostic};
+use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::highlight::{escape_attr, highlight_block};
 use crate::links::{LinkIndex, Target};
 use crate::shortcode::expand_shortcodes;
@@ -78,13 +78,11 @@ struct HeadingCapture<'a> {
 /// Renders the body of `text` (which starts at `body_start`, after the front matter).
 pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize) -> RenderedMarkdown {
     let mut r = RenderedMarkdown::default();
-    let (body, sc_diags) = expand_shortcodes(ctx.display, ctx.rel, text, body_start, ctx.params, ctx.index);
+    let (body, offsets, sc_diags) = expand_shortcodes(ctx.display, ctx.rel, text, body_start, ctx.params, ctx.index);
     r.diagnostics = sc_diags;
-    let line_base = text[..body_start].matches('\n').count();
-    let pos = |off: usize| {
-        let (l, c) = line_col(&body, off);
-        (l + line_base, c)
-    };
+    // Positions are reported in the file as written, before shortcodes were expanded.
+    let lines = LineIndex::new(text);
+    let pos = |off: usize| lines.line_col(body_start + offsets.original(off));
 
     let mut anchors = AnchorSet::default();
     let mut out: Vec<Event<'_>> = Vec::new();

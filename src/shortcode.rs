@@ -18,11 +18,12 @@ pub fn expand_shortcodes<'t>(
     body_start: usize,
     params: &serde_json::Map<String, serde_json::Value>,
     index: &LinkIndex,
-) -> (Cow<'t, str>, Vec<Diagnostic>) {
+) -> (Cow<'t, str>, OffsetMap, Vec<Diagnostic>) {
     let body = &text[body_start..];
     if !body.contains("{{<") && !body.contains("{{%") {
-        return (Cow::Borrowed(body), Vec::new());
+        return (Cow::Borrowed(body), OffsetMap::default(), Vec::new());
     }
+    let mut map = OffsetMap::default();
     let code = code_ranges(body);
     let mut out = String::with_capacity(body.len());
     let mut diags = Vec::new();
@@ -46,6 +47,7 @@ pub fn expand_shortcodes<'t>(
         let name = words.next().unwrap_or("");
         let arg = inner[name.len()..].trim().trim_matches(['"', '\'', '`']).to_string();
         let (line, col) = line_col(text, body_start + start);
+        let out_start = out.len();
         match name {
             "ref" | "relref" if !arg.is_empty() => out.push_str(&ref_target(rel, &arg, index)),
             "param" => match params.get(arg.as_str()) {
@@ -77,9 +79,27 @@ pub fn expand_shortcodes<'t>(
                 out.push_str(written);
             }
         }
+        map.0.push((out_start, out.len(), start, end));
     }
     out.push_str(&body[pos..]);
-    (Cow::Owned(out), diags)
+    (Cow::Owned(out), map, diags)
+}
+
+/// Where the expanded text's bytes were in the text as written, so that positions found in
+/// the expanded text are reported where the author sees them.
+#[derive(Debug, Default)]
+pub struct OffsetMap(Vec<(usize, usize, usize, usize)>);
+
+impl OffsetMap {
+    /// The offset in the written body of offset `o` of the expanded body.
+    pub fn original(&self, o: usize) -> usize {
+        let k = self.0.partition_point(|&(out_start, ..)| out_start <= o);
+        match k.checked_sub(1).map(|k| self.0[k]) {
+            None => o,
+            Some((_, out_end, orig_start, _)) if o < out_end => orig_start,
+            Some((_, out_end, _, orig_end)) => orig_end + (o - out_end),
+        }
+    }
 }
 
 fn find_open(s: &str) -> Option<usize> {
@@ -145,7 +165,7 @@ mod tests {
         let mut params = serde_json::Map::new();
         params.insert("BookRepo".into(), "https://github.com/acme/rb".into());
         let text = "See [a]({{< ref \"./A.md\" >}}) and [x]({{< relref \"docs/x.md\" >}}).\n[new]({{< param BookRepo >}}/new)\n`{{< ref \"A.md\" >}}`\n";
-        let (out, d) = expand_shortcodes("p.md", "runbooks/node/B.md", text, 0, &params, &index());
+        let (out, _, d) = expand_shortcodes("p.md", "runbooks/node/B.md", text, 0, &params, &index());
         assert!(d.is_empty(), "{d:?}");
         assert!(out.contains("[a](./A.md)"), "{out}");
         assert!(out.contains("[x](/docs/x.md)"), "{out}");
@@ -156,7 +176,7 @@ mod tests {
     #[test]
     fn unknown_shortcode_and_unset_param_warn_at_their_line() {
         let text = "one\n{{< hint info >}}\n{{< param Nope >}}\n";
-        let (out, d) = expand_shortcodes("p.md", "p.md", text, 0, &serde_json::Map::new(), &index());
+        let (out, _, d) = expand_shortcodes("p.md", "p.md", text, 0, &serde_json::Map::new(), &index());
         assert_eq!(out, text);
         assert_eq!(d.len(), 2);
         assert_eq!((d[0].line, d[0].col), (2, 1));

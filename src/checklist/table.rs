@@ -7,7 +7,6 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::ProgressRow;
-use crate::diagnostic::line_col;
 
 #[derive(Debug, PartialEq)]
 pub(super) enum Kind {
@@ -124,7 +123,8 @@ fn progress_row(text: &str, label: &str, cell: &Range<usize>) -> ProgressRow {
             claimed = a.zip(b);
         }
     }
-    let (line, col) = line_col(text, figure.start);
+    // Filled in by the caller, which has the text's line index.
+    let (line, col) = (0, 0);
     ProgressRow {
         label,
         line,

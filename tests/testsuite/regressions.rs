@@ -136,3 +136,15 @@ fn a_section_missing_from_the_progress_table_is_reported() {
     book.run(&["check"])
         .stderr_has("section `Restores` has no row in the progress table");
 }
+
+#[test]
+fn positions_after_an_expanded_shortcode_are_those_of_the_file() {
+    let book = Book::with_files(&[
+        (
+            "book.toml",
+            "[params]\nRepo = \"https://github.com/acme/a-rather-long-repository-name-for-runbooks\"\n",
+        ),
+        ("content/p.md", "# P\n\nSee {{< param Repo >}} and [bad](missing.md).\n"),
+    ]);
+    book.run(&["check"]).fails_with(1).stderr_has("--> content/p.md:3:34");
+}
