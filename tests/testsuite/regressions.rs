@@ -146,5 +146,5 @@ fn positions_after_an_expanded_shortcode_are_those_of_the_file() {
         ),
         ("content/p.md", "# P\n\nSee {{< param Repo >}} and [bad](missing.md).\n"),
     ]);
-    book.run(&["check"]).fails_with(1).stderr_has("--> content/p.md:3:34");
+    book.run(&["check"]).fails_with(1).stderr_has("--> content/p.md:3:28");
 }
