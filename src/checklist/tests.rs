@@ -1,3 +1,5 @@
+//! Unit tests of the checklist parser: markers, sections, ids, the legend, the progress table.
+
 use super::*;
 
 fn parse(text: &str) -> (Checklist, Vec<Diagnostic>) {

@@ -1,3 +1,5 @@
+//! Unit tests of the markdown renderer: anchors, links, sanitizing, GFM, code blocks.
+
 use super::*;
 
 fn index() -> LinkIndex {
