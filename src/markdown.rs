@@ -156,54 +156,16 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
                 }
                 continue;
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                link_depth += 1;
-                let dest_url = if matches!(link_type, LinkType::Email) {
-                    dest_url
-                } else {
-                    CowStr::from(resolve_link(
-                        ctx,
-                        &mut r,
-                        &dest_url,
-                        pos(range.start),
-                        body[range.clone()].chars().count(),
-                    ))
-                };
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
+            ev @ (Event::Start(Tag::Link { .. }) | Event::Start(Tag::Image { .. })) => {
+                if matches!(ev, Event::Start(Tag::Link { .. })) {
+                    link_depth += 1;
+                }
+                let len = body[range.clone()].chars().count();
+                map_dest(ev, |dest| resolve_link(ctx, &mut r, dest, pos(range.start), len))
             }
             Event::End(TagEnd::Link) => {
                 link_depth = link_depth.saturating_sub(1);
                 Event::End(TagEnd::Link)
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = CowStr::from(resolve_link(
-                    ctx,
-                    &mut r,
-                    &dest_url,
-                    pos(range.start),
-                    body[range.clone()].chars().count(),
-                ));
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
             }
             Event::Text(t) => {
                 if let Some(h) = heading.as_mut() {
@@ -472,6 +434,36 @@ fn trim_url(url: &str) -> &str {
     }
 }
 
+/// Replaces the destination of a link or image by `f(destination)`; e-mail autolinks and
+/// every other event pass unchanged.
+fn map_dest<'a>(event: Event<'a>, f: impl FnOnce(&str) -> String) -> Event<'a> {
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if link_type != LinkType::Email => Event::Start(Tag::Link {
+            link_type,
+            dest_url: f(&dest_url).into(),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: f(&dest_url).into(),
+            title,
+            id,
+        }),
+        other => other,
+    }
+}
+
 /// Renders a short inline markdown text (a task's text or note) to HTML without a paragraph.
 /// Links are resolved and checked as in a page, from the file `ctx.rel`; raw HTML is shown as
 /// text. Problems are reported at `at` (the task's line and column).
@@ -482,33 +474,8 @@ pub fn render_inline(ctx: &MarkdownContext<'_>, markdown: &str, at: (usize, usiz
         events.push(match event {
             Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => continue,
             Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) if link_type != LinkType::Email => {
-                let dest_url = CowStr::from(resolve_link(ctx, &mut r, &dest_url, at, 1));
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = CowStr::from(resolve_link(ctx, &mut r, &dest_url, at, 1));
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
+            ev @ (Event::Start(Tag::Link { .. }) | Event::Start(Tag::Image { .. })) => {
+                map_dest(ev, |dest| resolve_link(ctx, &mut r, dest, at, 1))
             }
             other => other,
         });
