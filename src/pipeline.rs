@@ -32,6 +32,15 @@ pub struct Overrides {
     pub strict: bool,
 }
 
+/// Prints how long each stage took, to stderr, when `OPSBOOK_TIMINGS` is set: for finding
+/// where a build spends its time without a profiler.
+fn log_time(stage: &str, since: &mut Instant) {
+    if std::env::var_os("OPSBOOK_TIMINGS").is_some() {
+        eprintln!("timing: {stage:<10} {:>8.1} ms", since.elapsed().as_secs_f64() * 1000.0);
+    }
+    *since = Instant::now();
+}
+
 /// A book read and checked, ready to render.
 pub struct Book {
     pub config: Option<Config>,
@@ -63,6 +72,7 @@ pub fn today() -> Date {
 
 /// Reads and checks the whole book at `root`: every stage before rendering.
 pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
+    let mut clock = Instant::now();
     let mut book = Book {
         config: None,
         site: None,
@@ -106,6 +116,7 @@ pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
         return book;
     }
     let (content, mut diags) = read_content(&config.content_dir, &content_display);
+    log_time("read", &mut clock);
 
     let checklist_pos = content.sources.iter().position(|s| s.rel == config.checklist);
     let pages = content.sources.iter().map(|s| {
@@ -198,6 +209,7 @@ pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
         );
     }
 
+    log_time("checklist", &mut clock);
     let built: Vec<_> = content
         .sources
         .par_iter()
@@ -210,7 +222,9 @@ pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
         diags.extend(d);
         pages.push(p);
     }
+    log_time("pages", &mut clock);
     let (site, d) = assemble_site(&config, checklist, pages, today());
+    log_time("assemble", &mut clock);
     diags.extend(d);
     if overrides.strict {
         diags.extend(site.shared_alert_warnings());
@@ -250,6 +264,7 @@ pub fn build_book(root: &Path, overrides: &Overrides, write: bool) -> anyhow::Re
     let mut more = Vec::new();
     let mut written = false;
     if let (Some(config), Some(site), false) = (&book.config, &book.site, book.has_errors()) {
+        let mut clock = Instant::now();
         match load_theme(&config.root, &config.theme) {
             Err(d) => more.push(d),
             Ok(theme) => match load_templates(&theme)
@@ -267,10 +282,12 @@ pub fn build_book(root: &Path, overrides: &Overrides, write: bool) -> anyhow::Re
                 }
             },
         }
+        log_time("render", &mut clock);
         if write && more.iter().all(|d| !d.is_error()) {
             crate::output::check_output_dir(&config.output_dir, &config.root, &config.content_dir)?;
             crate::output::write_site(&config.output_dir, &files, &book.assets)?;
             written = true;
+            log_time("write", &mut clock);
         }
     }
     book.diagnostics.extend(more);
