@@ -34,6 +34,24 @@ pub enum Command {
         #[arg(long = "site-url", value_name = "URL")]
         site_url: Option<String>,
     },
+    /// Build, serve on http://127.0.0.1:3000/, rebuild on every change and reload the browser
+    Serve {
+        dir: Option<PathBuf>,
+        /// Port to listen on (0: any free port) [default: `serve.port` in book.toml, else 3000]
+        #[arg(short = 'p', long)]
+        port: Option<u16>,
+        /// Address to listen on; anything but loopback makes the book visible to the network
+        #[arg(long)]
+        host: Option<String>,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+        /// When the port is taken, use the next free one instead of failing
+        #[arg(long = "find-port")]
+        find_port: bool,
+    },
+    /// Build, then rebuild into the output folder on every change
+    Watch { dir: Option<PathBuf> },
     /// Validate everything (links, anchors, checklist, templates) and write nothing
     Check {
         dir: Option<PathBuf>,

@@ -20,11 +20,14 @@ pub mod markdown;
 pub mod output;
 pub mod page;
 pub mod pipeline;
+pub mod preview;
 pub mod progress;
 pub mod render;
+pub mod serve;
 pub mod shortcode;
 pub mod site;
 pub mod theme;
+pub mod watch;
 
 pub mod cli;
 pub mod cmd;

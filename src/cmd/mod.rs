@@ -6,6 +6,8 @@ mod check;
 mod init;
 mod link;
 mod progress;
+mod serve;
+mod watch;
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -35,6 +37,22 @@ pub fn run(command: Command) -> CmdResult {
         Command::Init { dir } => init::run(&dir.unwrap_or_else(|| PathBuf::from("."))),
         Command::Build { dir, output, site_url } => build::run(&book_dir(dir)?, output, site_url),
         Command::Check { dir, format } => check::run(&book_dir(dir)?, format),
+        Command::Serve {
+            dir,
+            port,
+            host,
+            open,
+            find_port,
+        } => serve::run(
+            &book_dir(dir)?,
+            serve::ServeArgs {
+                port,
+                host,
+                open,
+                find_port,
+            },
+        ),
+        Command::Watch { dir } => watch::run(&book_dir(dir)?),
         Command::Progress { dir, format, write } => progress::run(&book_dir(dir)?, format, write),
         Command::Link { query, dir, format } => link::run(&book_dir(dir)?, &query, format),
     }

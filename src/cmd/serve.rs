@@ -1,0 +1,174 @@
+//! `opsbook serve`: build, serve the preview, rebuild on every change and reload open tabs.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+
+use super::{print_diagnostics, CmdResult};
+use crate::config::load_config;
+use crate::pipeline::Overrides;
+use crate::preview::{LiveState, Outcome, Preview};
+use crate::serve::{allowed_hosts, router};
+use crate::watch::{classify_batch, watch_book, Change, WatchedPaths};
+
+/// How many ports `--find-port` tries after the one asked for.
+const PORT_TRIES: u16 = 20;
+
+pub struct ServeArgs {
+    pub port: Option<u16>,
+    pub host: Option<String>,
+    pub open: bool,
+    pub find_port: bool,
+}
+
+pub fn run(dir: &Path, args: ServeArgs) -> CmdResult {
+    let config = match load_config(dir, None) {
+        Ok((c, _)) => c,
+        Err(d) => {
+            let text = std::fs::read_to_string(dir.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+            print_diagnostics(
+                &d,
+                &std::iter::once((crate::config::CONFIG_FILE.to_string(), text)).collect(),
+            );
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let host = args.host.clone().unwrap_or_else(|| config.serve_host.clone());
+    let port = args.port.unwrap_or(config.serve_port);
+    let preview_dir = tempfile::Builder::new()
+        .prefix("opsbook-serve-")
+        .tempdir()
+        .context("cannot create the preview folder")?;
+    let live = LiveState::new();
+    let overrides = Overrides {
+        history: true,
+        ..Overrides::default()
+    };
+    let mut preview = Preview::new(dir, overrides, preview_dir.path(), live.clone());
+    report(preview.rebuild()?);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the server")?;
+    runtime.block_on(async move {
+        let listener = bind(&host, port, args.find_port).await?;
+        let addr = listener.local_addr()?;
+        if !addr.ip().is_loopback() {
+            eprintln!("warning: serving on {addr}: the book is visible to every machine that can reach this one");
+        }
+        let base = config.base_path.clone();
+        let shown_host = if addr.ip().is_unspecified() {
+            "127.0.0.1".to_string()
+        } else {
+            host_for_url(&addr)
+        };
+        let url = format!("http://{shown_host}:{}{base}", addr.port());
+        println!(
+            "Serving {} at {url} (Ctrl+C to stop)",
+            config.title.as_deref().unwrap_or("the book")
+        );
+        let paths = WatchedPaths {
+            root: absolute(dir),
+            content: absolute(&config.content_dir),
+            themes: absolute(&dir.join("themes")),
+            output: absolute(&config.output_dir),
+        };
+        std::thread::spawn(move || rebuild_loop(paths, preview));
+        if args.open {
+            open_browser(&url);
+        }
+        let app = router(preview_dir.path(), &base, live, allowed_hosts(&addr));
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .context("the server stopped")?;
+        drop(preview_dir);
+        Ok::<(), anyhow::Error>(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Binds `host:port`; with `find_port`, the next free port when that one is taken.
+async fn bind(host: &str, port: u16, find_port: bool) -> anyhow::Result<tokio::net::TcpListener> {
+    let tries = if find_port && port != 0 { PORT_TRIES } else { 1 };
+    for p in (0..tries).map(|i| port.saturating_add(i)) {
+        match tokio::net::TcpListener::bind((host, p)).await {
+            Ok(l) => return Ok(l),
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => continue,
+            Err(e) => return Err(e).with_context(|| format!("cannot listen on {host}:{p}")),
+        }
+    }
+    if find_port {
+        bail!(
+            "ports {port} to {} on {host} are all in use; pass another with -p",
+            port.saturating_add(PORT_TRIES - 1)
+        )
+    }
+    bail!("port {port} on {host} is in use (another `opsbook serve`?); pass another with -p PORT, or --find-port to take the next free one")
+}
+
+fn host_for_url(addr: &std::net::SocketAddr) -> String {
+    match addr.ip() {
+        std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+        ip => ip.to_string(),
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    p.canonicalize().unwrap_or_else(|_| crate::output::absolute(p))
+}
+
+/// Waits for changes and rebuilds; a burst of events gives one rebuild.
+fn rebuild_loop(paths: WatchedPaths, mut preview: Preview) {
+    let watcher = match watch_book(&paths, Duration::from_millis(25)) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: {e:#}; the preview will not follow edits");
+            return;
+        }
+    };
+    while let Ok(batch) = watcher.events.recv() {
+        let mut change = classify_batch(&paths, batch.iter().map(PathBuf::as_path));
+        while let Ok(more) = watcher.events.try_recv() {
+            change = change.max(classify_batch(&paths, more.iter().map(PathBuf::as_path)));
+        }
+        if change == Change::Ignored {
+            continue;
+        }
+        match preview.rebuild() {
+            Ok(outcome) => report(outcome),
+            Err(e) => eprintln!("error: {e:#}"),
+        }
+    }
+}
+
+fn report(outcome: Outcome) {
+    match outcome {
+        Outcome::Built { changed, elapsed } => {
+            println!(
+                "Rebuilt in {:.0} ms ({changed} file(s) changed)",
+                elapsed.as_secs_f64() * 1000.0
+            )
+        }
+        Outcome::Broken { .. } => {}
+    }
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(opener).arg(url).spawn().is_err() {
+        eprintln!("warning: could not open a browser; open {url} yourself");
+    }
+}

@@ -1,0 +1,221 @@
+//! The live preview behind `serve`: rebuilds the book in memory and keeps a private folder in
+//! step with it, writing only the files whose bytes changed, so that an edit reaches the
+//! browser in milliseconds. A broken edit leaves the last good site in place and is reported
+//! to the terminal and to every open tab.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use tokio::sync::broadcast;
+
+use crate::diagnostic::{render_diagnostics, Severity};
+use crate::pipeline::{build_book, Overrides};
+
+/// The path under which the preview's own files are served (never a path of the book).
+pub const LIVE_PREFIX: &str = "/__opsbook";
+
+/// What open tabs are told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiveEvent {
+    /// The site changed: reload.
+    Reload,
+    /// The last edit broke the book: show this text over the page.
+    Broken(String),
+}
+
+/// Shared between the rebuild loop and the HTTP handlers.
+#[derive(Debug)]
+pub struct LiveState {
+    pub events: broadcast::Sender<LiveEvent>,
+    /// The current problem, for tabs that connect while the book is broken.
+    pub broken: Mutex<Option<String>>,
+}
+
+impl LiveState {
+    pub fn new() -> Arc<Self> {
+        Arc::new(LiveState {
+            events: broadcast::channel(16).0,
+            broken: Mutex::new(None),
+        })
+    }
+
+    fn set(&self, event: LiveEvent) {
+        if let Ok(mut b) = self.broken.lock() {
+            *b = match &event {
+                LiveEvent::Broken(text) => Some(text.clone()),
+                LiveEvent::Reload => None,
+            };
+        }
+        let _ = self.events.send(event);
+    }
+}
+
+impl Default for LiveState {
+    fn default() -> Self {
+        LiveState {
+            events: broadcast::channel(16).0,
+            broken: Mutex::new(None),
+        }
+    }
+}
+
+/// How one rebuild went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Built { changed: usize, elapsed: Duration },
+    Broken { errors: usize },
+}
+
+/// The preview folder and what is in it.
+pub struct Preview {
+    root: PathBuf,
+    overrides: Overrides,
+    dir: PathBuf,
+    /// Output path → hash of the bytes written there.
+    written: HashMap<String, u64>,
+    pub state: Arc<LiveState>,
+}
+
+impl Preview {
+    /// A preview of the book at `root`, written under `dir` (a folder the caller owns).
+    pub fn new(root: &Path, overrides: Overrides, dir: &Path, state: Arc<LiveState>) -> Self {
+        Preview {
+            root: root.to_path_buf(),
+            overrides,
+            dir: dir.to_path_buf(),
+            written: HashMap::new(),
+            state,
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Rebuilds the book and brings the preview folder in step; prints diagnostics.
+    pub fn rebuild(&mut self) -> Result<Outcome> {
+        let start = Instant::now();
+        let report = build_book(&self.root, &self.overrides, false)?;
+        let diags = &report.book.diagnostics;
+        if !diags.is_empty() {
+            let color = std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", render_diagnostics(diags, &report.book.sources, color));
+        }
+        let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+        if errors > 0 || report.files.is_empty() {
+            let text = render_diagnostics(diags, &report.book.sources, false);
+            eprintln!("error: the book is broken ({errors} error(s)); still serving the last good site");
+            if self.written.is_empty() {
+                self.write_placeholder(&text)?;
+            }
+            self.state.set(LiveEvent::Broken(text));
+            return Ok(Outcome::Broken { errors });
+        }
+        let mut seen = HashSet::new();
+        let mut changed = 0;
+        for f in &report.files {
+            let bytes = if f.path.ends_with(".html") {
+                inject_live_script(&f.bytes)
+            } else {
+                f.bytes.clone()
+            };
+            changed += usize::from(self.put(&f.path, &bytes)?);
+            seen.insert(f.path.clone());
+        }
+        for a in &report.book.assets {
+            let bytes = std::fs::read(&a.abs).with_context(|| format!("cannot read {}", a.abs.display()))?;
+            changed += usize::from(self.put(&a.rel, &bytes)?);
+            seen.insert(a.rel.clone());
+        }
+        let gone: Vec<String> = self.written.keys().filter(|p| !seen.contains(*p)).cloned().collect();
+        for path in gone {
+            let _ = std::fs::remove_file(self.dir.join(&path));
+            self.written.remove(&path);
+            changed += 1;
+        }
+        self.state.set(LiveEvent::Reload);
+        Ok(Outcome::Built {
+            changed,
+            elapsed: start.elapsed(),
+        })
+    }
+
+    /// Writes one file when its bytes differ from what is there; true when written.
+    fn put(&mut self, rel: &str, bytes: &[u8]) -> Result<bool> {
+        let mut h = DefaultHasher::new();
+        bytes.hash(&mut h);
+        let hash = h.finish();
+        if self.written.get(rel) == Some(&hash) {
+            return Ok(false);
+        }
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        crate::output::write_file_atomic(&path, bytes)?;
+        self.written.insert(rel.to_string(), hash);
+        Ok(true)
+    }
+
+    /// Before the first good build there is no site to keep: a page that shows the errors.
+    fn write_placeholder(&mut self, text: &str) -> Result<()> {
+        let html = format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>opsbook: the book does not build</title></head><body><h1>The book does not build yet</h1><pre>{}</pre></body></html>",
+            crate::highlight::escape_attr(text)
+        );
+        let bytes = inject_live_script(html.as_bytes());
+        self.put("index.html", &bytes)?;
+        self.put("404.html", &bytes)?;
+        Ok(())
+    }
+}
+
+/// Adds the live-reload script before `</body>` (at the end when there is none).
+pub fn inject_live_script(html: &[u8]) -> Vec<u8> {
+    let tag = format!("<script src=\"{LIVE_PREFIX}/live.js\"></script>");
+    let mut out = Vec::with_capacity(html.len() + tag.len());
+    match html.windows(7).rposition(|w| w.eq_ignore_ascii_case(b"</body>")) {
+        Some(i) => {
+            out.extend_from_slice(&html[..i]);
+            out.extend_from_slice(tag.as_bytes());
+            out.extend_from_slice(&html[i..]);
+        }
+        None => {
+            out.extend_from_slice(html);
+            out.extend_from_slice(tag.as_bytes());
+        }
+    }
+    out
+}
+
+/// The script every previewed page loads: reload on `reload`, show the problem on `broken`.
+pub const LIVE_JS: &str = r#"// opsbook serve: live reload and the error overlay. Not part of a built site.
+(function () {
+  "use strict";
+  var overlay;
+  function show(text) {
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = "opsbook-overlay";
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);color:#fff;font:14px/1.5 ui-monospace,monospace;padding:2rem";
+      var title = document.createElement("div");
+      title.style.cssText = "font:bold 18px sans-serif;margin-bottom:1rem;color:#ff8a80";
+      title.textContent = "The book does not build. The page below is the last good one; fix the file and save.";
+      var pre = document.createElement("pre");
+      pre.style.cssText = "white-space:pre-wrap;margin:0";
+      overlay.appendChild(title);
+      overlay.appendChild(pre);
+      document.body.appendChild(overlay);
+    }
+    overlay.lastChild.textContent = text;
+  }
+  var source = new EventSource("/__opsbook/events");
+  source.addEventListener("reload", function () { location.reload(); });
+  source.addEventListener("broken", function (e) { show(JSON.parse(e.data)); });
+})();
+"#;

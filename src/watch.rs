@@ -1,0 +1,180 @@
+//! Watching the book: file-system events → which part of the book changed.
+//!
+//! [`classify`] is pure and decides, for one changed path, whether it matters: editors' swap
+//! and backup files, `.git`, the output folder and anything outside the watched folders are
+//! ignored, so that a save gives one rebuild and a build never triggers itself. The watcher
+//! debounces bursts (a `git checkout`, 200 files copied at once) into one batch.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use notify::EventKind;
+use notify::RecursiveMode;
+use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
+
+/// What a changed path means for the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// Not part of the book (or a temporary file of an editor).
+    Ignored,
+    /// A file under the content folder: pages, the checklist, assets.
+    Content,
+    /// A file of the book's theme folder.
+    Theme,
+    /// `book.toml`.
+    Config,
+}
+
+/// The folders a book's watcher looks at, and the output folder it must not react to.
+#[derive(Debug, Clone)]
+pub struct WatchedPaths {
+    pub root: PathBuf,
+    pub content: PathBuf,
+    pub themes: PathBuf,
+    pub output: PathBuf,
+}
+
+/// Classifies one changed path. Pure: looks only at the path.
+pub fn classify(paths: &WatchedPaths, path: &Path) -> Change {
+    if path.starts_with(&paths.output) || path.components().any(|c| c.as_os_str() == ".git") {
+        return Change::Ignored;
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    if is_editor_temp(&name) {
+        return Change::Ignored;
+    }
+    if path == paths.root.join(crate::config::CONFIG_FILE) {
+        Change::Config
+    } else if path.starts_with(&paths.content) {
+        Change::Content
+    } else if path.starts_with(&paths.themes) {
+        Change::Theme
+    } else {
+        Change::Ignored
+    }
+}
+
+/// Files editors write beside the real one while saving: vim's `.x.md.swp` and `4913`,
+/// emacs's `#x.md#` and `.#x.md`, backups ending in `~`, JetBrains' `___jb_tmp___`.
+fn is_editor_temp(name: &str) -> bool {
+    name.starts_with(".#")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.ends_with('~')
+        || name == "4913"
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || name.ends_with(".tmp")
+        || name.contains("___jb_")
+        || name.ends_with(".crswap")
+}
+
+/// The most important change of a batch (Ignored when nothing in it matters).
+pub fn classify_batch<'a>(paths: &WatchedPaths, changed: impl IntoIterator<Item = &'a Path>) -> Change {
+    changed
+        .into_iter()
+        .map(|p| classify(paths, p))
+        .max()
+        .unwrap_or(Change::Ignored)
+}
+
+/// A running watcher: batches of changed paths arrive on `events`.
+pub struct Watcher {
+    _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    pub events: mpsc::Receiver<Vec<PathBuf>>,
+}
+
+/// Starts watching `book.toml`, the content folder and `themes/`, with events that arrive
+/// within `debounce` of each other given as one batch.
+pub fn watch_book(paths: &WatchedPaths, debounce: Duration) -> Result<Watcher> {
+    let (tx, rx) = mpsc::channel();
+    let mut debouncer = new_debouncer(debounce, None, move |res: DebounceEventResult| {
+        if let Ok(events) = res {
+            // Reads (our own rebuild reading the book) are not changes.
+            let paths: Vec<PathBuf> = events
+                .into_iter()
+                .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+                .flat_map(|e| e.event.paths)
+                .collect();
+            if !paths.is_empty() {
+                let _ = tx.send(paths);
+            }
+        }
+    })
+    .context("cannot start watching files")?;
+    let watcher = &mut debouncer;
+    // The root itself (not recursively) sees book.toml being replaced by an editor.
+    watcher
+        .watch(&paths.root, RecursiveMode::NonRecursive)
+        .with_context(|| format!("cannot watch {}", paths.root.display()))?;
+    for dir in [&paths.content, &paths.themes] {
+        if dir.is_dir() {
+            watcher
+                .watch(dir, RecursiveMode::Recursive)
+                .with_context(|| format!("cannot watch {}", dir.display()))?;
+        }
+    }
+    Ok(Watcher {
+        _debouncer: debouncer,
+        events: rx,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths() -> WatchedPaths {
+        WatchedPaths {
+            root: "/b".into(),
+            content: "/b/content".into(),
+            themes: "/b/themes".into(),
+            output: "/b/site".into(),
+        }
+    }
+
+    #[test]
+    fn book_files_are_classified() {
+        let p = paths();
+        assert_eq!(classify(&p, Path::new("/b/book.toml")), Change::Config);
+        assert_eq!(classify(&p, Path::new("/b/content/runbooks/db/x.md")), Change::Content);
+        assert_eq!(classify(&p, Path::new("/b/content/img/a.png")), Change::Content);
+        assert_eq!(
+            classify(&p, Path::new("/b/themes/default/templates/page.html")),
+            Change::Theme
+        );
+    }
+
+    #[test]
+    fn output_git_and_editor_files_are_ignored() {
+        let p = paths();
+        for path in [
+            "/b/site/index.html",
+            "/b/.git/index",
+            "/b/content/.x.md.swp",
+            "/b/content/4913",
+            "/b/content/x.md~",
+            "/b/content/#x.md#",
+            "/b/content/.#x.md",
+            "/b/content/x.md___jb_tmp___",
+            "/b/README.md",
+            "/b/target/debug/x",
+        ] {
+            assert_eq!(classify(&p, Path::new(path)), Change::Ignored, "{path}");
+        }
+    }
+
+    #[test]
+    fn a_batch_takes_its_most_important_change() {
+        let p = paths();
+        let batch = [
+            Path::new("/b/content/.x.swp"),
+            Path::new("/b/content/x.md"),
+            Path::new("/b/book.toml"),
+        ];
+        assert_eq!(classify_batch(&p, batch), Change::Config);
+        assert_eq!(classify_batch(&p, [Path::new("/b/site/a.html")]), Change::Ignored);
+    }
+}
