@@ -11,7 +11,7 @@ use crate::config::load_config;
 use crate::pipeline::Overrides;
 use crate::preview::{LiveState, Outcome, Preview};
 use crate::serve::{allowed_hosts, router};
-use crate::watch::{classify_batch, watch_book, Change, WatchedPaths};
+use crate::watch::{classify_batch, watch_book, Change, WatchedPaths, Watcher};
 
 /// How many ports `--find-port` tries after the one asked for.
 const PORT_TRIES: u16 = 20;
@@ -47,6 +47,14 @@ pub fn run(dir: &Path, args: ServeArgs) -> CmdResult {
         ..Overrides::default()
     };
     let mut preview = Preview::new(dir, overrides, preview_dir.path(), live.clone());
+    // Watch before the first build, so that no save is missed between the two.
+    let paths = WatchedPaths {
+        root: absolute(dir),
+        content: absolute(&config.content_dir),
+        themes: absolute(&dir.join("themes")),
+        output: absolute(&config.output_dir),
+    };
+    let watcher = watch_book(&paths, Duration::from_millis(25))?;
     report(preview.rebuild()?);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -71,13 +79,7 @@ pub fn run(dir: &Path, args: ServeArgs) -> CmdResult {
             "Serving {} at {url} (Ctrl+C to stop)",
             config.title.as_deref().unwrap_or("the book")
         );
-        let paths = WatchedPaths {
-            root: absolute(dir),
-            content: absolute(&config.content_dir),
-            themes: absolute(&dir.join("themes")),
-            output: absolute(&config.output_dir),
-        };
-        std::thread::spawn(move || rebuild_loop(paths, preview));
+        std::thread::spawn(move || rebuild_loop(paths, watcher, preview));
         if args.open {
             open_browser(&url);
         }
@@ -125,14 +127,7 @@ fn absolute(p: &Path) -> PathBuf {
 }
 
 /// Waits for changes and rebuilds; a burst of events gives one rebuild.
-fn rebuild_loop(paths: WatchedPaths, mut preview: Preview) {
-    let watcher = match watch_book(&paths, Duration::from_millis(25)) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: {e:#}; the preview will not follow edits");
-            return;
-        }
-    };
+fn rebuild_loop(paths: WatchedPaths, watcher: Watcher, mut preview: Preview) {
     while let Ok(batch) = watcher.events.recv() {
         let mut change = classify_batch(&paths, batch.iter().map(PathBuf::as_path));
         while let Ok(more) = watcher.events.try_recv() {

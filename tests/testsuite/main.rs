@@ -10,4 +10,5 @@ mod commands;
 mod corpora;
 mod errors;
 mod regressions;
+mod serve;
 mod snapshots;

@@ -1,0 +1,359 @@
+//! `opsbook serve`: the real binary on a free port, spoken to over raw HTTP (a client library
+//! would normalise the paths the traversal tests send). Changes are waited for with bounded
+//! polls, never with fixed sleeps.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::support::{Book, FIXED_EPOCH};
+
+/// A running `opsbook serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    base: String,
+}
+
+impl Server {
+    fn start(book: &Book, extra: &[&str]) -> Server {
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("opsbook"));
+        cmd.current_dir(book.path())
+            .env_clear()
+            .env("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+            .env("NO_COLOR", "1")
+            .arg("serve")
+            .args(if extra.contains(&"-p") {
+                &[][..]
+            } else {
+                &["-p", "0"][..]
+            })
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        if let Some(path) = std::env::var_os("PATH") {
+            cmd.env("PATH", path);
+        }
+        let mut child = cmd.spawn().expect("start opsbook serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if line.starts_with("Serving ") {
+                    let _ = tx.send(line);
+                }
+            }
+        });
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("serve prints where it serves");
+        let url = line
+            .split(" at ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .expect("url")
+            .to_string();
+        let rest = url.strip_prefix("http://127.0.0.1:").expect("loopback url");
+        let (port, base) = rest.split_once('/').expect("path");
+        Server {
+            child,
+            port: port.parse().expect("port"),
+            base: format!("/{base}"),
+        }
+    }
+
+    /// Sends a raw request; returns (status, head, body).
+    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> (u16, String, String) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        let host = format!("127.0.0.1:{}", self.port);
+        let mut req = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
+        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+            req.push_str(&format!("Host: {host}\r\n"));
+        }
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        req.push_str("\r\n");
+        stream.write_all(req.as_bytes()).expect("send");
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw);
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        (status, head.to_string(), body.to_string())
+    }
+
+    fn get(&self, path: &str) -> (u16, String, String) {
+        self.request("GET", path, &[])
+    }
+
+    /// The first live-reload event a new connection receives within `wait`, if any.
+    fn first_event(&self, wait: Duration) -> Option<String> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).ok()?;
+        stream.set_read_timeout(Some(wait)).ok()?;
+        let req = format!(
+            "GET /__opsbook/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+            self.port
+        );
+        stream.write_all(req.as_bytes()).ok()?;
+        let mut buf = [0u8; 8192];
+        let mut seen = String::new();
+        let start = Instant::now();
+        while start.elapsed() < wait {
+            match stream.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => seen.push_str(&String::from_utf8_lossy(&buf[..n])),
+            }
+            if let Some(i) = seen.find("event: ") {
+                return Some(seen[i + 7..].lines().next().unwrap_or("").to_string());
+            }
+        }
+        None
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Polls `check` every 50 ms for at most 20 s.
+#[track_caller]
+fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(20) {
+        if check() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out waiting for: {what}");
+}
+
+fn small_book() -> Book {
+    Book::with_files(&[
+        (
+            "content/checklist.md",
+            "# Checklist\n\n## Backups\n\n- `{X}` Verify the backup\n- `{ }` Test a restore\n",
+        ),
+        ("content/faq.md", "# FAQ\n\nFirst answer.\n"),
+        (
+            "content/runbooks/backups/verify-the-backup.md",
+            "# Verify the backup\n\n## Steps\n\nRun it.\n",
+        ),
+    ])
+}
+
+#[test]
+fn serves_the_site_as_a_static_file_server_does() {
+    let book = small_book();
+    let s = Server::start(&book, &[]);
+    let (status, head, body) = s.get("/");
+    assert_eq!(status, 200, "{head}");
+    assert!(head.to_ascii_lowercase().contains("content-type: text/html"), "{head}");
+    assert!(
+        body.contains("/__opsbook/live.js"),
+        "the live-reload script is injected"
+    );
+    assert!(
+        !head.to_ascii_lowercase().contains("access-control-allow-origin"),
+        "{head}"
+    );
+
+    let (status, head, _) = s.get("/faq");
+    assert_eq!(status, 307, "a folder without its slash redirects: {head}");
+    assert!(
+        head.contains("location: /faq/") || head.contains("Location: /faq/"),
+        "{head}"
+    );
+
+    let (status, _, body) = s.get("/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"), "the book's 404.html");
+
+    let (status, head, body) = s.request("HEAD", "/_theme/style.css", &[]);
+    assert_eq!(status, 200);
+    assert!(head.to_ascii_lowercase().contains("content-type: text/css"), "{head}");
+    assert!(body.is_empty());
+    let (status, _, body) = s.request("GET", "/_theme/style.css", &[("Range", "bytes=0-9")]);
+    assert_eq!((status, body.len()), (206, 10));
+    let last_modified = head
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("last-modified: ")
+                .or_else(|| l.strip_prefix("Last-Modified: "))
+        })
+        .expect("last-modified")
+        .to_string();
+    let (status, _, _) = s.request("GET", "/_theme/style.css", &[("If-Modified-Since", &last_modified)]);
+    assert_eq!(status, 304);
+}
+
+#[test]
+fn paths_out_of_the_site_are_refused_in_every_encoding() {
+    let book = small_book();
+    book.write("secret.txt", "TOP SECRET");
+    let s = Server::start(&book, &[]);
+    for path in [
+        "/../secret.txt",
+        "/../../../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2e%2e/etc/passwd",
+        "/faq/..%2f..%2fsecret.txt",
+        "/..%5c..%5csecret.txt",
+        "/.%2e/secret.txt",
+        "/faq/%00",
+    ] {
+        let (status, _, body) = s.get(path);
+        assert!(status == 400 || status == 404, "{path} gave {status}");
+        assert!(
+            !body.contains("TOP SECRET") && !body.contains("root:"),
+            "{path} leaked a file"
+        );
+    }
+}
+
+#[test]
+fn requests_for_another_host_are_refused() {
+    let book = small_book();
+    let s = Server::start(&book, &[]);
+    let (status, _, _) = s.request("GET", "/", &[("Host", "evil.example")]);
+    assert_eq!(status, 403, "DNS rebinding");
+    let (status, _, _) = s.request("GET", "/", &[("Host", &format!("localhost:{}", s.port))]);
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn the_site_path_prefix_is_served_as_on_github_pages() {
+    let book = small_book();
+    book.write("book.toml", "[site]\nurl = \"https://acme.github.io/runbooks/\"\n");
+    let s = Server::start(&book, &[]);
+    assert_eq!(s.base, "/runbooks/");
+    let (status, head, _) = s.get("/");
+    assert_eq!(status, 307, "{head}");
+    assert!(head.to_ascii_lowercase().contains("location: /runbooks/"), "{head}");
+    let (status, _, body) = s.get("/runbooks/faq/");
+    assert_eq!(status, 200);
+    assert!(body.contains("href=\"/runbooks/_theme/style.css\""));
+    assert_eq!(s.get("/faq/").0, 404);
+}
+
+#[test]
+fn an_edit_reaches_the_page_and_status_changes_reach_the_badges() {
+    let book = small_book();
+    let s = Server::start(&book, &[]);
+    book.write("content/faq.md", "# FAQ\n\nSecond answer.\n");
+    wait_until("the edited FAQ", || s.get("/faq/").2.contains("Second answer."));
+    let before = s.get("/badges/backups.svg").2;
+    book.write(
+        "content/checklist.md",
+        "# Checklist\n\n## Backups\n\n- `{X}` Verify the backup\n- `{X}` Test a restore\n",
+    );
+    wait_until("the section badge at 100%", || {
+        s.get("/badges/backups.svg").2.contains("100% (2/2)")
+    });
+    assert_ne!(before, s.get("/badges/backups.svg").2);
+    assert!(s.get("/sections/backups/").2.matches("status-complete").count() >= 2);
+}
+
+#[test]
+fn a_broken_save_keeps_the_last_good_site_and_the_next_good_save_recovers() {
+    let book = small_book();
+    let s = Server::start(&book, &[]);
+    let pid = s.child.id();
+    let rss = || {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|t| {
+                t.lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            })
+    };
+    let good = "# Checklist\n\n## Backups\n\n- `{X}` Verify the backup\n- `{ }` Test a restore\n";
+    let mut first_rss = None;
+    for cycle in 0..10 {
+        book.write("content/checklist.md", &good.replace("`{ }`", "`{Y}`"));
+        wait_until("the broken event", || {
+            s.first_event(Duration::from_millis(300)).as_deref() == Some("broken")
+        });
+        let (status, _, body) = s.get("/");
+        assert_eq!(status, 200, "the last good site is still served");
+        assert!(body.contains("Checklist"));
+        book.write(
+            "content/checklist.md",
+            &good.replace("Test a restore", &format!("Test a restore {cycle}")),
+        );
+        wait_until("the fixed site", || {
+            s.get("/sections/backups/")
+                .2
+                .contains(&format!("Test a restore {cycle}"))
+        });
+        assert_eq!(s.first_event(Duration::from_millis(300)), None, "no overlay once fixed");
+        if cycle == 1 {
+            first_rss = rss();
+        }
+    }
+    if let (Some(a), Some(b)) = (first_rss, rss()) {
+        assert!(b < a + 20_000, "memory grew from {a} KiB to {b} KiB over the cycles");
+    }
+}
+
+#[test]
+fn saves_by_real_editors_are_all_seen() {
+    let book = small_book();
+    let s = Server::start(&book, &[]);
+    // vim: a swap file, then the new file renamed over the original.
+    book.write("content/.faq.md.swp", "swap");
+    book.write("content/faq.md.tmp~", "# FAQ\n\nFrom vim.\n");
+    std::fs::rename(
+        book.path().join("content/faq.md.tmp~"),
+        book.path().join("content/faq.md"),
+    )
+    .expect("rename");
+    std::fs::remove_file(book.path().join("content/.faq.md.swp")).expect("rm swap");
+    wait_until("vim's save", || s.get("/faq/").2.contains("From vim."));
+    // A folder of 200 files copied in at once.
+    for i in 0..200 {
+        book.write(&format!("content/bulk/page-{i:03}.md"), &format!("# Bulk {i}\n"));
+    }
+    wait_until("all 200 new pages", || {
+        s.get("/bulk/page-199/").0 == 200 && s.get("/bulk/page-000/").0 == 200
+    });
+    // A page deleted, another renamed.
+    std::fs::remove_file(book.path().join("content/bulk/page-000.md")).expect("rm");
+    std::fs::rename(
+        book.path().join("content/bulk/page-001.md"),
+        book.path().join("content/bulk/renamed.md"),
+    )
+    .expect("mv");
+    wait_until("the deletion and the rename", || {
+        s.get("/bulk/page-000/").0 == 404 && s.get("/bulk/page-001/").0 == 404 && s.get("/bulk/renamed/").0 == 200
+    });
+}
+
+#[test]
+fn build_output_has_no_live_reload() {
+    let book = small_book();
+    book.run(&["build"]).success();
+    for file in ["site/index.html", "site/faq/index.html", "site/404.html"] {
+        assert!(!book.read(file).contains("__opsbook"), "{file}");
+    }
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error_unless_asked_to_find_another() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port().to_string();
+    let book = small_book();
+    book.run(&["serve", "-p", &port])
+        .fails_with(1)
+        .stderr_has(&format!("port {port} on 127.0.0.1 is in use"));
+    let s = Server::start(&book, &["-p", &port, "--find-port"]);
+    assert_ne!(s.port.to_string(), port);
+}
