@@ -37,6 +37,26 @@ pub struct Content {
 /// Reads every file below `content_dir`. `display_prefix` is how the folder is named in
 /// diagnostics (`content`). Files and folders whose name starts with `.` are skipped.
 pub fn read_content(content_dir: &Path, display_prefix: &str) -> (Content, Vec<Diagnostic>) {
+    read_content_cached(content_dir, display_prefix, &mut ReadCache::default())
+}
+
+/// Texts read before, by path, with the size and modification time they had: a file whose
+/// size and time are the same is not read again.
+#[derive(Debug, Default)]
+pub struct ReadCache {
+    enabled: bool,
+    texts: std::collections::HashMap<PathBuf, (u64, std::time::SystemTime, String)>,
+}
+
+impl ReadCache {
+    /// A cache that keeps texts (the default one, for a single build, keeps nothing).
+    pub fn enabled() -> Self {
+        ReadCache { enabled: true, ..ReadCache::default() }
+    }
+}
+
+/// [`read_content`], reusing the texts of `cache` for files that have not changed.
+pub fn read_content_cached(content_dir: &Path, display_prefix: &str, cache: &mut ReadCache) -> (Content, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
@@ -118,10 +138,39 @@ pub fn read_content(content_dir: &Path, display_prefix: &str) -> (Content, Vec<D
             });
         }
     }
-    let read: Vec<Result<SourceFile, Diagnostic>> =
+    let cache_ref: &ReadCache = cache;
+    type Read = (SourceFile, PathBuf, Option<(u64, std::time::SystemTime)>);
+    let read: Vec<Result<Read, Diagnostic>> =
         markdown
             .into_par_iter()
-            .map(|(rel, display, abs)| match std::fs::read(&abs) {
+            .map(|(rel, display, abs)| {
+                let stamp = std::fs::metadata(&abs).ok().and_then(|m| Some((m.len(), m.modified().ok()?)));
+                if let (Some((len, time)), Some((l, t, text))) = (stamp, cache_ref.texts.get(&abs)) {
+                    if (len, time) == (*l, *t) {
+                        return Ok((SourceFile { rel, display, text: text.clone() }, abs, stamp));
+                    }
+                }
+                read_source(rel, display, &abs).map(|s| (s, abs, stamp))
+            })
+            .collect();
+    let mut sources = Vec::with_capacity(read.len());
+    cache.texts.clear();
+    for r in read {
+        match r {
+            Ok((s, abs, stamp)) => {
+                if let (true, Some((len, time))) = (cache.enabled, stamp) {
+                    cache.texts.insert(abs, (len, time, s.text.clone()));
+                }
+                sources.push(s);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    (Content { sources, assets }, diags)
+}
+
+fn read_source(rel: String, display: String, abs: &Path) -> Result<SourceFile, Diagnostic> {
+    match std::fs::read(abs) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => Ok(SourceFile {
                         rel,
@@ -138,16 +187,7 @@ pub fn read_content(content_dir: &Path, display_prefix: &str) -> (Content, Vec<D
                 },
                 Err(e) => Err(Diagnostic::error(display, 0, 0, format!("cannot read: {e}"))
                     .with_hint("check the file's permissions")),
-            })
-            .collect();
-    let mut sources = Vec::with_capacity(read.len());
-    for r in read {
-        match r {
-            Ok(s) => sources.push(s),
-            Err(d) => diags.push(d),
-        }
     }
-    (Content { sources, assets }, diags)
 }
 
 /// A file's text as the pipeline reads it: no byte-order mark, `\n` line ends.

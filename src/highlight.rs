@@ -66,8 +66,13 @@ pub fn highlight_block(code: &str, lang: &str) -> String {
     out
 }
 
-/// The stylesheets for highlighted code: (light, dark).
+/// The stylesheets for highlighted code: (light, dark), made once per process.
 pub fn stylesheets() -> (String, String) {
+    static CSS: OnceLock<(String, String)> = OnceLock::new();
+    CSS.get_or_init(make_stylesheets).clone()
+}
+
+fn make_stylesheets() -> (String, String) {
     let themes = ThemeSet::load_defaults();
     let css = |name: &str| {
         themes

@@ -19,6 +19,7 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod page;
+pub mod incremental;
 pub mod pipeline;
 pub mod preview;
 pub mod progress;

@@ -15,7 +15,7 @@ use crate::links::{LinkIndex, Target};
 use crate::shortcode::expand_shortcodes;
 use crate::slug::{github_slug, AnchorSet};
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Heading {
     pub level: u8,
     pub text: String,

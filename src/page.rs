@@ -77,7 +77,11 @@ pub struct Page {
     pub meta: Meta,
     /// The line of each top-level front matter key, for diagnostics found later.
     pub key_lines: Vec<(String, usize)>,
-    pub html: String,
+    /// The body as HTML; shared, so that a page kept between rebuilds is cheap to reuse.
+    pub html: std::sync::Arc<str>,
+    /// A hash of what the page's own output shows of its body (HTML, headings, extra keys):
+    /// whether a rebuild must render it again.
+    pub body_hash: u64,
     pub headings: Vec<Heading>,
     pub anchors: Vec<String>,
     pub links: Vec<LinkRef>,
@@ -138,6 +142,7 @@ pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page
         }),
         None => PageKind::from_path(&src.rel),
     };
+    let body_hash = crate::incremental::hash_of((&html, &headings, meta.extra.iter().map(|(k, v)| (k, v.to_string())).collect::<Vec<_>>()));
     let page = Page {
         rel: src.rel.clone(),
         display: src.display.clone(),
@@ -148,7 +153,8 @@ pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page
         title_id,
         meta,
         key_lines: key_lines(&split),
-        html,
+        body_hash,
+        html: html.into(),
         headings,
         anchors: md.anchors,
         links: md.links,
@@ -170,7 +176,8 @@ pub fn folder_page(path: &str, folder_name: &str) -> Page {
         title_id: None,
         meta: Meta::default(),
         key_lines: Vec::new(),
-        html: String::new(),
+        html: "".into(),
+        body_hash: 0,
         headings: Vec::new(),
         anchors: Vec::new(),
         links: Vec::new(),

@@ -10,7 +10,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::checklist::parse_checklist;
 use crate::config::{load_config, Config, CONFIG_FILE};
-use crate::content::{read_content, Asset, SourceFile};
+use crate::content::{read_content_cached, Asset, SourceFile};
 use crate::diagnostic::{sort_diagnostics, Diagnostic};
 use crate::links::{site_path_of, LinkIndex};
 use crate::markdown::{render_inline, render_markdown, MarkdownContext};
@@ -19,6 +19,7 @@ use crate::progress::check_progress_table;
 use crate::render::{load_templates, render_site, Rendered};
 use crate::site::{assemble_site, generated_prefixes, ChecklistSource, Site, TaskHtml};
 use crate::theme::load_theme;
+use crate::incremental::{hash_of, plan_render, snapshot, PageCache, RenderPlan, Snapshot};
 
 /// What the command line may override.
 #[derive(Debug, Clone, Default)]
@@ -49,6 +50,8 @@ pub struct Book {
     pub diagnostics: Vec<Diagnostic>,
     /// The texts of the files diagnostics may point into, by display path.
     pub sources: HashMap<String, String>,
+    /// A hash of the checklist's text (0 without one): what the pages show of it.
+    pub checklist_hash: u64,
     /// The checklist's prose as HTML (kept apart: it is rendered with the pages).
     pub prose_html: crate::render::ProseHtml,
 }
@@ -72,6 +75,11 @@ pub fn today() -> Date {
 
 /// Reads and checks the whole book at `root`: every stage before rendering.
 pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
+    load_book_cached(root, overrides, &mut PageCache::default())
+}
+
+/// [`load_book`], reusing the pages of `cache` whose text has not changed.
+pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCache) -> Book {
     let mut clock = Instant::now();
     let mut book = Book {
         config: None,
@@ -80,6 +88,7 @@ pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
         diagnostics: Vec::new(),
         sources: HashMap::new(),
         prose_html: Default::default(),
+        checklist_hash: 0,
     };
     let (mut config, config_text) = match load_config(root, overrides.site_url.as_deref()) {
         Ok(c) => c,
@@ -115,7 +124,7 @@ pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
         book.config = Some(config);
         return book;
     }
-    let (content, mut diags) = read_content(&config.content_dir, &content_display);
+    let (content, mut diags) = read_content_cached(&config.content_dir, &content_display, &mut cache.reads);
     log_time("read", &mut clock);
 
     let checklist_pos = content.sources.iter().position(|s| s.rel == config.checklist);
@@ -140,62 +149,29 @@ pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
         generated,
     );
 
+    let context = hash_of((
+        book.sources.get(CONFIG_FILE),
+        &config.site_url,
+        &config.output_dir,
+        content.sources.iter().map(|s| &s.rel).collect::<Vec<_>>(),
+        content.assets.iter().map(|a| &a.rel).collect::<Vec<_>>(),
+    ));
+    cache.begin(context);
     let checklist = checklist_pos.map(|i| {
         let src = &content.sources[i];
-        let (checklist, d) = parse_checklist(&src.display, &src.text);
-        diags.extend(d);
-        diags.extend(check_progress_table(&checklist, &src.display).into_iter().map(|mut d| {
-            if !overrides.strict {
-                d.severity = crate::diagnostic::Severity::Warning;
+        book.checklist_hash = hash_of(&src.text);
+        let key = hash_of((&src.text, overrides.strict, overrides.history));
+        let (source, d, prose) = match cache.checklist(key) {
+            Some(hit) => hit,
+            None => {
+                let read = read_checklist(src, &index, &config, overrides);
+                cache.put_checklist(key, &read);
+                read
             }
-            d
-        }));
-        let ctx = MarkdownContext {
-            display: &src.display,
-            rel: &src.rel,
-            index: &index,
-            allow_raw_html: config.allow_raw_html,
-            params: &config.params,
         };
-        for (text, html) in [
-            (&checklist.intro, &mut book.prose_html.intro),
-            (&checklist.prose, &mut book.prose_html.rest),
-        ] {
-            if !text.trim().is_empty() {
-                let md = render_markdown(&ctx, text, 0);
-                diags.extend(md.diagnostics);
-                *html = md.html;
-            }
-        }
-        let mut task_html = HashMap::new();
-        for (_, t) in checklist.tasks() {
-            let at = (t.line, t.col);
-            let (text, d) = render_inline(&ctx, &t.text, at);
-            diags.extend(d);
-            let notes = t
-                .notes
-                .iter()
-                .map(|n| {
-                    let (html, d) = render_inline(&ctx, &n.text, at);
-                    diags.extend(d);
-                    html
-                })
-                .collect();
-            task_html.insert(t.id.clone(), TaskHtml { text, notes });
-        }
-        let mut changes = Vec::new();
-        if overrides.history {
-            changes = crate::history::status_changes(&config.root, &config.content_dir.join(&src.rel), &src.text);
-            // A change of a task since renamed or removed would link to nothing.
-            changes.retain(|c| task_html.contains_key(&c.task_id));
-        }
-        ChecklistSource {
-            task_html,
-            checklist,
-            rel: src.rel.clone(),
-            display: src.display.clone(),
-            changes,
-        }
+        diags.extend(d);
+        book.prose_html = prose;
+        source
     });
     if checklist.is_none() && config.checklist != "checklist.md" {
         diags.push(
@@ -210,13 +186,29 @@ pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
     }
 
     log_time("checklist", &mut clock);
+    // Pages are built from their text, the list of files (links) and book.toml: while the
+    // last two stay the same, an unchanged text gives the same page.
+    let cache_ref: &PageCache = cache;
     let built: Vec<_> = content
         .sources
         .par_iter()
         .enumerate()
         .filter(|(i, _)| Some(*i) != checklist_pos)
-        .map(|(_, src)| build_page(src, &index, &config))
+        .map(|(_, src)| match cache_ref.get(&src.rel, &src.text) {
+            Some(hit) => (hit, None),
+            None => (build_page(src, &index, &config), Some(src)),
+        })
         .collect();
+    if cache.is_enabled() {
+        for ((page, d), src) in &built {
+            if let Some(src) = src {
+                cache.put(&src.rel, &src.text, page, d);
+            }
+        }
+        let present: std::collections::HashSet<&str> = content.sources.iter().map(|s| s.rel.as_str()).collect();
+        cache.retain(|rel| present.contains(rel));
+    }
+    let built: Vec<_> = built.into_iter().map(|(b, _)| b).collect();
     let mut pages = Vec::with_capacity(built.len());
     for (p, d) in built {
         diags.extend(d);
@@ -245,10 +237,79 @@ pub fn load_book(root: &Path, overrides: &Overrides) -> Book {
     book
 }
 
+/// Reads the checklist: its structure, the progress table check, its prose and each task's
+/// text as HTML (links resolved from the checklist), and its git history when asked.
+fn read_checklist(
+    src: &SourceFile,
+    index: &LinkIndex,
+    config: &Config,
+    overrides: &Overrides,
+) -> (ChecklistSource, Vec<Diagnostic>, crate::render::ProseHtml) {
+    let mut diags = Vec::new();
+    let mut prose = crate::render::ProseHtml::default();
+    let (checklist, d) = parse_checklist(&src.display, &src.text);
+    diags.extend(d);
+    diags.extend(check_progress_table(&checklist, &src.display).into_iter().map(|mut d| {
+        if !overrides.strict {
+            d.severity = crate::diagnostic::Severity::Warning;
+        }
+        d
+    }));
+    let ctx = MarkdownContext {
+        display: &src.display,
+        rel: &src.rel,
+        index: &index,
+        allow_raw_html: config.allow_raw_html,
+        params: &config.params,
+    };
+    for (text, html) in [
+        (&checklist.intro, &mut prose.intro),
+        (&checklist.prose, &mut prose.rest),
+    ] {
+        if !text.trim().is_empty() {
+            let md = render_markdown(&ctx, text, 0);
+            diags.extend(md.diagnostics);
+            *html = md.html;
+        }
+    }
+    let mut task_html = HashMap::new();
+    for (_, t) in checklist.tasks() {
+        let at = (t.line, t.col);
+        let (text, d) = render_inline(&ctx, &t.text, at);
+        diags.extend(d);
+        let notes = t
+            .notes
+            .iter()
+            .map(|n| {
+                let (html, d) = render_inline(&ctx, &n.text, at);
+                diags.extend(d);
+                html
+            })
+            .collect();
+        task_html.insert(t.id.clone(), TaskHtml { text, notes });
+    }
+    let mut changes = Vec::new();
+    if overrides.history {
+        changes = crate::history::status_changes(&config.root, &config.content_dir.join(&src.rel), &src.text);
+        // A change of a task since renamed or removed would link to nothing.
+        changes.retain(|c| task_html.contains_key(&c.task_id));
+    }
+    let source = ChecklistSource {
+        task_html,
+        checklist,
+        rel: src.rel.clone(),
+        display: src.display.clone(),
+        changes,
+    };
+    (source, diags, prose)
+}
+
 /// The result of a build or check.
 pub struct Report {
     pub book: Book,
+    /// The files rendered: all of them, or with [`RenderPlan::Pages`] only those pages'.
     pub files: Vec<Rendered>,
+    pub plan: RenderPlan,
     /// Pages of the book: the dashboard and every page made from content/ (not redirects).
     pub pages: usize,
     pub written: bool,
@@ -258,8 +319,29 @@ pub struct Report {
 /// Loads, renders and (when `write`) writes the book. Content problems are in the report's
 /// diagnostics; errors writing the output are `Err`.
 pub fn build_book(root: &Path, overrides: &Overrides, write: bool) -> anyhow::Result<Report> {
+    build_book_cached(root, overrides, write, &mut BuildCache::default())
+}
+
+/// What `serve` keeps from one rebuild to the next.
+#[derive(Default)]
+pub struct BuildCache {
+    pub pages: PageCache,
+    snapshot: Option<Snapshot>,
+    tera: Option<(u64, tera::Tera)>,
+}
+
+impl BuildCache {
+    pub fn enabled() -> Self {
+        BuildCache { pages: PageCache::enabled(), snapshot: None, tera: None }
+    }
+}
+
+/// [`build_book`], rendering only what changed since the last build with the same cache.
+/// Writing (`write`) always writes the whole site.
+pub fn build_book_cached(root: &Path, overrides: &Overrides, write: bool, cache: &mut BuildCache) -> anyhow::Result<Report> {
     let start = Instant::now();
-    let mut book = load_book(root, overrides);
+    let mut book = load_book_cached(root, overrides, &mut cache.pages);
+    let mut plan = RenderPlan::Full;
     let mut files = Vec::new();
     let mut more = Vec::new();
     let mut written = false;
@@ -267,20 +349,39 @@ pub fn build_book(root: &Path, overrides: &Overrides, write: bool) -> anyhow::Re
         let mut clock = Instant::now();
         match load_theme(&config.root, &config.theme) {
             Err(d) => more.push(d),
-            Ok(theme) => match load_templates(&theme)
-                .and_then(|tera| render_site(site, config, &theme, &tera, &book.prose_html))
-            {
-                Ok(out) => {
-                    more.extend(find_collisions(site, &out, &book.assets, &content_display(config)));
-                    files = out;
-                }
-                Err(d) => {
-                    if let Some(text) = template_text(&theme, &d) {
-                        book.sources.insert(d.path.clone(), text);
+            Ok(theme) => {
+                // Compiled templates are kept while the theme's files stay the same.
+                let key = hash_of(&theme.templates);
+                let tera = match cache.tera.take() {
+                    Some((k, tera)) if k == key => Ok(tera),
+                    _ => load_templates(&theme),
+                };
+                let rendered = tera.and_then(|tera| {
+                    if cache.pages.is_enabled() && !write {
+                        let shared = hash_of((book.sources.get(CONFIG_FILE), book.checklist_hash, key, &theme.statics));
+                        let now = snapshot(site, shared);
+                        plan = plan_render(cache.snapshot.as_ref(), &now);
+                        cache.snapshot = Some(now);
                     }
-                    more.push(d);
+                    let out = render_site(site, config, &theme, &tera, &book.prose_html, &plan);
+                    if cache.pages.is_enabled() {
+                        cache.tera = Some((key, tera));
+                    }
+                    out
+                });
+                match rendered {
+                    Ok(out) => {
+                        more.extend(find_collisions(site, &out, &book.assets, &content_display(config)));
+                        files = out;
+                    }
+                    Err(d) => {
+                        if let Some(text) = template_text(&theme, &d) {
+                            book.sources.insert(d.path.clone(), text);
+                        }
+                        more.push(d);
+                    }
                 }
-            },
+            }
         }
         log_time("render", &mut clock);
         if write && more.iter().all(|d| !d.is_error()) {
@@ -296,9 +397,14 @@ pub fn build_book(root: &Path, overrides: &Overrides, write: bool) -> anyhow::Re
         .as_ref()
         .map(|s| s.pages.iter().filter(|p| !p.rel.is_empty()).count() + 1)
         .unwrap_or(0);
+    if book.has_errors() {
+        // The next good build must not be compared with a broken one.
+        cache.snapshot = None;
+    }
     Ok(Report {
         book,
         files,
+        plan,
         pages,
         written,
         elapsed: start.elapsed(),
@@ -411,4 +517,15 @@ fn find_collisions(site: &Site, files: &[Rendered], assets: &[Asset], content: &
     out.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
     out.dedup();
     out
+}
+
+/// Renders, after a build that rendered only some pages, the outputs of `plan` (the print
+/// page) from the same book.
+pub fn render_deferred(report: &Report, plan: &RenderPlan) -> Result<Vec<Rendered>, Diagnostic> {
+    let (Some(config), Some(site)) = (&report.book.config, &report.book.site) else {
+        return Ok(Vec::new());
+    };
+    let theme = load_theme(&config.root, &config.theme)?;
+    let tera = load_templates(&theme)?;
+    render_site(site, config, &theme, &tera, &report.book.prose_html, plan)
 }

@@ -13,7 +13,8 @@ use anyhow::{Context, Result};
 use tokio::sync::broadcast;
 
 use crate::diagnostic::{render_diagnostics, Severity};
-use crate::pipeline::{build_book, Overrides};
+use crate::incremental::RenderPlan;
+use crate::pipeline::{build_book_cached, render_deferred, BuildCache, Overrides};
 
 /// The path under which the preview's own files are served (never a path of the book).
 pub const LIVE_PREFIX: &str = "/__opsbook";
@@ -77,6 +78,9 @@ pub struct Preview {
     dir: PathBuf,
     /// Output path → hash of the bytes written there.
     written: HashMap<String, u64>,
+    /// Asset path → (size, modification time) when last copied.
+    assets: HashMap<String, Option<(u64, Option<std::time::SystemTime>)>>,
+    cache: BuildCache,
     pub state: Arc<LiveState>,
 }
 
@@ -88,6 +92,8 @@ impl Preview {
             overrides,
             dir: dir.to_path_buf(),
             written: HashMap::new(),
+            assets: HashMap::new(),
+            cache: BuildCache::enabled(),
             state,
         }
     }
@@ -99,14 +105,14 @@ impl Preview {
     /// Rebuilds the book and brings the preview folder in step; prints diagnostics.
     pub fn rebuild(&mut self) -> Result<Outcome> {
         let start = Instant::now();
-        let report = build_book(&self.root, &self.overrides, false)?;
+        let report = build_book_cached(&self.root, &self.overrides, false, &mut self.cache)?;
         let diags = &report.book.diagnostics;
         if !diags.is_empty() {
             let color = std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none();
             eprint!("{}", render_diagnostics(diags, &report.book.sources, color));
         }
         let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
-        if errors > 0 || report.files.is_empty() {
+        if errors > 0 || (report.plan == RenderPlan::Full && report.files.is_empty()) {
             let text = render_diagnostics(diags, &report.book.sources, false);
             eprintln!("error: the book is broken ({errors} error(s)); still serving the last good site");
             if self.written.is_empty() {
@@ -115,33 +121,45 @@ impl Preview {
             self.state.set(LiveEvent::Broken(text));
             return Ok(Outcome::Broken { errors });
         }
-        let mut seen = HashSet::new();
-        let mut changed = 0;
-        for f in &report.files {
-            let bytes = if f.path.ends_with(".html") {
-                inject_live_script(&f.bytes)
-            } else {
-                f.bytes.clone()
-            };
-            changed += usize::from(self.put(&f.path, &bytes)?);
-            seen.insert(f.path.clone());
-        }
+        let mut changed = self.put_all(&report.files)?;
+        let mut seen: HashSet<String> = report.files.iter().map(|f| f.path.clone()).collect();
         for a in &report.book.assets {
-            let bytes = std::fs::read(&a.abs).with_context(|| format!("cannot read {}", a.abs.display()))?;
-            changed += usize::from(self.put(&a.rel, &bytes)?);
+            // Assets are compared by size and time, not read again on every save.
+            let stamp = std::fs::metadata(&a.abs).map(|m| (m.len(), m.modified().ok())).ok();
+            if self.assets.get(&a.rel) != Some(&stamp) {
+                let bytes = std::fs::read(&a.abs).with_context(|| format!("cannot read {}", a.abs.display()))?;
+                changed += usize::from(self.put(&a.rel, &bytes)?);
+                self.assets.insert(a.rel.clone(), stamp);
+            }
             seen.insert(a.rel.clone());
         }
-        let gone: Vec<String> = self.written.keys().filter(|p| !seen.contains(*p)).cloned().collect();
-        for path in gone {
-            let _ = std::fs::remove_file(self.dir.join(&path));
-            self.written.remove(&path);
-            changed += 1;
+        if report.plan == RenderPlan::Full {
+            let gone: Vec<String> = self.written.keys().filter(|p| !seen.contains(*p)).cloned().collect();
+            for path in gone {
+                let _ = std::fs::remove_file(self.dir.join(&path));
+                self.written.remove(&path);
+                self.assets.remove(&path);
+                changed += 1;
+            }
         }
         self.state.set(LiveEvent::Reload);
-        Ok(Outcome::Built {
-            changed,
-            elapsed: start.elapsed(),
-        })
+        let elapsed = start.elapsed();
+        if matches!(report.plan, RenderPlan::Pages(ref p) if !p.is_empty()) {
+            // The print page holds every page's body: brought up to date after the reload.
+            if let Ok(print) = render_deferred(&report, &RenderPlan::Print) {
+                changed += self.put_all(&print)?;
+            }
+        }
+        Ok(Outcome::Built { changed, elapsed })
+    }
+
+    fn put_all(&mut self, files: &[crate::render::Rendered]) -> Result<usize> {
+        let mut changed = 0;
+        for f in files {
+            let bytes = if f.path.ends_with(".html") { inject_live_script(&f.bytes) } else { f.bytes.clone() };
+            changed += usize::from(self.put(&f.path, &bytes)?);
+        }
+        Ok(changed)
     }
 
     /// Writes one file when its bytes differ from what is there; true when written.

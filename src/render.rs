@@ -13,6 +13,7 @@ use tera::{Context, Tera};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::highlight::stylesheets;
+use crate::incremental::RenderPlan;
 use crate::page::Page;
 use crate::site::Site;
 use crate::theme::Theme;
@@ -115,6 +116,7 @@ pub fn render_site(
     theme: &Theme,
     tera: &Tera,
     prose_html: &ProseHtml,
+    plan: &RenderPlan,
 ) -> Result<Vec<Rendered>, Diagnostic> {
     let site_view = SiteView::new(site, config);
     let mut r = Renderer {
@@ -127,6 +129,11 @@ pub fn render_site(
         prose_html,
     };
     r.sidebar = r.render_sidebar()?;
+    match plan {
+        RenderPlan::Full => {}
+        RenderPlan::Print => return Ok(vec![r.render_print()?]),
+        RenderPlan::Pages(list) => return list.par_iter().map(|&i| r.render_page(i)).collect(),
+    }
 
     let pages: Result<Vec<Rendered>, Diagnostic> = (0..site.pages.len())
         .into_par_iter()

@@ -54,7 +54,7 @@ pub fn run(dir: &Path, args: ServeArgs) -> CmdResult {
         themes: absolute(&dir.join("themes")),
         output: absolute(&config.output_dir),
     };
-    let watcher = watch_book(&paths, Duration::from_millis(25))?;
+    let watcher = watch_book(&paths, Duration::from_millis(10))?;
     report(preview.rebuild()?);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -68,7 +68,7 @@ pub fn page_view<'a>(site: &'a Site, config: &'a Config, i: usize) -> PageView<'
         review_due: site.review_due(p).map(|d| d.to_string()),
         stale: site.is_stale(p, config.stale_after_days),
         overdue: site.is_overdue(p),
-        html: &p.html,
+        html: &p.html[..],
         toc: p.headings.iter().filter(|h| h.level <= 3).collect(),
         is_index: p.is_index,
         children: site.children[i].iter().map(|&j| pref(j)).collect(),
@@ -159,7 +159,7 @@ pub fn dashboard_view(site: &Site, config: &Config, prose_html: &super::ProseHtm
         in_progress,
         stale,
         overdue,
-        intro_html: site.root_page.as_ref().map(|p| p.html.clone()).unwrap_or_default(),
+        intro_html: site.root_page.as_ref().map(|p| p.html.to_string()).unwrap_or_default(),
         prose_intro_html: prose_html.intro.clone(),
         prose_html: prose_html.rest.clone(),
         pages: site

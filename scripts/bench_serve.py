@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Edit-to-reload latency of `opsbook serve`.
+
+For each book size: generate a book with ../shared/tools/gen_corpus.py, start
+`opsbook serve -p 0` on it, listen to its live-reload event stream, then edit a
+runbook page 20 times (appending a line, as an editor's save does) and time each
+edit from the write to the `reload` event. Prints the median, min and max.
+
+Usage: scripts/bench_serve.py [SIZES...]     (default: 1000 10000)
+Env:   EDITS=20   GEN=../shared/tools/gen_corpus.py   OPSBOOK=target/release/opsbook
+"""
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+GEN = os.environ.get("GEN", os.path.join(ROOT, "..", "shared", "tools", "gen_corpus.py"))
+OPSBOOK = os.environ.get("OPSBOOK", os.path.join(ROOT, "target", "release", "opsbook"))
+EDITS = int(os.environ.get("EDITS", "20"))
+
+
+def wait_event(sock, name, timeout):
+    """Reads the event stream until an event called `name` arrives."""
+    sock.settimeout(timeout)
+    buf = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise RuntimeError("event stream closed")
+        buf += chunk
+        marker = ("event: %s" % name).encode()
+        if marker in buf:
+            return
+        if b"event: broken" in buf:
+            raise RuntimeError("the book broke: %s" % buf.decode(errors="replace")[-500:])
+
+
+def bench(size):
+    work = tempfile.mkdtemp(prefix="opsbook-bench-serve-")
+    subprocess.run([sys.executable, GEN, str(size), work, "--layouts", "neutral"], check=True, stdout=subprocess.DEVNULL)
+    book = os.path.join(work, "neutral")
+    proc = subprocess.Popen([OPSBOOK, "serve", "-p", "0", book], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        port = None
+        for line in proc.stdout:
+            if line.startswith("Serving "):
+                port = int(line.split("http://127.0.0.1:")[1].split("/")[0])
+                break
+        sock = socket.create_connection(("127.0.0.1", port))
+        sock.sendall(("GET /__opsbook/events HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % port).encode())
+        sock.settimeout(5)
+        sock.recv(4096)  # the response head
+        pages = []
+        for dirpath, _, files in os.walk(os.path.join(book, "content", "runbooks")):
+            pages += [os.path.join(dirpath, f) for f in files if f.endswith(".md")]
+        pages.sort()
+        page = pages[len(pages) // 2]
+        times = []
+        for i in range(EDITS):
+            with open(page, "a") as f:
+                start = time.perf_counter()
+                f.write("\nEdit number %d.\n" % i)
+            wait_event(sock, "reload", 60)
+            times.append((time.perf_counter() - start) * 1000)
+            time.sleep(0.2)  # let the editor "type" before the next save
+        print("%6d pages: edit-to-reload median %.0f ms (min %.0f, max %.0f, %d edits)"
+              % (size, statistics.median(times), min(times), max(times), len(times)))
+    finally:
+        proc.kill()
+        proc.wait()
+        subprocess.run(["rm", "-rf", work])
+
+
+if __name__ == "__main__":
+    for size in [int(s) for s in sys.argv[1:]] or [1000, 10000]:
+        bench(size)

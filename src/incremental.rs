@@ -1,0 +1,180 @@
+//! What a rebuild can reuse. `serve` rebuilds on every save; most saves change one page's
+//! text, and nothing else of the site depends on a page's body. So:
+//!
+//! - [`PageCache`] keeps every page as last built, keyed by its text, valid while the set of
+//!   files and `book.toml` stay the same (links are resolved against them);
+//! - [`Snapshot`] sums up the site: one hash of everything a page shows of *other* pages
+//!   (titles, paths, owners, alerts, tasks and their statuses, links, the checklist, the
+//!   sidebar's contents) and one hash per page body;
+//! - [`plan_render`] (pure) compares two snapshots: the same shape means only the pages whose
+//!   body changed are rendered again; any other change renders everything.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use crate::content::ReadCache;
+use crate::diagnostic::Diagnostic;
+use crate::links::Target;
+use crate::page::Page;
+use crate::render::ProseHtml;
+use crate::site::{ChecklistSource, Site};
+
+/// Pages as last built, by source path.
+#[derive(Default)]
+pub struct PageCache {
+    enabled: bool,
+    context: u64,
+    entries: HashMap<String, (u64, Page, Vec<Diagnostic>)>,
+    checklist: Option<(u64, CachedChecklist)>,
+    /// The texts of the files, by size and modification time.
+    pub reads: ReadCache,
+}
+
+/// The checklist as read: its source, its diagnostics and its prose as HTML.
+pub type CachedChecklist = (ChecklistSource, Vec<Diagnostic>, ProseHtml);
+
+impl PageCache {
+    /// A cache that keeps pages (the default one, for a single build, keeps nothing).
+    pub fn enabled() -> Self {
+        PageCache { enabled: true, reads: ReadCache::enabled(), ..PageCache::default() }
+    }
+
+    pub fn is_enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// Starts a build whose files and configuration hash to `context`: entries built under
+    /// another context are dropped.
+    pub fn begin(&mut self, context: u64) {
+        if self.context != context {
+            self.entries.clear();
+            self.checklist = None;
+            self.context = context;
+        }
+    }
+
+    /// The checklist read under the same context from a text with this `key`.
+    pub fn checklist(&self, key: u64) -> Option<CachedChecklist> {
+        self.checklist.as_ref().filter(|(k, _)| *k == key).map(|(_, c)| c.clone())
+    }
+
+    pub fn put_checklist(&mut self, key: u64, read: &CachedChecklist) {
+        if self.enabled {
+            self.checklist = Some((key, read.clone()));
+        }
+    }
+
+    /// The page built from exactly this text, if any.
+    pub fn get(&self, rel: &str, text: &str) -> Option<(Page, Vec<Diagnostic>)> {
+        let (hash, page, diags) = self.entries.get(rel)?;
+        (*hash == hash_of(text)).then(|| (page.clone(), diags.clone()))
+    }
+
+    pub fn put(&mut self, rel: &str, text: &str, page: &Page, diags: &[Diagnostic]) {
+        self.entries.insert(rel.to_string(), (hash_of(text), page.clone(), diags.to_vec()));
+    }
+
+    /// Forgets pages whose file is gone.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.entries.retain(|rel, _| keep(rel));
+    }
+}
+
+pub fn hash_of(value: impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// The site summed up for deciding what to render again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    pub shape: u64,
+    /// (site path, hash of the page's own HTML), in page order.
+    pub pages: Vec<(String, u64)>,
+}
+
+/// What a rebuild renders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RenderPlan {
+    /// Every output.
+    Full,
+    /// Only these pages (indices into `site.pages`); the print page follows later.
+    Pages(Vec<usize>),
+    /// Only the print page (which holds every page's body).
+    Print,
+}
+
+/// Sums up a site. `shared` is what every page shows besides the site (the checklist's
+/// text and `book.toml`), hashed by the caller.
+pub fn snapshot(site: &Site, shared: u64) -> Snapshot {
+    let mut h = DefaultHasher::new();
+    shared.hash(&mut h);
+    site.title.hash(&mut h);
+    site.today.hash(&mut h);
+    site.root_page.as_ref().map(|p| &p.html).hash(&mut h);
+    site.aliases.hash(&mut h);
+    site.alerts.hash(&mut h);
+    for p in &site.pages {
+        (&p.rel, &p.path, &p.title, &p.title_id, p.kind, p.is_index).hash(&mut h);
+        let m = &p.meta;
+        (&m.task, &m.owner, &m.severity, &m.alerts, &m.aliases, &m.tags, m.last_reviewed, m.review_every).hash(&mut h);
+        for link in &p.links {
+            if let Target::Page { rel, .. } = &link.target {
+                rel.hash(&mut h);
+            }
+        }
+    }
+    Snapshot {
+        shape: h.finish(),
+        pages: site.pages.iter().map(|p| (p.path.clone(), p.body_hash)).collect(),
+    }
+}
+
+/// What must be rendered again to go from the site of `before` to that of `now`.
+pub fn plan_render(before: Option<&Snapshot>, now: &Snapshot) -> RenderPlan {
+    let Some(before) = before else { return RenderPlan::Full };
+    if before.shape != now.shape || before.pages.len() != now.pages.len() {
+        return RenderPlan::Full;
+    }
+    let mut changed = Vec::new();
+    for (i, (a, b)) in before.pages.iter().zip(&now.pages).enumerate() {
+        if a.0 != b.0 {
+            return RenderPlan::Full;
+        }
+        if a.1 != b.1 {
+            changed.push(i);
+        }
+    }
+    RenderPlan::Pages(changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snap(shape: u64, pages: &[(&str, u64)]) -> Snapshot {
+        Snapshot { shape, pages: pages.iter().map(|(p, h)| (p.to_string(), *h)).collect() }
+    }
+
+    #[test]
+    fn first_build_renders_everything() {
+        assert_eq!(plan_render(None, &snap(1, &[("a/", 1)])), RenderPlan::Full);
+    }
+
+    #[test]
+    fn a_body_edit_renders_only_that_page() {
+        let before = snap(7, &[("a/", 1), ("b/", 2), ("c/", 3)]);
+        let now = snap(7, &[("a/", 1), ("b/", 9), ("c/", 3)]);
+        assert_eq!(plan_render(Some(&before), &now), RenderPlan::Pages(vec![1]));
+        assert_eq!(plan_render(Some(&before), &before), RenderPlan::Pages(vec![]));
+    }
+
+    #[test]
+    fn anything_other_pages_show_renders_everything() {
+        let before = snap(7, &[("a/", 1), ("b/", 2)]);
+        assert_eq!(plan_render(Some(&before), &snap(8, &[("a/", 1), ("b/", 2)])), RenderPlan::Full, "a title, a status");
+        assert_eq!(plan_render(Some(&before), &snap(7, &[("a/", 1)])), RenderPlan::Full, "a page deleted");
+        assert_eq!(plan_render(Some(&before), &snap(7, &[("a/", 1), ("c/", 2)])), RenderPlan::Full, "a page renamed");
+    }
+}
