@@ -18,7 +18,9 @@ pub struct SourceFile {
     pub rel: String,
     /// Path shown in diagnostics, relative to the book root (`content/runbooks/db/backup.md`).
     pub display: String,
-    pub text: String,
+    /// Shared: a text kept between rebuilds is not copied, and an unchanged one is known
+    /// by pointer.
+    pub text: std::sync::Arc<str>,
 }
 
 /// Any other file under `content/`: copied to the output as it is.
@@ -45,18 +47,25 @@ pub fn read_content(content_dir: &Path, display_prefix: &str) -> (Content, Vec<D
 #[derive(Debug, Default)]
 pub struct ReadCache {
     enabled: bool,
-    texts: std::collections::HashMap<PathBuf, (u64, std::time::SystemTime, String)>,
+    texts: std::collections::HashMap<PathBuf, (u64, std::time::SystemTime, std::sync::Arc<str>)>,
 }
 
 impl ReadCache {
     /// A cache that keeps texts (the default one, for a single build, keeps nothing).
     pub fn enabled() -> Self {
-        ReadCache { enabled: true, ..ReadCache::default() }
+        ReadCache {
+            enabled: true,
+            ..ReadCache::default()
+        }
     }
 }
 
 /// [`read_content`], reusing the texts of `cache` for files that have not changed.
-pub fn read_content_cached(content_dir: &Path, display_prefix: &str, cache: &mut ReadCache) -> (Content, Vec<Diagnostic>) {
+pub fn read_content_cached(
+    content_dir: &Path,
+    display_prefix: &str,
+    cache: &mut ReadCache,
+) -> (Content, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
@@ -140,19 +149,28 @@ pub fn read_content_cached(content_dir: &Path, display_prefix: &str, cache: &mut
     }
     let cache_ref: &ReadCache = cache;
     type Read = (SourceFile, PathBuf, Option<(u64, std::time::SystemTime)>);
-    let read: Vec<Result<Read, Diagnostic>> =
-        markdown
-            .into_par_iter()
-            .map(|(rel, display, abs)| {
-                let stamp = std::fs::metadata(&abs).ok().and_then(|m| Some((m.len(), m.modified().ok()?)));
-                if let (Some((len, time)), Some((l, t, text))) = (stamp, cache_ref.texts.get(&abs)) {
-                    if (len, time) == (*l, *t) {
-                        return Ok((SourceFile { rel, display, text: text.clone() }, abs, stamp));
-                    }
+    let read: Vec<Result<Read, Diagnostic>> = markdown
+        .into_par_iter()
+        .map(|(rel, display, abs)| {
+            let stamp = std::fs::metadata(&abs)
+                .ok()
+                .and_then(|m| Some((m.len(), m.modified().ok()?)));
+            if let (Some((len, time)), Some((l, t, text))) = (stamp, cache_ref.texts.get(&abs)) {
+                if (len, time) == (*l, *t) {
+                    return Ok((
+                        SourceFile {
+                            rel,
+                            display,
+                            text: text.clone(),
+                        },
+                        abs,
+                        stamp,
+                    ));
                 }
-                read_source(rel, display, &abs).map(|s| (s, abs, stamp))
-            })
-            .collect();
+            }
+            read_source(rel, display, &abs).map(|s| (s, abs, stamp))
+        })
+        .collect();
     let mut sources = Vec::with_capacity(read.len());
     cache.texts.clear();
     for r in read {
@@ -171,22 +189,23 @@ pub fn read_content_cached(content_dir: &Path, display_prefix: &str, cache: &mut
 
 fn read_source(rel: String, display: String, abs: &Path) -> Result<SourceFile, Diagnostic> {
     match std::fs::read(abs) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => Ok(SourceFile {
-                        rel,
-                        display,
-                        text: normalize_text(text),
-                    }),
-                    Err(e) => {
-                        let off = e.utf8_error().valid_up_to();
-                        let bytes = e.into_bytes();
-                        let (line, col) = crate::diagnostic::line_col(&String::from_utf8_lossy(&bytes[..off]), off);
-                        Err(Diagnostic::error(display, line, col, "file is not valid UTF-8")
-                            .with_hint("save the file as UTF-8"))
-                    }
-                },
-                Err(e) => Err(Diagnostic::error(display, 0, 0, format!("cannot read: {e}"))
-                    .with_hint("check the file's permissions")),
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Ok(SourceFile {
+                rel,
+                display,
+                text: normalize_text(text).into(),
+            }),
+            Err(e) => {
+                let off = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let (line, col) = crate::diagnostic::line_col(&String::from_utf8_lossy(&bytes[..off]), off);
+                Err(Diagnostic::error(display, line, col, "file is not valid UTF-8")
+                    .with_hint("save the file as UTF-8"))
+            }
+        },
+        Err(e) => {
+            Err(Diagnostic::error(display, 0, 0, format!("cannot read: {e}")).with_hint("check the file's permissions"))
+        }
     }
 }
 

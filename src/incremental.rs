@@ -24,19 +24,23 @@ use crate::site::{ChecklistSource, Site};
 pub struct PageCache {
     enabled: bool,
     context: u64,
-    entries: HashMap<String, (u64, Page, Vec<Diagnostic>)>,
+    entries: HashMap<String, (std::sync::Arc<str>, Page, Vec<Diagnostic>)>,
     checklist: Option<(u64, CachedChecklist)>,
     /// The texts of the files, by size and modification time.
     pub reads: ReadCache,
 }
 
 /// The checklist as read: its source, its diagnostics and its prose as HTML.
-pub type CachedChecklist = (ChecklistSource, Vec<Diagnostic>, ProseHtml);
+pub type CachedChecklist = (std::sync::Arc<ChecklistSource>, Vec<Diagnostic>, ProseHtml);
 
 impl PageCache {
     /// A cache that keeps pages (the default one, for a single build, keeps nothing).
     pub fn enabled() -> Self {
-        PageCache { enabled: true, reads: ReadCache::enabled(), ..PageCache::default() }
+        PageCache {
+            enabled: true,
+            reads: ReadCache::enabled(),
+            ..PageCache::default()
+        }
     }
 
     pub fn is_enabled(&self) -> bool {
@@ -55,7 +59,10 @@ impl PageCache {
 
     /// The checklist read under the same context from a text with this `key`.
     pub fn checklist(&self, key: u64) -> Option<CachedChecklist> {
-        self.checklist.as_ref().filter(|(k, _)| *k == key).map(|(_, c)| c.clone())
+        self.checklist
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, c)| c.clone())
     }
 
     pub fn put_checklist(&mut self, key: u64, read: &CachedChecklist) {
@@ -65,13 +72,15 @@ impl PageCache {
     }
 
     /// The page built from exactly this text, if any.
-    pub fn get(&self, rel: &str, text: &str) -> Option<(Page, Vec<Diagnostic>)> {
-        let (hash, page, diags) = self.entries.get(rel)?;
-        (*hash == hash_of(text)).then(|| (page.clone(), diags.clone()))
+    pub fn get(&self, rel: &str, text: &std::sync::Arc<str>) -> Option<(Page, Vec<Diagnostic>)> {
+        let (kept, page, diags) = self.entries.get(rel)?;
+        // The same text object (an unchanged file) is known without comparing its bytes.
+        (std::sync::Arc::ptr_eq(kept, text) || **kept == **text).then(|| (page.clone(), diags.clone()))
     }
 
-    pub fn put(&mut self, rel: &str, text: &str, page: &Page, diags: &[Diagnostic]) {
-        self.entries.insert(rel.to_string(), (hash_of(text), page.clone(), diags.to_vec()));
+    pub fn put(&mut self, rel: &str, text: &std::sync::Arc<str>, page: &Page, diags: &[Diagnostic]) {
+        self.entries
+            .insert(rel.to_string(), (text.clone(), page.clone(), diags.to_vec()));
     }
 
     /// Forgets pages whose file is gone.
@@ -118,7 +127,17 @@ pub fn snapshot(site: &Site, shared: u64) -> Snapshot {
     for p in &site.pages {
         (&p.rel, &p.path, &p.title, &p.title_id, p.kind, p.is_index).hash(&mut h);
         let m = &p.meta;
-        (&m.task, &m.owner, &m.severity, &m.alerts, &m.aliases, &m.tags, m.last_reviewed, m.review_every).hash(&mut h);
+        (
+            &m.task,
+            &m.owner,
+            &m.severity,
+            &m.alerts,
+            &m.aliases,
+            &m.tags,
+            m.last_reviewed,
+            m.review_every,
+        )
+            .hash(&mut h);
         for link in &p.links {
             if let Target::Page { rel, .. } = &link.target {
                 rel.hash(&mut h);
@@ -154,7 +173,10 @@ mod tests {
     use super::*;
 
     fn snap(shape: u64, pages: &[(&str, u64)]) -> Snapshot {
-        Snapshot { shape, pages: pages.iter().map(|(p, h)| (p.to_string(), *h)).collect() }
+        Snapshot {
+            shape,
+            pages: pages.iter().map(|(p, h)| (p.to_string(), *h)).collect(),
+        }
     }
 
     #[test]
@@ -173,8 +195,20 @@ mod tests {
     #[test]
     fn anything_other_pages_show_renders_everything() {
         let before = snap(7, &[("a/", 1), ("b/", 2)]);
-        assert_eq!(plan_render(Some(&before), &snap(8, &[("a/", 1), ("b/", 2)])), RenderPlan::Full, "a title, a status");
-        assert_eq!(plan_render(Some(&before), &snap(7, &[("a/", 1)])), RenderPlan::Full, "a page deleted");
-        assert_eq!(plan_render(Some(&before), &snap(7, &[("a/", 1), ("c/", 2)])), RenderPlan::Full, "a page renamed");
+        assert_eq!(
+            plan_render(Some(&before), &snap(8, &[("a/", 1), ("b/", 2)])),
+            RenderPlan::Full,
+            "a title, a status"
+        );
+        assert_eq!(
+            plan_render(Some(&before), &snap(7, &[("a/", 1)])),
+            RenderPlan::Full,
+            "a page deleted"
+        );
+        assert_eq!(
+            plan_render(Some(&before), &snap(7, &[("a/", 1), ("c/", 2)])),
+            RenderPlan::Full,
+            "a page renamed"
+        );
     }
 }

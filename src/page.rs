@@ -142,7 +142,11 @@ pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page
         }),
         None => PageKind::from_path(&src.rel),
     };
-    let body_hash = crate::incremental::hash_of((&html, &headings, meta.extra.iter().map(|(k, v)| (k, v.to_string())).collect::<Vec<_>>()));
+    let body_hash = crate::incremental::hash_of((
+        &html,
+        &headings,
+        meta.extra.iter().map(|(k, v)| (k, v.to_string())).collect::<Vec<_>>(),
+    ));
     let page = Page {
         rel: src.rel.clone(),
         display: src.display.clone(),

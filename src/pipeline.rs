@@ -12,6 +12,7 @@ use crate::checklist::parse_checklist;
 use crate::config::{load_config, Config, CONFIG_FILE};
 use crate::content::{read_content_cached, Asset, SourceFile};
 use crate::diagnostic::{sort_diagnostics, Diagnostic};
+use crate::incremental::{hash_of, plan_render, snapshot, PageCache, RenderPlan, Snapshot};
 use crate::links::{site_path_of, LinkIndex};
 use crate::markdown::{render_inline, render_markdown, MarkdownContext};
 use crate::page::build_page;
@@ -19,7 +20,6 @@ use crate::progress::check_progress_table;
 use crate::render::{load_templates, render_site, Rendered};
 use crate::site::{assemble_site, generated_prefixes, ChecklistSource, Site, TaskHtml};
 use crate::theme::load_theme;
-use crate::incremental::{hash_of, plan_render, snapshot, PageCache, RenderPlan, Snapshot};
 
 /// What the command line may override.
 #[derive(Debug, Clone, Default)]
@@ -35,7 +35,7 @@ pub struct Overrides {
 
 /// Prints how long each stage took, to stderr, when `OPSBOOK_TIMINGS` is set: for finding
 /// where a build spends its time without a profiler.
-fn log_time(stage: &str, since: &mut Instant) {
+pub(crate) fn log_time(stage: &str, since: &mut Instant) {
     if std::env::var_os("OPSBOOK_TIMINGS").is_some() {
         eprintln!("timing: {stage:<10} {:>8.1} ms", since.elapsed().as_secs_f64() * 1000.0);
     }
@@ -164,7 +164,8 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
         let (source, d, prose) = match cache.checklist(key) {
             Some(hit) => hit,
             None => {
-                let read = read_checklist(src, &index, &config, overrides);
+                let (source, d, prose) = read_checklist(src, &index, &config, overrides);
+                let read = (std::sync::Arc::new(source), d, prose);
                 cache.put_checklist(key, &read);
                 read
             }
@@ -227,7 +228,7 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
             content
                 .sources
                 .iter()
-                .map(|s: &SourceFile| (s.display.clone(), s.text.clone())),
+                .map(|s: &SourceFile| (s.display.clone(), s.text.to_string())),
         );
     }
     book.diagnostics.extend(diags);
@@ -258,7 +259,7 @@ fn read_checklist(
     let ctx = MarkdownContext {
         display: &src.display,
         rel: &src.rel,
-        index: &index,
+        index,
         allow_raw_html: config.allow_raw_html,
         params: &config.params,
     };
@@ -332,13 +333,22 @@ pub struct BuildCache {
 
 impl BuildCache {
     pub fn enabled() -> Self {
-        BuildCache { pages: PageCache::enabled(), snapshot: None, tera: None }
+        BuildCache {
+            pages: PageCache::enabled(),
+            snapshot: None,
+            tera: None,
+        }
     }
 }
 
 /// [`build_book`], rendering only what changed since the last build with the same cache.
 /// Writing (`write`) always writes the whole site.
-pub fn build_book_cached(root: &Path, overrides: &Overrides, write: bool, cache: &mut BuildCache) -> anyhow::Result<Report> {
+pub fn build_book_cached(
+    root: &Path,
+    overrides: &Overrides,
+    write: bool,
+    cache: &mut BuildCache,
+) -> anyhow::Result<Report> {
     let start = Instant::now();
     let mut book = load_book_cached(root, overrides, &mut cache.pages);
     let mut plan = RenderPlan::Full;

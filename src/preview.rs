@@ -26,6 +26,8 @@ pub enum LiveEvent {
     Reload,
     /// The last edit broke the book: show this text over the page.
     Broken(String),
+    /// The print page was brought up to date: tabs showing it reload.
+    PrintChanged,
 }
 
 /// Shared between the rebuild loop and the HTTP handlers.
@@ -48,7 +50,7 @@ impl LiveState {
         if let Ok(mut b) = self.broken.lock() {
             *b = match &event {
                 LiveEvent::Broken(text) => Some(text.clone()),
-                LiveEvent::Reload => None,
+                LiveEvent::Reload | LiveEvent::PrintChanged => None,
             };
         }
         let _ = self.events.send(event);
@@ -81,6 +83,8 @@ pub struct Preview {
     /// Asset path → (size, modification time) when last copied.
     assets: HashMap<String, Option<(u64, Option<std::time::SystemTime>)>>,
     cache: BuildCache,
+    /// The last build, when its print page is still to be written.
+    print_pending: Option<crate::pipeline::Report>,
     pub state: Arc<LiveState>,
 }
 
@@ -94,6 +98,7 @@ impl Preview {
             written: HashMap::new(),
             assets: HashMap::new(),
             cache: BuildCache::enabled(),
+            print_pending: None,
             state,
         }
     }
@@ -145,18 +150,41 @@ impl Preview {
         self.state.set(LiveEvent::Reload);
         let elapsed = start.elapsed();
         if matches!(report.plan, RenderPlan::Pages(ref p) if !p.is_empty()) {
-            // The print page holds every page's body: brought up to date after the reload.
-            if let Ok(print) = render_deferred(&report, &RenderPlan::Print) {
-                changed += self.put_all(&print)?;
-            }
+            // The print page holds every page's body: it is brought up to date once the
+            // edits pause (see `refresh_print`), so that it never delays the next reload.
+            self.print_pending = Some(report);
+        } else if report.plan == RenderPlan::Full {
+            self.print_pending = None;
         }
         Ok(Outcome::Built { changed, elapsed })
+    }
+
+    /// Whether the print page waits for [`Preview::refresh_print`].
+    pub fn print_pending(&self) -> bool {
+        self.print_pending.is_some()
+    }
+
+    /// Renders and writes the print page after edits that changed only page bodies, then
+    /// tells the tabs showing it to reload.
+    pub fn refresh_print(&mut self) -> Result<()> {
+        if let Some(report) = self.print_pending.take() {
+            if let Ok(print) = render_deferred(&report, &RenderPlan::Print) {
+                if self.put_all(&print)? > 0 {
+                    let _ = self.state.events.send(LiveEvent::PrintChanged);
+                }
+            }
+        }
+        Ok(())
     }
 
     fn put_all(&mut self, files: &[crate::render::Rendered]) -> Result<usize> {
         let mut changed = 0;
         for f in files {
-            let bytes = if f.path.ends_with(".html") { inject_live_script(&f.bytes) } else { f.bytes.clone() };
+            let bytes = if f.path.ends_with(".html") {
+                inject_live_script(&f.bytes)
+            } else {
+                f.bytes.clone()
+            };
             changed += usize::from(self.put(&f.path, &bytes)?);
         }
         Ok(changed)
@@ -234,6 +262,9 @@ pub const LIVE_JS: &str = r#"// opsbook serve: live reload and the error overlay
   }
   var source = new EventSource("/__opsbook/events");
   source.addEventListener("reload", function () { location.reload(); });
+  source.addEventListener("print", function () {
+    if (/\/print\/$/.test(location.pathname)) { location.reload(); }
+  });
   source.addEventListener("broken", function (e) { show(JSON.parse(e.data)); });
 })();
 "#;

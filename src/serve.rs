@@ -147,6 +147,7 @@ async fn events(State(state): State<AppState>) -> Sse<impl Stream<Item = Result<
 fn to_sse(event: &LiveEvent) -> Event {
     match event {
         LiveEvent::Reload => Event::default().event("reload").data("reload"),
+        LiveEvent::PrintChanged => Event::default().event("print").data("print"),
         LiveEvent::Broken(text) => Event::default()
             .event("broken")
             .data(serde_json::to_string(text).unwrap_or_default()),

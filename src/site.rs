@@ -39,7 +39,7 @@ pub struct TaskHtml {
 #[derive(Debug)]
 pub struct Site {
     pub title: String,
-    pub checklist: Option<ChecklistSource>,
+    pub checklist: Option<std::sync::Arc<ChecklistSource>>,
     /// Counts per section (checklist order) and of the whole checklist.
     pub section_counts: Vec<Counts>,
     pub totals: Counts,
@@ -138,7 +138,7 @@ impl Site {
 /// URLs, unknown tasks, missing anchors) come back as diagnostics.
 pub fn assemble_site(
     config: &Config,
-    checklist: Option<ChecklistSource>,
+    checklist: Option<std::sync::Arc<ChecklistSource>>,
     pages: Vec<Page>,
     today: Date,
 ) -> (Site, Vec<Diagnostic>) {
@@ -150,14 +150,14 @@ pub fn assemble_site(
         .as_ref()
         .map(|c| count_checklist(&c.checklist))
         .unwrap_or_default();
-    let (task_page, page_task) = bind::bind_tasks(config, checklist.as_ref(), &pages, &mut diags);
+    let (task_page, page_task) = bind::bind_tasks(config, checklist.as_deref(), &pages, &mut diags);
     let alerts = bind::gather_alerts(config, &pages, &mut diags);
     let aliases = bind::gather_aliases(&pages, &generated, &mut diags);
-    let generated_paths = place::generated_paths(config, checklist.as_ref(), &alerts);
+    let generated_paths = place::generated_paths(config, checklist.as_deref(), &alerts);
     graph::check_links(&pages, root_page.as_ref(), &generated_paths, &mut diags);
     let backlinks = graph::backlinks(&pages);
     let children = graph::children(&pages);
-    let order = graph::reading_order(checklist.as_ref(), &pages, &task_page);
+    let order = graph::reading_order(checklist.as_deref(), &pages, &task_page);
     let title = config
         .title
         .clone()

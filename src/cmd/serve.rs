@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
@@ -12,6 +13,9 @@ use crate::pipeline::Overrides;
 use crate::preview::{LiveState, Outcome, Preview};
 use crate::serve::{allowed_hosts, router};
 use crate::watch::{classify_batch, watch_book, Change, WatchedPaths, Watcher};
+
+/// How long edits must pause before the print page is brought up to date.
+const PRINT_AFTER: Duration = Duration::from_millis(700);
 
 /// How many ports `--find-port` tries after the one asked for.
 const PORT_TRIES: u16 = 20;
@@ -128,7 +132,20 @@ fn absolute(p: &Path) -> PathBuf {
 
 /// Waits for changes and rebuilds; a burst of events gives one rebuild.
 fn rebuild_loop(paths: WatchedPaths, watcher: Watcher, mut preview: Preview) {
-    while let Ok(batch) = watcher.events.recv() {
+    loop {
+        // While edits keep coming, rebuild at once; when they pause, catch up the print page.
+        let batch = match watcher.events.recv_timeout(PRINT_AFTER) {
+            Ok(batch) => batch,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if preview.print_pending() {
+                    if let Err(e) = preview.refresh_print() {
+                        eprintln!("error: {e:#}");
+                    }
+                }
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
         let mut change = classify_batch(&paths, batch.iter().map(PathBuf::as_path));
         while let Ok(more) = watcher.events.try_recv() {
             change = change.max(classify_batch(&paths, more.iter().map(PathBuf::as_path)));

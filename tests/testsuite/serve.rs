@@ -249,6 +249,9 @@ fn an_edit_reaches_the_page_and_status_changes_reach_the_badges() {
     let s = Server::start(&book, &[]);
     book.write("content/faq.md", "# FAQ\n\nSecond answer.\n");
     wait_until("the edited FAQ", || s.get("/faq/").2.contains("Second answer."));
+    wait_until("the print page, once the edits pause", || {
+        s.get("/print/").2.contains("Second answer.")
+    });
     let before = s.get("/badges/backups.svg").2;
     book.write(
         "content/checklist.md",
