@@ -15,6 +15,8 @@ struct Server {
     child: Child,
     port: u16,
     base: String,
+    /// Every line serve printed so far.
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -39,10 +41,15 @@ impl Server {
         let mut child = cmd.spawn().expect("start opsbook serve");
         let stdout = child.stdout.take().expect("stdout");
         let (tx, rx) = mpsc::channel();
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = lines.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 if line.starts_with("Serving ") {
-                    let _ = tx.send(line);
+                    let _ = tx.send(line.clone());
+                }
+                if let Ok(mut l) = seen.lock() {
+                    l.push(line);
                 }
             }
         });
@@ -61,6 +68,7 @@ impl Server {
             child,
             port: port.parse().expect("port"),
             base: format!("/{base}"),
+            lines,
         }
     }
 
@@ -84,6 +92,14 @@ impl Server {
         let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
         let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
         (status, head.to_string(), body.to_string())
+    }
+
+    /// How many rebuilds serve has reported.
+    fn rebuilds(&self) -> usize {
+        self.lines
+            .lock()
+            .map(|l| l.iter().filter(|l| l.starts_with("Rebuilt in")).count())
+            .unwrap_or(0)
     }
 
     fn get(&self, path: &str) -> (u16, String, String) {
@@ -321,13 +337,18 @@ fn saves_by_real_editors_are_all_seen() {
     .expect("rename");
     std::fs::remove_file(book.path().join("content/.faq.md.swp")).expect("rm swap");
     wait_until("vim's save", || s.get("/faq/").2.contains("From vim."));
-    // A folder of 200 files copied in at once.
+    // A folder of 200 files copied in at once: a burst gives a few rebuilds, not hundreds.
+    let before = s.rebuilds();
+    let staging = tempfile::tempdir().expect("tempdir");
     for i in 0..200 {
-        book.write(&format!("content/bulk/page-{i:03}.md"), &format!("# Bulk {i}\n"));
+        std::fs::write(staging.path().join(format!("page-{i:03}.md")), format!("# Bulk {i}\n")).expect("write");
     }
+    crate::support::copy_dir(staging.path(), &book.path().join("content/bulk"));
     wait_until("all 200 new pages", || {
         s.get("/bulk/page-199/").0 == 200 && s.get("/bulk/page-000/").0 == 200
     });
+    let burst = s.rebuilds() - before;
+    assert!(burst <= 5, "{burst} rebuilds for one copy of 200 files");
     // A page deleted, another renamed.
     std::fs::remove_file(book.path().join("content/bulk/page-000.md")).expect("rm");
     std::fs::rename(
@@ -359,4 +380,42 @@ fn a_port_in_use_is_a_clear_error_unless_asked_to_find_another() {
         .stderr_has(&format!("port {port} on 127.0.0.1 is in use"));
     let s = Server::start(&book, &["-p", &port, "--find-port"]);
     assert_ne!(s.port.to_string(), port);
+}
+
+#[test]
+fn watch_rebuilds_the_output_folder() {
+    let book = small_book();
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("opsbook"));
+    cmd.current_dir(book.path())
+        .env_clear()
+        .env("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+        .arg("watch")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if let Some(path) = std::env::var_os("PATH") {
+        cmd.env("PATH", path);
+    }
+    let mut child = cmd.spawn().expect("start opsbook watch");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    while !rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("watch prints")
+        .starts_with("Watching ")
+    {}
+    book.write("content/faq.md", "# FAQ\n\nWatched answer.\n");
+    wait_until("the rebuilt output", || {
+        std::fs::read_to_string(book.path().join("site/faq/index.html")).is_ok_and(|t| t.contains("Watched answer."))
+    });
+    assert!(
+        !book.read("site/faq/index.html").contains("__opsbook"),
+        "no live reload in watch output"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
 }
