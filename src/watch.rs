@@ -82,8 +82,24 @@ pub fn classify_batch<'a>(paths: &WatchedPaths, changed: impl IntoIterator<Item 
 
 /// A running watcher: batches of changed paths arrive on `events`.
 pub struct Watcher {
-    _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
     pub events: mpsc::Receiver<Vec<PathBuf>>,
+    /// The recursive folders being watched (content/, themes/).
+    watched: Vec<PathBuf>,
+}
+
+impl Watcher {
+    /// Starts watching `content/` or `themes/` when they were created after the watcher.
+    pub fn watch_new_folders(&mut self, paths: &WatchedPaths) {
+        for dir in [&paths.content, &paths.themes] {
+            if dir.is_dir()
+                && !self.watched.contains(dir)
+                && self.debouncer.watch(dir, RecursiveMode::Recursive).is_ok()
+            {
+                self.watched.push(dir.clone());
+            }
+        }
+    }
 }
 
 /// Starts watching `book.toml`, the content folder and `themes/`, with events that arrive
@@ -109,15 +125,18 @@ pub fn watch_book(paths: &WatchedPaths, debounce: Duration) -> Result<Watcher> {
     watcher
         .watch(&paths.root, RecursiveMode::NonRecursive)
         .with_context(|| format!("cannot watch {}", paths.root.display()))?;
+    let mut watched = Vec::new();
     for dir in [&paths.content, &paths.themes] {
         if dir.is_dir() {
             watcher
                 .watch(dir, RecursiveMode::Recursive)
                 .with_context(|| format!("cannot watch {}", dir.display()))?;
+            watched.push(dir.clone());
         }
     }
     Ok(Watcher {
-        _debouncer: debouncer,
+        watched,
+        debouncer,
         events: rx,
     })
 }

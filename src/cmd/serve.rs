@@ -131,7 +131,7 @@ fn absolute(p: &Path) -> PathBuf {
 }
 
 /// Waits for changes and rebuilds; a burst of events gives one rebuild.
-fn rebuild_loop(paths: WatchedPaths, watcher: Watcher, mut preview: Preview) {
+fn rebuild_loop(paths: WatchedPaths, mut watcher: Watcher, mut preview: Preview) {
     loop {
         // While edits keep coming, rebuild at once; when they pause, catch up the print page.
         let batch = match watcher.events.recv_timeout(PRINT_AFTER) {
@@ -153,6 +153,7 @@ fn rebuild_loop(paths: WatchedPaths, watcher: Watcher, mut preview: Preview) {
         if change == Change::Ignored {
             continue;
         }
+        watcher.watch_new_folders(&paths);
         match preview.rebuild() {
             Ok(outcome) => report(outcome),
             Err(e) => eprintln!("error: {e:#}"),

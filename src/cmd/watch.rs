@@ -27,7 +27,7 @@ pub fn run(dir: &Path) -> CmdResult {
         themes: abs(&dir.join("themes")),
         output: abs(&config.output_dir),
     };
-    let watcher = watch_book(&paths, Duration::from_millis(25))?;
+    let mut watcher = watch_book(&paths, Duration::from_millis(25))?;
     build::run(dir, None, None)?;
     println!("Watching {} for changes (Ctrl+C to stop)", paths.root.display());
     while let Ok(batch) = watcher.events.recv() {
@@ -36,6 +36,7 @@ pub fn run(dir: &Path) -> CmdResult {
             change = change.max(classify_batch(&paths, more.iter().map(PathBuf::as_path)));
         }
         if change != Change::Ignored {
+            watcher.watch_new_folders(&paths);
             // A broken edit is reported and the previous site stays: keep watching.
             let _ = build::run(dir, None, None);
         }
