@@ -253,7 +253,7 @@ pub const LIVE_JS: &str = r#"// opsbook serve: live reload and the error overlay
       title.style.cssText = "font:bold 18px sans-serif;margin-bottom:1rem;color:#ff8a80";
       title.textContent = "The book does not build. The page below is the last good one; fix the file and save.";
       var pre = document.createElement("pre");
-      pre.style.cssText = "white-space:pre-wrap;margin:0";
+      pre.style.cssText = "white-space:pre-wrap;margin:0;padding:1rem;background:#111;color:#f5f5f5;border:1px solid #555;border-radius:6px;font:14px/1.5 ui-monospace,monospace";
       overlay.appendChild(title);
       overlay.appendChild(pre);
       document.body.appendChild(overlay);
