@@ -57,6 +57,10 @@ pub enum Command {
         dir: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
+        /// A Prometheus rule file (or PrometheusRule object): every alert's runbook_url must
+        /// lead to a page of this book. May be given several times.
+        #[arg(long = "alert-rules", value_name = "FILE")]
+        alert_rules: Vec<PathBuf>,
     },
     /// Print checklist progress, or rewrite the checklist's progress table with --write
     Progress {

@@ -8,6 +8,7 @@
 //! pipeline.rs runs it; `check` stops before writing; cmd/* glue the command line to it.
 //! ```
 
+pub mod alert_rules;
 pub mod badge;
 pub mod checklist;
 pub mod config;

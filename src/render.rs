@@ -364,14 +364,22 @@ impl Renderer<'_> {
         let prefix = &self.config.urls.alerts;
         let mut out = Vec::new();
         let all = data::alert_views(self.site, self.config);
+        // Each alert is also reachable by its lowercase name (as Hugo publishes URLs), unless
+        // another alert has that name.
+        let names: std::collections::HashSet<&str> = all.iter().map(|a| a.name.as_str()).collect();
         for a in &all {
             let path = format!("{prefix}/{}/", a.name);
+            let lower = a.name.to_lowercase();
+            let lower_path = (lower != a.name && !names.contains(lower.as_str())).then(|| format!("{prefix}/{lower}/"));
             if let [only] = a.pages.as_slice() {
                 let i = self
                     .site
                     .page_by_path(only.url.strip_prefix(&self.config.base_path).unwrap_or(&only.url));
                 let target = i.map(|i| self.site.pages[i].path.clone()).unwrap_or_default();
                 out.push(self.redirect(&format!("{path}index.html"), &target, &only.title)?);
+                if let Some(lp) = &lower_path {
+                    out.push(self.redirect(&format!("{lp}index.html"), &target, &only.title)?);
+                }
             } else {
                 let layout = self.layout(
                     &a.name,

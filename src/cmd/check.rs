@@ -1,11 +1,14 @@
-//! `opsbook check`: every stage but writing, so template errors are found too.
+//! `opsbook check`: every stage but writing, so template errors are found too; with
+//! `--alert-rules`, every alert's `runbook_url` must lead to a page of the book.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde::Serialize;
 
-use super::{count, plural, print_diagnostics, CmdResult};
+use super::{count, plural, print_diagnostics, CmdResult, Failure};
+use crate::alert_rules::{check_rules, parse_rules, AlertCheck, AlertRule, Verdict};
 use crate::cli::CheckFormat;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::pipeline::{build_book, Overrides};
@@ -17,10 +20,29 @@ struct CheckJson<'a> {
     warnings: usize,
     pages: usize,
     diagnostics: &'a [Diagnostic],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alerts: Option<&'a [AlertCheck]>,
 }
 
-pub fn run(dir: &Path, format: CheckFormat) -> CmdResult {
-    let report = build_book(
+pub fn run(dir: &Path, format: CheckFormat, alert_rules: &[PathBuf]) -> CmdResult {
+    // Rule files are read first: one that is not a rule file is a usage error (exit 2).
+    let mut rules: Vec<AlertRule> = Vec::new();
+    let mut rule_sources = HashMap::new();
+    for file in alert_rules {
+        let shown = file.display().to_string();
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| Failure::Usage(format!("cannot read the alert rules {shown}: {e}")))?;
+        match parse_rules(&shown, &text) {
+            Ok(r) => rules.extend(r),
+            Err(d) => {
+                print_diagnostics(&[d], &std::iter::once((shown, text)).collect());
+                return Ok(ExitCode::from(2));
+            }
+        }
+        rule_sources.insert(file.display().to_string(), text);
+    }
+
+    let mut report = build_book(
         dir,
         &Overrides {
             strict: true,
@@ -28,6 +50,32 @@ pub fn run(dir: &Path, format: CheckFormat) -> CmdResult {
         },
         false,
     )?;
+    let checks = match (&report.book.site, &report.book.config, alert_rules.is_empty()) {
+        (Some(site), Some(config), false) => Some(check_rules(&rules, site, config)),
+        _ => None,
+    };
+    if let Some(checks) = &checks {
+        report.book.sources.extend(rule_sources);
+        for c in checks.iter().filter(|c| c.verdict != Verdict::Ok) {
+            let url = c.runbook_url.as_deref().map(|u| format!(": `{u}`")).unwrap_or_default();
+            let hint = match c.verdict {
+                Verdict::NoRunbookUrl => "add `runbook_url: <site.url>alerts/<AlertName>/` under the rule's annotations",
+                Verdict::NoPage => "write the runbook (a page with `alerts: [<AlertName>]`), or fix the URL; `opsbook link <AlertName>` prints the right one",
+                Verdict::NoAnchor => "link to a heading that exists, or keep the old anchor with `{#anchor}` on the renamed heading",
+                Verdict::OutsideSite => "the URL must start with this book's `site.url`",
+                _ => "write an absolute URL under this book's `site.url`",
+            };
+            report.book.diagnostics.push(
+                Diagnostic::error(
+                    &c.file,
+                    c.line,
+                    0,
+                    format!("alert `{}` {}{url}", c.alert, c.verdict.describe()),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
     let diags = &report.book.diagnostics;
     let errors = count(diags, Severity::Error);
     let warnings = count(diags, Severity::Warning);
@@ -39,17 +87,24 @@ pub fn run(dir: &Path, format: CheckFormat) -> CmdResult {
                 warnings,
                 pages: report.pages,
                 diagnostics: diags,
+                alerts: checks.as_deref(),
             };
             println!("{}", serde_json::to_string_pretty(&json).map_err(anyhow::Error::from)?);
         }
         CheckFormat::Text => {
             print_diagnostics(diags, &report.book.sources);
-            let pages = report.book.site.as_ref().map(|s| s.pages.len() + 1).unwrap_or(0);
+            if let Some(checks) = &checks {
+                let ok = checks.iter().filter(|c| c.verdict == Verdict::Ok).count();
+                println!(
+                    "alert rules: {ok} of {} lead to a page of this book",
+                    plural(checks.len(), "alert")
+                );
+            }
             let line = format!(
                 "{}, {} in {} checked",
                 plural(errors, "error"),
                 plural(warnings, "warning"),
-                plural(pages, "page")
+                plural(report.pages, "page")
             );
             if errors > 0 {
                 eprintln!("error: check failed: {line}");

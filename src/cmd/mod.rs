@@ -36,7 +36,11 @@ pub fn run(command: Command) -> CmdResult {
     match command {
         Command::Init { dir } => init::run(&dir.unwrap_or_else(|| PathBuf::from("."))),
         Command::Build { dir, output, site_url } => build::run(&book_dir(dir)?, output, site_url),
-        Command::Check { dir, format } => check::run(&book_dir(dir)?, format),
+        Command::Check {
+            dir,
+            format,
+            alert_rules,
+        } => check::run(&book_dir(dir)?, format, &alert_rules),
         Command::Serve {
             dir,
             port,

@@ -191,7 +191,18 @@ pub struct TaskPageView {
 pub struct AlertView {
     pub name: String,
     pub url: String,
-    pub pages: Vec<PageRef>,
+    pub pages: Vec<AlertPage>,
+}
+
+/// A page answering an alert, with what the alerts index shows of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertPage {
+    pub title: String,
+    pub url: String,
+    pub owner: Option<String>,
+    pub severity: Option<String>,
+    pub last_reviewed: Option<String>,
+    pub stale: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -209,7 +220,17 @@ pub fn alert_views(site: &Site, config: &Config) -> Vec<AlertView> {
             url: config.link(&format!("{}/{name}/", config.urls.alerts)),
             pages: pages
                 .iter()
-                .map(|&i| PageRef::new(site, config, &site.pages[i]))
+                .map(|&i| {
+                    let p = &site.pages[i];
+                    AlertPage {
+                        title: p.title.clone(),
+                        url: config.link(&p.path),
+                        owner: p.meta.owner.clone(),
+                        severity: p.meta.severity.clone(),
+                        last_reviewed: p.meta.last_reviewed.map(|d| d.to_string()),
+                        stale: site.is_stale(p, config.stale_after_days) || site.is_overdue(p),
+                    }
+                })
                 .collect(),
         })
         .collect()

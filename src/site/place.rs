@@ -147,5 +147,6 @@ pub(super) fn generated_paths(
         }
     }
     out.extend(alerts.keys().map(|a| format!("{}/{a}", u.alerts)));
+    out.extend(alerts.keys().map(|a| format!("{}/{}", u.alerts, a.to_lowercase())));
     out
 }

@@ -80,3 +80,43 @@ fn dapr_endgame_checklist_counts() {
         .expect("Code freeze");
     assert_eq!(code_freeze.group.as_deref(), Some("Release Tasks"));
 }
+
+#[test]
+fn prometheus_alert_rules_fail_exactly_for_the_alerts_without_a_page() {
+    let book = Book::fixture("prometheus-runbooks");
+    let tsv = book.read("alerts.tsv");
+    let mut yaml = String::from("groups:\n- name: kube-prometheus\n  rules:\n");
+    let mut expected_missing = Vec::new();
+    for line in tsv.lines().skip(1) {
+        let (alert, url) = line.split_once('\t').expect("two columns");
+        yaml.push_str(&format!(
+            "  - alert: {alert}\n    expr: vector(1)\n    annotations:\n      runbook_url: {url}\n"
+        ));
+        let component = url.split('/').nth(4).expect("component");
+        if !book.exists(&format!("content/runbooks/{component}/{alert}.md")) {
+            expected_missing.push(alert.to_string());
+        }
+    }
+    book.write("rules.yaml", &yaml);
+    let run = book.run(&["check", "--alert-rules", "rules.yaml", "--format", "json"]);
+    run.fails_with(1);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout()).expect("json");
+    let alerts = json["alerts"].as_array().expect("alerts");
+    assert_eq!(alerts.len(), 125);
+    let mut failing: Vec<String> = alerts
+        .iter()
+        .filter(|a| a["verdict"] != "ok")
+        .map(|a| a["alert"].as_str().unwrap_or("").to_string())
+        .collect();
+    failing.sort();
+    expected_missing.sort();
+    assert_eq!(failing, expected_missing);
+    assert_eq!(failing.len(), 26, "SOURCE.md: 26 of the 125 URLs have no page");
+    assert!(alerts
+        .iter()
+        .filter(|a| a["verdict"] != "ok")
+        .all(|a| a["verdict"] == "no_page"));
+    book.run(&["check", "--alert-rules", "rules.yaml"])
+        .fails_with(1)
+        .stdout_has("alert rules: 99 of 125 alerts lead to a page of this book");
+}

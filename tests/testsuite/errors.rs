@@ -997,7 +997,6 @@ fn check_text_and_json_count_the_same_pages() {
 }
 
 #[test]
-#[ignore = "bug: `opsbook check --alert-rules FILE` (DESIGN.md) is not implemented: exit 2, unexpected argument"]
 fn alert_rule_whose_runbook_url_does_not_resolve_is_located() {
     let book = Book::with_files(&[
         ("content/db.md", "---\nalerts: [PostgresBackupFailed]\n---\n# DB\n"),

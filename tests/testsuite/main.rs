@@ -5,6 +5,7 @@
 
 mod support;
 
+mod alerts;
 mod build;
 mod commands;
 mod corpora;

@@ -1,0 +1,87 @@
+//! `check --alert-rules`: Prometheus rule files checked against the book.
+
+use crate::support::Book;
+
+fn book() -> Book {
+    Book::with_files(&[
+        ("book.toml", "[site]\nurl = \"https://acme.github.io/runbooks/\"\n"),
+        (
+            "content/db/backup.md",
+            "---\nalerts: [PostgresBackupFailed]\n---\n# Backup\n\n## Verify the backup\n",
+        ),
+    ])
+}
+
+#[test]
+fn urls_resolve_with_or_without_slash_templates_and_fragments() {
+    let b = book();
+    b.write(
+        "rules.yaml",
+        "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec:\n  groups:\n  - name: db\n    rules:\n    \
+         - alert: PostgresBackupFailed\n      annotations:\n        runbook_url: https://acme.github.io/runbooks/alerts/{{ $labels.alertname }}/\n    \
+         - alert: B\n      annotations:\n        runbook_url: https://acme.github.io/runbooks/db/backup\n    \
+         - alert: C\n      annotations:\n        runbook_url: https://acme.github.io/runbooks/db/backup/#verify-the-backup\n    \
+         - alert: D\n      annotations:\n        runbook_url: https://acme.github.io/runbooks/alerts/postgresbackupfailed\n",
+    );
+    b.run(&["check", "--alert-rules", "rules.yaml"])
+        .success()
+        .stdout_has("alert rules: 4 of 4 alerts lead to a page");
+}
+
+#[test]
+fn every_kind_of_bad_link_is_reported_at_its_line() {
+    let b = book();
+    b.write(
+        "rules.yaml",
+        "groups:\n- name: db\n  rules:\n  - alert: NoUrl\n    expr: up == 0\n  - alert: Elsewhere\n    annotations:\n      \
+         runbook_url: https://wiki.example.com/x\n  - alert: Gone\n    annotations:\n      runbook_url: https://acme.github.io/runbooks/db/gone/\n  \
+         - alert: NoAnchor\n    annotations:\n      runbook_url: https://acme.github.io/runbooks/db/backup/#nope\n  - alert: Junk\n    \
+         annotations:\n      runbook_url: see the wiki\n",
+    );
+    let run = b.run(&["check", "--alert-rules", "rules.yaml"]);
+    run.fails_with(1)
+        .stderr_has("alert `NoUrl` has no runbook_url annotation")
+        .stderr_has("--> rules.yaml:4")
+        .stderr_has("alert `Elsewhere` runbook_url points outside this book's site.url")
+        .stderr_has("--> rules.yaml:8")
+        .stderr_has("alert `Gone` no page of this book at that URL")
+        .stderr_has("alert `NoAnchor` the page has no such #anchor")
+        .stderr_has("alert `Junk` runbook_url is not a URL")
+        .stdout_has("alert rules: 0 of 5 alerts");
+}
+
+#[test]
+fn a_file_that_is_not_a_rule_file_is_a_usage_error_naming_it() {
+    let b = book();
+    b.write("rules.yaml", "groups:\n  - name: [unclosed\n");
+    b.run(&["check", "--alert-rules", "rules.yaml"])
+        .fails_with(2)
+        .stderr_has("not a YAML file")
+        .stderr_has("--> rules.yaml:");
+    b.write("rules.yaml", "hello: world\n");
+    b.run(&["check", "--alert-rules", "rules.yaml"])
+        .fails_with(2)
+        .stderr_has("not a Prometheus rule file");
+    b.run(&["check", "--alert-rules", "missing.yaml"])
+        .fails_with(2)
+        .stderr_has("cannot read the alert rules missing.yaml");
+}
+
+#[test]
+fn alert_pages_answer_the_exact_and_the_lowercase_name_and_the_index_shows_owners() {
+    let b = Book::with_files(&[(
+        "content/db/backup.md",
+        "---\nalerts: [PostgresBackupFailed]\nowner: dba-team\nseverity: critical\nlast_reviewed: 2026-10-01\n---\n# Backup\n",
+    )]);
+    b.run(&["build"]).success();
+    for path in [
+        "site/alerts/PostgresBackupFailed/index.html",
+        "site/alerts/postgresbackupfailed/index.html",
+    ] {
+        assert!(b.read(path).contains("url=/db/backup/"), "{path}");
+    }
+    let index = b.read("site/alerts/index.html");
+    for cell in ["dba-team", "critical", "2026-10-01", "href=\"/db/backup/\""] {
+        assert!(index.contains(cell), "the alerts index lacks {cell}");
+    }
+}
