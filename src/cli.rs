@@ -14,6 +14,16 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// The day review dates are measured against (YYYY-MM-DD) [default: today, UTC, or
+    /// SOURCE_DATE_EPOCH]
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    pub today: Option<time::Date>,
+}
+
+fn parse_today(s: &str) -> Result<time::Date, String> {
+    crate::front_matter::parse_date(s)
+        .filter(|_| s.trim().len() == 10)
+        .ok_or_else(|| format!("`{s}` is not a date written YYYY-MM-DD"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -61,6 +71,9 @@ pub enum Command {
         /// lead to a page of this book. May be given several times.
         #[arg(long = "alert-rules", value_name = "FILE")]
         alert_rules: Vec<PathBuf>,
+        /// Make warnings that need a person's attention errors (stale and overdue reviews)
+        #[arg(long)]
+        strict: bool,
     },
     /// Print checklist progress, or rewrite the checklist's progress table with --write
     Progress {

@@ -35,6 +35,9 @@ pub struct Diagnostic {
     /// How many characters the caret underlines (at least one).
     #[serde(skip)]
     pub len: usize,
+    /// A stable name for kinds of problem that options act on (`review`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -47,6 +50,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             len: 1,
+            code: None,
         }
     }
 
@@ -66,6 +70,12 @@ impl Diagnostic {
     /// Underlines `len` characters from the column (the whole link or marker).
     pub fn with_len(mut self, len: usize) -> Self {
         self.len = len.max(1);
+        self
+    }
+
+    /// Names the kind of problem (see [`Diagnostic::code`]).
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
         self
     }
 

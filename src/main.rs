@@ -9,6 +9,9 @@ use opsbook::cmd::{self, Failure};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(today) = cli.today {
+        opsbook::pipeline::set_today(today);
+    }
     match cmd::run(cli.command) {
         Ok(code) => code,
         Err(Failure::Usage(msg)) => {

@@ -65,12 +65,22 @@ impl Book {
 /// The day review dates are measured against: `SOURCE_DATE_EPOCH` when set (reproducible
 /// builds), else today (UTC). Only the date counts, so builds on one day are identical.
 pub fn today() -> Date {
+    if let Some(d) = TODAY.get() {
+        return *d;
+    }
     std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
         .and_then(|secs| OffsetDateTime::from_unix_timestamp(secs).ok())
         .unwrap_or_else(OffsetDateTime::now_utc)
         .date()
+}
+
+static TODAY: std::sync::OnceLock<Date> = std::sync::OnceLock::new();
+
+/// Fixes "today" for this process (`--today`): review dates are measured against it.
+pub fn set_today(date: Date) {
+    let _ = TODAY.set(date);
 }
 
 /// Reads and checks the whole book at `root`: every stage before rendering.
@@ -221,6 +231,7 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
     diags.extend(d);
     if overrides.strict {
         diags.extend(site.shared_alert_warnings());
+        diags.extend(site.review_warnings(config.stale_after_days));
     }
     sort_diagnostics(&mut diags);
     if !diags.is_empty() {

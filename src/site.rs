@@ -81,6 +81,45 @@ impl Site {
             .zip(&self.section_counts)
     }
 
+    /// A warning for each page whose review is stale or overdue, at its `last_reviewed`.
+    pub fn review_warnings(&self, stale_after_days: u32) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for p in self.pages.iter().filter(|p| !p.display.is_empty()) {
+            let message = if self.is_overdue(p) {
+                match self.review_due(p) {
+                    Some(due) => format!(
+                        "review of \"{}\" was due on {due} (every {} days)",
+                        p.title,
+                        p.meta.review_every.unwrap_or(0)
+                    ),
+                    None => format!(
+                        "\"{}\" has `review_every` but was never reviewed (no `last_reviewed`)",
+                        p.title
+                    ),
+                }
+            } else if self.is_stale(p, stale_after_days) {
+                let last = p.meta.last_reviewed.map(|d| d.to_string()).unwrap_or_default();
+                format!(
+                    "\"{}\" was last reviewed on {last}, more than {stale_after_days} days before {}",
+                    p.title, self.today
+                )
+            } else {
+                continue;
+            };
+            let line = if p.meta.last_reviewed.is_some() {
+                p.key_line("last_reviewed")
+            } else {
+                p.key_line("review_every")
+            };
+            out.push(
+                Diagnostic::warning(&p.display, line, 1, message)
+                    .with_hint("review the runbook, then set `last_reviewed` to the day you did")
+                    .with_code("review"),
+            );
+        }
+        out
+    }
+
     /// One warning per alert that several pages answer (`check` reports them: the alert's
     /// link then leads to a list instead of straight to a runbook).
     pub fn shared_alert_warnings(&self) -> Vec<Diagnostic> {

@@ -24,7 +24,7 @@ struct CheckJson<'a> {
     alerts: Option<&'a [AlertCheck]>,
 }
 
-pub fn run(dir: &Path, format: CheckFormat, alert_rules: &[PathBuf]) -> CmdResult {
+pub fn run(dir: &Path, format: CheckFormat, alert_rules: &[PathBuf], strict: bool) -> CmdResult {
     // Rule files are read first: one that is not a rule file is a usage error (exit 2).
     let mut rules: Vec<AlertRule> = Vec::new();
     let mut rule_sources = HashMap::new();
@@ -74,6 +74,11 @@ pub fn run(dir: &Path, format: CheckFormat, alert_rules: &[PathBuf]) -> CmdResul
                 )
                 .with_hint(hint),
             );
+        }
+    }
+    if strict {
+        for d in report.book.diagnostics.iter_mut().filter(|d| d.code == Some("review")) {
+            d.severity = Severity::Error;
         }
     }
     let diags = &report.book.diagnostics;

@@ -40,7 +40,8 @@ pub fn run(command: Command) -> CmdResult {
             dir,
             format,
             alert_rules,
-        } => check::run(&book_dir(dir)?, format, &alert_rules),
+            strict,
+        } => check::run(&book_dir(dir)?, format, &alert_rules, strict),
         Command::Serve {
             dir,
             port,

@@ -92,6 +92,8 @@ pub struct ChangeView {
 
 #[derive(Debug, Serialize)]
 pub struct DashboardView {
+    /// The day review dates were measured against.
+    pub today: String,
     pub changes: Vec<ChangeView>,
     pub has_checklist: bool,
     pub checklist_title: String,
@@ -147,6 +149,7 @@ pub fn dashboard_view(site: &Site, config: &Config, prose_html: &super::ProseHtm
         })
         .unwrap_or_default();
     DashboardView {
+        today: site.today.to_string(),
         changes,
         has_checklist: site.checklist.is_some(),
         checklist_title: site

@@ -286,3 +286,40 @@ fn dashboard_lists_status_changes_from_git() {
         "{list}"
     );
 }
+
+#[test]
+fn today_makes_stale_and_overdue_deterministic() {
+    let book = Book::with_files(&[
+        ("book.toml", "[runbooks]\nstale-after-days = 30\n"),
+        ("content/a.md", "---\nlast_reviewed: 2026-01-01\n---\n# A\n"),
+        (
+            "content/b.md",
+            "---\nlast_reviewed: 2026-01-01\nreview_every: 14d\n---\n# B\n",
+        ),
+    ]);
+    book.run(&["build", "--today", "2026-01-10"]).success();
+    assert!(!book.read("site/a/index.html").contains("banner-stale"));
+    assert!(!book.read("site/index.html").contains("Stale runbooks"));
+    book.run(&["build", "--today", "2026-03-01"]).success();
+    assert!(
+        book.read("site/a/index.html").contains("banner-stale"),
+        "reviewed 59 days before"
+    );
+    assert!(
+        book.read("site/b/index.html").contains("banner-overdue"),
+        "due on 2026-01-15"
+    );
+    let dashboard = book.read("site/index.html");
+    assert!(dashboard.contains("Review dates as of 2026-03-01"));
+    book.run(&["check", "--today", "2026-03-01"])
+        .success()
+        .stderr_has("warning: \"A\" was last reviewed on 2026-01-01")
+        .stderr_has("--> content/a.md:2:1");
+    book.run(&["check", "--today", "2026-03-01", "--strict"])
+        .fails_with(1)
+        .stderr_has("error: review of \"B\" was due on 2026-01-15");
+    book.run(&["check", "--today", "2026-01-10", "--strict"]).success();
+    book.run(&["build", "--today", "tomorrow"])
+        .fails_with(2)
+        .stderr_has("not a date written YYYY-MM-DD");
+}
