@@ -82,6 +82,7 @@ struct RawUrls {
     badges: Option<String>,
     print: Option<String>,
     search: Option<String>,
+    owners: Option<String>,
 }
 
 /// The prefixes of generated URLs (`[urls]` renames them).
@@ -93,6 +94,7 @@ pub struct UrlPrefixes {
     pub badges: String,
     pub print: String,
     pub search: String,
+    pub owners: String,
 }
 
 impl UrlPrefixes {
@@ -105,6 +107,7 @@ impl UrlPrefixes {
             ("badges", self.badges.clone()),
             ("print", self.print.clone()),
             ("search", self.search.clone()),
+            ("owners", self.owners.clone()),
         ]
     }
 }
@@ -242,6 +245,7 @@ fn resolve(
         badges: "badges".into(),
         print: "print".into(),
         search: "search".into(),
+        owners: "owners".into(),
     };
     for (slot, value, key) in [
         (&mut urls.sections, raw.urls.sections, "sections"),
@@ -250,6 +254,7 @@ fn resolve(
         (&mut urls.badges, raw.urls.badges, "badges"),
         (&mut urls.print, raw.urls.print, "print"),
         (&mut urls.search, raw.urls.search, "search"),
+        (&mut urls.owners, raw.urls.owners, "owners"),
     ] {
         if let Some(v) = value {
             let v = v.trim_matches('/').to_string();

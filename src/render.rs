@@ -157,6 +157,7 @@ pub fn render_site(
         out.extend(tasks?);
     }
     out.extend(r.render_alerts()?);
+    out.push(r.render_owners()?);
     for (alias, i) in &site.aliases {
         let p = &site.pages[*i];
         out.push(r.redirect(&format!("{alias}index.html"), &p.path, &p.title)?);
@@ -443,8 +444,16 @@ impl Renderer<'_> {
         self.render("print.html", format!("{path}index.html"), layout, "print", &v)
     }
 
+    fn render_owners(&self) -> Result<Rendered, Diagnostic> {
+        let path = format!("{}/", self.config.urls.owners);
+        let layout = self.layout("Owners", &path, vec![self.home_crumb()], None);
+        let owners = data::owner_views(self.site, self.config);
+        self.render("owners.html", format!("{path}index.html"), layout, "owners", &owners)
+    }
+
     fn render_404(&self) -> Result<Rendered, Diagnostic> {
         let layout = self.layout("Page not found", "404.html", vec![self.home_crumb()], None);
-        self.render("404.html", "404.html".into(), layout, "nothing", &())
+        let known = data::known_urls(self.site, self.config);
+        self.render("404.html", "404.html".into(), layout, "known", &known)
     }
 }

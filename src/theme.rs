@@ -25,6 +25,7 @@ pub const DEFAULT_THEME: &[(&str, &str)] = embed![
     "templates/page.html",
     "templates/task.html",
     "templates/alerts.html",
+    "templates/owners.html",
     "templates/redirect.html",
     "templates/print.html",
     "templates/404.html",

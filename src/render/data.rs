@@ -18,6 +18,9 @@ pub struct AlertRef {
 
 #[derive(Debug, Serialize)]
 pub struct PageView<'a> {
+    /// The link that outlives moves: the task's (`/tasks/<id>/`), else the first alert's,
+    /// else the page's own; absolute when `site.url` is.
+    pub permalink: String,
     pub title: &'a str,
     pub title_id: Option<&'a str>,
     pub path: &'a str,
@@ -53,7 +56,13 @@ pub fn page_view<'a>(site: &'a Site, config: &'a Config, i: usize) -> PageView<'
             url: config.link(&format!("{}/{name}/", config.urls.alerts)),
         })
         .collect();
+    let permalink = match (site.page_task.get(&i), site.page_alerts[i].first()) {
+        (Some(task), _) => config.absolute_url(&format!("{}/{task}/", config.urls.tasks)),
+        (None, Some(alert)) => config.absolute_url(&format!("{}/{alert}/", config.urls.alerts)),
+        (None, None) => config.absolute_url(&p.path),
+    };
     PageView {
+        permalink,
         title: &p.title,
         title_id: p.title_id.as_deref(),
         path: &p.path,
@@ -441,4 +450,117 @@ pub fn sitemap(site: &Site, config: &Config) -> String {
     }
     out.push_str("</urlset>\n");
     out
+}
+
+#[derive(Debug, Serialize)]
+pub struct OwnerView {
+    pub name: String,
+    pub id: String,
+    pub pages: Vec<PageRef>,
+    pub tasks: Vec<TaskView>,
+    pub stale: Vec<PageRef>,
+}
+
+/// Every owner named in front matter, with their pages, the tasks those pages are the
+/// runbooks of, and which of their pages need a review.
+pub fn owner_views(site: &Site, config: &Config) -> Vec<OwnerView> {
+    let mut by_owner: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        if let Some(owner) = p.meta.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+            by_owner.entry(owner).or_default().push(i);
+        }
+    }
+    let mut ids = crate::slug::AnchorSet::default();
+    by_owner
+        .into_iter()
+        .map(|(name, pages)| {
+            let tasks = pages
+                .iter()
+                .filter_map(|i| site.page_task.get(i))
+                .filter_map(|id| {
+                    let &(si, ti) = site.task_index.get(id)?;
+                    let c = site.checklist.as_ref()?;
+                    let s = c.checklist.sections.get(si)?;
+                    Some(TaskView::new(site, config, s, s.tasks.get(ti)?))
+                })
+                .collect();
+            let stale = pages
+                .iter()
+                .map(|&i| &site.pages[i])
+                .filter(|p| site.is_stale(p, config.stale_after_days) || site.is_overdue(p))
+                .map(|p| PageRef::new(site, config, p))
+                .collect();
+            OwnerView {
+                name: name.to_string(),
+                id: ids.unique(&crate::slug::id_slug(name)),
+                pages: pages
+                    .iter()
+                    .map(|&i| PageRef::new(site, config, &site.pages[i]))
+                    .collect(),
+                tasks,
+                stale,
+            }
+        })
+        .collect()
+}
+
+/// What the 404 page offers for a path that is not there: known alerts (by lowercase name),
+/// task ids, old URLs (aliases) and pages (by lowercase path), as JSON for its script.
+#[derive(Debug, Serialize)]
+pub struct KnownUrls {
+    /// The JSON, safe inside `<script type="application/json">`.
+    pub json: String,
+}
+
+/// Past this many pages the 404 map leaves pages out (alerts, tasks and aliases stay).
+const KNOWN_PAGES_MAX: usize = 5000;
+
+pub fn known_urls(site: &Site, config: &Config) -> KnownUrls {
+    #[derive(Serialize)]
+    struct Known<'a> {
+        base: &'a str,
+        alerts_prefix: &'a str,
+        tasks_prefix: &'a str,
+        alerts: std::collections::BTreeMap<String, String>,
+        tasks: std::collections::BTreeMap<&'a str, String>,
+        paths: std::collections::BTreeMap<String, String>,
+        new_runbook: Option<String>,
+    }
+    let mut paths = std::collections::BTreeMap::new();
+    for (alias, i) in &site.aliases {
+        paths.insert(alias.to_lowercase(), config.link(&site.pages[*i].path));
+    }
+    if site.pages.len() <= KNOWN_PAGES_MAX {
+        for p in &site.pages {
+            paths
+                .entry(p.path.to_lowercase())
+                .or_insert_with(|| config.link(&p.path));
+        }
+    }
+    let known = Known {
+        base: &config.base_path,
+        alerts_prefix: &config.urls.alerts,
+        tasks_prefix: &config.urls.tasks,
+        alerts: site
+            .alerts
+            .keys()
+            .map(|a| (a.to_lowercase(), config.link(&format!("{}/{a}/", config.urls.alerts))))
+            .collect(),
+        tasks: site
+            .task_index
+            .keys()
+            .map(|id| (id.as_str(), config.link(&format!("{}/{id}/", config.urls.tasks))))
+            .collect(),
+        paths,
+        new_runbook: (!config.edit_url.is_empty()).then(|| {
+            config
+                .edit_url
+                .replace("/edit/", "/new/")
+                .replace("{path}", "runbooks/")
+        }),
+    };
+    let json = serde_json::to_string(&known)
+        .unwrap_or_else(|_| "{}".into())
+        .replace('<', "\\u003c");
+    KnownUrls { json }
 }

@@ -21,6 +21,7 @@ pub struct SiteView<'a> {
     pub badge_url: String,
     pub alerts_url: String,
     pub print_url: String,
+    pub owners_url: String,
 }
 
 impl<'a> SiteView<'a> {
@@ -34,6 +35,7 @@ impl<'a> SiteView<'a> {
             badge_url: config.link(&format!("{}/progress.svg", config.urls.badges)),
             alerts_url: config.link(&format!("{}/", config.urls.alerts)),
             print_url: config.link(&format!("{}/", config.urls.print)),
+            owners_url: config.link(&format!("{}/", config.urls.owners)),
         }
     }
 }

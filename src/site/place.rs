@@ -129,6 +129,7 @@ pub(super) fn generated_paths(
     let mut out: HashSet<String> = [
         u.alerts.clone(),
         u.print.clone(),
+        u.owners.clone(),
         format!("{}/progress.svg", u.badges),
         format!("{}/progress.json", u.badges),
         "progress.json".into(),

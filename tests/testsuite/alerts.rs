@@ -85,3 +85,63 @@ fn alert_pages_answer_the_exact_and_the_lowercase_name_and_the_index_shows_owner
         assert!(index.contains(cell), "the alerts index lacks {cell}");
     }
 }
+
+#[test]
+fn the_404_page_knows_alerts_tasks_and_moved_pages() {
+    let b = Book::with_files(&[
+        (
+            "book.toml",
+            "[site]\nedit-url = \"https://github.com/acme/rb/edit/main/content/{path}\"\n",
+        ),
+        ("content/checklist.md", "# C\n\n## S\n\n- `{ }` Rotate the keys\n"),
+        (
+            "content/db/backup.md",
+            "---\nalerts: [PostgresBackupFailed]\naliases: [/old/backup/]\n---\n# Backup\n",
+        ),
+    ]);
+    b.run(&["build"]).success();
+    let page = b.read("site/404.html");
+    let start = page.find("id=\"opsbook-known\">").expect("the map") + "id=\"opsbook-known\">".len();
+    let json: serde_json::Value =
+        serde_json::from_str(&page[start..start + page[start..].find("</script>").expect("end")]).expect("json");
+    assert_eq!(json["alerts"]["postgresbackupfailed"], "/alerts/PostgresBackupFailed/");
+    assert_eq!(json["tasks"]["rotate-the-keys"], "/tasks/rotate-the-keys/");
+    assert_eq!(json["paths"]["old/backup/"], "/db/backup/");
+    assert_eq!(json["paths"]["db/backup/"], "/db/backup/");
+    assert_eq!(
+        json["new_runbook"],
+        "https://github.com/acme/rb/new/main/content/runbooks/"
+    );
+}
+
+#[test]
+fn owners_and_permanent_links() {
+    let b = Book::with_files(&[
+        ("content/checklist.md", "# C\n\n## S\n\n- `{IP}` Rotate the keys\n"),
+        (
+            "content/runbooks/s/rotate-the-keys.md",
+            "---\nowner: sec-team\nlast_reviewed: 2020-01-01\n---\n# Rotate\n",
+        ),
+        (
+            "content/db/backup.md",
+            "---\nowner: dba-team\nalerts: [PostgresBackupFailed]\n---\n# Backup\n",
+        ),
+    ]);
+    b.run(&["build"]).success();
+    let owners = b.read("site/owners/index.html");
+    for text in [
+        "id=\"dba-team\"",
+        "id=\"sec-team\"",
+        "To review",
+        "Rotate the keys",
+        "href=\"/db/backup/\"",
+    ] {
+        assert!(owners.contains(text), "/owners/ lacks {text}");
+    }
+    assert!(b
+        .read("site/runbooks/s/rotate-the-keys/index.html")
+        .contains("Permanent link: <code>/tasks/rotate-the-keys/</code>"));
+    assert!(b
+        .read("site/db/backup/index.html")
+        .contains("Permanent link: <code>/alerts/PostgresBackupFailed/</code>"));
+}

@@ -17,6 +17,58 @@
       document.body.removeChild(area);
     });
   }
+  // On the 404 page: find what the address was meant to reach (an alert, a task, a moved
+  // page) in the map the build wrote, and offer it.
+  var known = document.getElementById("opsbook-known");
+  var suggestion = document.getElementById("suggestion");
+  if (known && suggestion) {
+    try {
+      var map = JSON.parse(known.textContent);
+      var path = decodeURIComponent(location.pathname);
+      if (path.indexOf(map.base) === 0) { path = path.slice(map.base.length); }
+      var parts = path.split("/").filter(function (p) { return p !== ""; });
+      var key = parts.join("/").toLowerCase() + "/";
+      var offer = function (text, href, label) {
+        suggestion.textContent = text + " ";
+        if (href) {
+          var a = document.createElement("a");
+          a.href = href;
+          a.textContent = label || href;
+          suggestion.appendChild(a);
+        }
+        suggestion.hidden = false;
+      };
+      if (parts.length >= 2 && parts[0] === map.alerts_prefix) {
+        var alertName = parts[1];
+        var url = map.alerts[alertName.toLowerCase()];
+        if (url) {
+          offer("The runbook for " + alertName + " is here:", url);
+        } else {
+          offer("There is no runbook for the alert " + alertName + " yet.", map.new_runbook, map.new_runbook ? "Write one" : "");
+        }
+      } else if (parts.length >= 2 && parts[0] === map.tasks_prefix && map.tasks[parts[1].toLowerCase()]) {
+        offer("That task is here:", map.tasks[parts[1].toLowerCase()]);
+      } else if (map.paths[key]) {
+        offer("Did you mean", map.paths[key]);
+      } else if (parts.length) {
+        var last = parts[parts.length - 1].toLowerCase();
+        var found = Object.keys(map.paths).filter(function (p) { return p.split("/").slice(-2)[0] === last; });
+        if (found.length === 1) { offer("The page may have moved here:", map.paths[found[0]]); }
+      }
+    } catch (e) { /* no suggestion */ }
+  }
+
+  // A heading's anchor link copies the heading's full address, for a ticket or a chat.
+  document.addEventListener("click", function (event) {
+    var anchor = event.target.closest ? event.target.closest("a.anchor, a.copy-link") : null;
+    if (!anchor) { return; }
+    var url = anchor.getAttribute("data-url") || new URL(anchor.getAttribute("href"), location.href).href;
+    copyText(url).then(function () {
+      anchor.setAttribute("data-copied", "Link copied");
+      setTimeout(function () { anchor.removeAttribute("data-copied"); }, 1500);
+    }, function () {});
+    if (anchor.classList.contains("copy-link")) { event.preventDefault(); }
+  });
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("button.copy") : null;
     if (!button) { return; }
