@@ -43,6 +43,9 @@ pub enum Command {
         /// Override `site.url` (e.g. https://acme.github.io/runbooks/)
         #[arg(long = "site-url", value_name = "URL")]
         site_url: Option<String>,
+        /// A published URL that may disappear (removed from opsbook.lock); may be repeated
+        #[arg(long = "accept-removed", value_name = "URL")]
+        accept_removed: Vec<String>,
     },
     /// Build, serve on http://127.0.0.1:3000/, rebuild on every change and reload the browser
     Serve {

@@ -21,6 +21,7 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod page;
+pub mod permanence;
 pub mod pipeline;
 pub mod preview;
 pub mod progress;

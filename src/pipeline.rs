@@ -28,6 +28,8 @@ pub struct Overrides {
     pub site_url: Option<String>,
     /// Read the checklist's git history for the dashboard (only a build shows it).
     pub history: bool,
+    /// Recorded URLs whose removal the user accepts (`--accept-removed`).
+    pub accept_removed: Vec<String>,
     /// `check` is strict: a progress table that disagrees with the tasks is an error there,
     /// a warning in a build (the site always shows the computed figures).
     pub strict: bool,
@@ -52,6 +54,11 @@ pub struct Book {
     pub sources: HashMap<String, String>,
     /// A hash of the checklist's text (0 without one): what the pages show of it.
     pub checklist_hash: u64,
+    /// `opsbook.lock` as read (None when the book has none yet), what the site publishes
+    /// now, and the removals accepted: what `build` writes back.
+    pub record: Option<crate::permanence::Record>,
+    pub published: std::collections::BTreeSet<String>,
+    pub accepted: std::collections::BTreeSet<String>,
     /// The checklist's prose as HTML (kept apart: it is rendered with the pages).
     pub prose_html: crate::render::ProseHtml,
 }
@@ -99,6 +106,9 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
         sources: HashMap::new(),
         prose_html: Default::default(),
         checklist_hash: 0,
+        record: None,
+        published: Default::default(),
+        accepted: Default::default(),
     };
     let (mut config, config_text) = match load_config(root, overrides.site_url.as_deref()) {
         Ok(c) => c,
@@ -229,6 +239,7 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
     let (site, d) = assemble_site(&config, checklist, pages, today());
     log_time("assemble", &mut clock);
     diags.extend(d);
+    check_record(root, &config, &site, overrides, &mut book, &mut diags);
     if overrides.strict {
         diags.extend(site.shared_alert_warnings());
         diags.extend(site.review_warnings(config.stale_after_days));
@@ -549,4 +560,33 @@ pub fn render_deferred(report: &Report, plan: &RenderPlan) -> Result<Vec<Rendere
     let theme = load_theme(&config.root, &config.theme)?;
     let tera = load_templates(&theme)?;
     render_site(site, config, &theme, &tera, &report.book.prose_html, plan)
+}
+
+/// Compares the site with `opsbook.lock`: a recorded URL that is gone is an error.
+fn check_record(
+    root: &Path,
+    config: &Config,
+    site: &Site,
+    overrides: &Overrides,
+    book: &mut Book,
+    diags: &mut Vec<Diagnostic>,
+) {
+    use crate::permanence::{check_removed, current_urls, normalize_url, parse_record, RECORD_FILE};
+    book.published = current_urls(site, config);
+    book.accepted = overrides
+        .accept_removed
+        .iter()
+        .map(|u| normalize_url(u, config))
+        .collect();
+    let Ok(text) = std::fs::read_to_string(root.join(RECORD_FILE)) else {
+        return;
+    };
+    match parse_record(&text) {
+        Ok(record) => {
+            diags.extend(check_removed(&record, &book.published, &book.accepted, site, config));
+            book.record = Some(record);
+        }
+        Err(d) => diags.extend(d),
+    }
+    book.sources.insert(RECORD_FILE.to_string(), text);
 }

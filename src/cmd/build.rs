@@ -7,14 +7,18 @@ use super::{count, plural, print_diagnostics, show_path, CmdResult};
 use crate::diagnostic::Severity;
 use crate::pipeline::{build_book, Overrides};
 
-pub fn run(dir: &Path, output: Option<PathBuf>, site_url: Option<String>) -> CmdResult {
+pub fn run(dir: &Path, output: Option<PathBuf>, site_url: Option<String>, accept_removed: Vec<String>) -> CmdResult {
     let overrides = Overrides {
         output,
         site_url,
         strict: false,
         history: true,
+        accept_removed,
     };
     let report = build_book(dir, &overrides, true)?;
+    if report.written {
+        record_urls(dir, &report.book)?;
+    }
     let diags = &report.book.diagnostics;
     print_diagnostics(diags, &report.book.sources);
     let errors = count(diags, Severity::Error);
@@ -60,4 +64,15 @@ pub fn run(dir: &Path, output: Option<PathBuf>, site_url: Option<String>) -> Cmd
         report.elapsed.as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `opsbook.lock` after a good build: every URL published so far, sorted.
+fn record_urls(dir: &Path, book: &crate::pipeline::Book) -> anyhow::Result<()> {
+    use crate::permanence::{render_record, RECORD_FILE};
+    let text = render_record(book.record.as_ref(), &book.published, &book.accepted);
+    let path = dir.join(RECORD_FILE);
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        crate::output::write_file_atomic(&path, text.as_bytes())?;
+    }
+    Ok(())
 }

@@ -57,6 +57,7 @@ pub fn run(dir: &Path) -> CmdResult {
         (format!(" {shown}"), format!("{shown}/"))
     };
     println!("Next: `opsbook build{arg}` writes the site to {out}site/; `opsbook check{arg}` validates it.");
+    println!("Commit opsbook.lock with the book: it is the record of every URL published, kept by each build.");
     println!("To publish on GitHub Pages, set OPSBOOK_GIT in .github/workflows/opsbook.yml first.");
     Ok(ExitCode::SUCCESS)
 }

@@ -35,7 +35,12 @@ pub type CmdResult = Result<ExitCode, Failure>;
 pub fn run(command: Command) -> CmdResult {
     match command {
         Command::Init { dir } => init::run(&dir.unwrap_or_else(|| PathBuf::from("."))),
-        Command::Build { dir, output, site_url } => build::run(&book_dir(dir)?, output, site_url),
+        Command::Build {
+            dir,
+            output,
+            site_url,
+            accept_removed,
+        } => build::run(&book_dir(dir)?, output, site_url, accept_removed),
         Command::Check {
             dir,
             format,

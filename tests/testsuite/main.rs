@@ -10,6 +10,7 @@ mod build;
 mod commands;
 mod corpora;
 mod errors;
+mod permanence;
 mod regressions;
 mod serve;
 mod snapshots;

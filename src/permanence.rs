@@ -1,0 +1,211 @@
+//! URLs never disappear: the record of every URL the site has published.
+//!
+//! `opsbook build` keeps `opsbook.lock` at the book's root: one published path per line
+//! (pages, their heading anchors, aliases, task, section and alert links), sorted, so that
+//! it merges well in git. A later build that no longer publishes a recorded URL fails,
+//! naming the URL and its likely new home, unless an alias or a generated redirect covers
+//! it or the user accepts the removal (`--accept-removed URL`, or by editing the record).
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::site::Site;
+
+/// The record's file name, at the book's root.
+pub const RECORD_FILE: &str = "opsbook.lock";
+
+const HEADER: &str = "# opsbook.lock: every URL this book has published, one per line. opsbook build adds new\n\
+# ones; a URL that disappears fails the build until it is redirected (aliases:) or its line\n\
+# is removed here (or with opsbook build --accept-removed URL). Commit this file.\n";
+
+/// The URLs of a record, with the line each is on.
+#[derive(Debug, Default, Clone)]
+pub struct Record {
+    pub urls: BTreeSet<String>,
+    lines: HashMap<String, usize>,
+}
+
+/// Reads a record; conflict markers or lines that are not paths are errors at their line.
+pub fn parse_record(text: &str) -> Result<Record, Vec<Diagnostic>> {
+    let mut record = Record::default();
+    let mut errors = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let l = line.trim();
+        if l.is_empty() || l.starts_with('#') {
+            continue;
+        }
+        if l.starts_with("<<<<<<<") || l.starts_with("=======") || l.starts_with(">>>>>>>") || l.starts_with("|||||||")
+        {
+            errors.push(
+                Diagnostic::error(RECORD_FILE, i + 1, 1, "merge conflict marker in the URL record")
+                    .with_hint("keep the URL lines of both sides (the file is a sorted list of every URL ever published), delete the marker lines, then build again"),
+            );
+            continue;
+        }
+        if !l.starts_with('/') || l.contains(char::is_whitespace) {
+            errors.push(
+                Diagnostic::error(RECORD_FILE, i + 1, 1, format!("`{l}` is not a site path"))
+                    .with_hint("each line is a path that starts with `/`, such as `/runbooks/db/backup/#verify`; fix or delete the line"),
+            );
+            continue;
+        }
+        record.lines.entry(l.to_string()).or_insert(i + 1);
+        record.urls.insert(l.to_string());
+    }
+    if errors.is_empty() {
+        Ok(record)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Every URL the site publishes now, as site paths (`/runbooks/db/backup/#verify`).
+pub fn current_urls(site: &Site, config: &Config) -> BTreeSet<String> {
+    let u = &config.urls;
+    let mut out = BTreeSet::new();
+    out.insert("/".to_string());
+    for p in &site.pages {
+        out.insert(format!("/{}", p.path));
+        for anchor in p.anchors.iter().chain(&p.title_id) {
+            out.insert(format!("/{}#{anchor}", p.path));
+        }
+    }
+    for (alias, i) in &site.aliases {
+        out.insert(format!("/{alias}"));
+        // The redirect carries the fragment along, so the old address's anchors still land.
+        let p = &site.pages[*i];
+        for anchor in p.anchors.iter().chain(&p.title_id) {
+            out.insert(format!("/{alias}#{anchor}"));
+        }
+    }
+    for name in site.alerts.keys() {
+        out.insert(format!("/{}/{name}/", u.alerts));
+    }
+    if let Some(c) = &site.checklist {
+        for s in &c.checklist.sections {
+            out.insert(format!("/{}/{}/", u.sections, s.id));
+            for t in &s.tasks {
+                out.insert(format!("/{}/{}/", u.tasks, t.id));
+            }
+        }
+    }
+    out
+}
+
+/// A site path from what a user typed: `https://acme.github.io/runbooks/x/` or `/runbooks/x/`
+/// (with the site's path) or `/x/` → `/x/`.
+pub fn normalize_url(url: &str, config: &Config) -> String {
+    let mut path = url.trim();
+    if let Some(rest) = path.strip_prefix("https://").or_else(|| path.strip_prefix("http://")) {
+        path = rest.find('/').map(|i| &rest[i..]).unwrap_or("/");
+    }
+    let base = config.base_path.as_str();
+    let path = path
+        .strip_prefix(base.trim_end_matches('/'))
+        .filter(|_| base != "/")
+        .unwrap_or(path);
+    if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("/{path}")
+    }
+}
+
+/// One error for each recorded URL the site no longer publishes (and the user did not
+/// accept removing), at its line of the record, with the likely new home.
+pub fn check_removed(
+    record: &Record,
+    current: &BTreeSet<String>,
+    accepted: &BTreeSet<String>,
+    site: &Site,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for url in record
+        .urls
+        .iter()
+        .filter(|u| !current.contains(*u) && !accepted.contains(*u))
+    {
+        let line = record.lines.get(url).copied().unwrap_or(0);
+        let hint = new_home(url, current, site, config);
+        out.push(
+            Diagnostic::error(RECORD_FILE, line, 1, format!("`{url}` was published before and this build no longer has it: links to it in alerts and tickets would break"))
+                .with_hint(format!("{hint}; or, if the removal is meant, run `opsbook build --accept-removed {url}`")),
+        );
+    }
+    out
+}
+
+/// Where a vanished URL most likely went, as advice.
+fn new_home(url: &str, current: &BTreeSet<String>, site: &Site, config: &Config) -> String {
+    let (path, anchor) = url.split_once('#').map(|(p, a)| (p, Some(a))).unwrap_or((url, None));
+    if let Some(anchor) = anchor {
+        if current.contains(path) {
+            return format!("the heading was renamed or removed: keep its old anchor by ending the new heading with `{{#{anchor}}}`");
+        }
+    }
+    let trimmed = path.trim_matches('/');
+    let mut segments = trimmed.split('/');
+    let first = segments.next().unwrap_or("");
+    if first == config.urls.tasks {
+        return "the task's id changed: keep the old id by ending the task's text with `{#old-id}`".to_string();
+    }
+    if first == config.urls.alerts {
+        return "no page lists this alert any more: add it back to the `alerts:` of its runbook".to_string();
+    }
+    let last = trimmed.rsplit('/').next().unwrap_or("");
+    let moved: Vec<&crate::page::Page> = site
+        .pages
+        .iter()
+        .filter(|p| !p.display.is_empty() && p.path.trim_end_matches('/').rsplit('/').next() == Some(last))
+        .collect();
+    match moved.as_slice() {
+        [p] => format!(
+            "it looks moved to /{}: add `aliases: [{path}]` to the front matter of {}",
+            p.path, p.display
+        ),
+        _ => format!("redirect it: add `aliases: [{path}]` to the front matter of the page that replaces it"),
+    }
+}
+
+/// The record to write after a good build: what was recorded (less what was accepted as
+/// removed) and everything published now, sorted.
+pub fn render_record(record: Option<&Record>, current: &BTreeSet<String>, accepted: &BTreeSet<String>) -> String {
+    let mut all: BTreeSet<&String> = current.iter().collect();
+    if let Some(r) = record {
+        all.extend(r.urls.iter().filter(|u| !accepted.contains(*u)));
+    }
+    let mut out = String::from(HEADER);
+    for url in all {
+        out.push_str(url);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_is_read_and_conflicts_are_errors() {
+        let r = parse_record("# header\n/\n/a/\n/a/#x\n").unwrap();
+        assert_eq!(r.urls.len(), 3);
+        let e = parse_record("/a/\n<<<<<<< HEAD\n/b/\n=======\n/c/\n>>>>>>> other\nnot a path\n").unwrap_err();
+        assert_eq!(e.len(), 4);
+        assert_eq!(e[0].line, 2);
+        assert!(e[3].message.contains("not a site path"));
+    }
+
+    #[test]
+    fn the_record_keeps_the_old_and_adds_the_new_sorted() {
+        let r = parse_record("/old/\n/a/\n").unwrap();
+        let current: BTreeSet<String> = ["/a/".to_string(), "/b/".to_string()].into();
+        let accepted: BTreeSet<String> = BTreeSet::new();
+        let text = render_record(Some(&r), &current, &accepted);
+        assert!(text.ends_with("/a/\n/b/\n/old/\n"), "{text}");
+        let accepted: BTreeSet<String> = ["/old/".to_string()].into();
+        assert!(!render_record(Some(&r), &current, &accepted).contains("/old/"));
+    }
+}
