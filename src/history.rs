@@ -96,3 +96,52 @@ fn git(root: &Path, args: &[&str]) -> Option<String> {
     }
     String::from_utf8(output.stdout).ok()
 }
+
+/// Files renamed under `content` (relative to the book root), as (old, new) paths relative
+/// to `content`: staged renames first, then those of the last 100 commits. Empty without git.
+pub fn renames(root: &Path, content: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let prefix = format!("{}/", content.trim_end_matches('/'));
+    let Some(top) = git(root, &["rev-parse", "--show-prefix"]) else {
+        return out;
+    };
+    let top = top.trim().to_string();
+    let strip = |p: &str| {
+        p.strip_prefix(&top)
+            .and_then(|p| p.strip_prefix(&prefix))
+            .map(str::to_string)
+    };
+    if let Some(status) = git(root, &["status", "--porcelain=v1", "-M", "--", content]) {
+        for line in status.lines().filter(|l| l.starts_with('R')) {
+            if let Some((old, new)) = line.get(3..).and_then(|l| l.split_once(" -> ")) {
+                if let (Some(o), Some(n)) = (strip(old), strip(new)) {
+                    out.push((o, n));
+                }
+            }
+        }
+    }
+    if let Some(log) = git(
+        root,
+        &[
+            "log",
+            "-M",
+            "--diff-filter=R",
+            "--name-status",
+            "--format=",
+            "-n",
+            "100",
+            "--",
+            content,
+        ],
+    ) {
+        for line in log.lines().filter(|l| l.starts_with('R')) {
+            let mut parts = line.split('\t').skip(1);
+            if let (Some(old), Some(new)) = (parts.next(), parts.next()) {
+                if let (Some(o), Some(n)) = (strip(old), strip(new)) {
+                    out.push((o, n));
+                }
+            }
+        }
+    }
+    out
+}

@@ -120,15 +120,37 @@ pub fn check_removed(
     accepted: &BTreeSet<String>,
     site: &Site,
     config: &Config,
+    renames: impl FnOnce() -> Vec<(String, String)>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for url in record
+    let missing: Vec<&String> = record
         .urls
         .iter()
         .filter(|u| !current.contains(*u) && !accepted.contains(*u))
-    {
+        .collect();
+    // Files renamed in git, by the URL they used to have (asked only when something is gone).
+    let renamed: HashMap<String, String> = if missing.is_empty() {
+        HashMap::new()
+    } else {
+        renames()
+            .into_iter()
+            .map(|(old, new)| {
+                (
+                    format!("/{}", crate::links::site_path_of(&old, config.lowercase_urls)),
+                    new,
+                )
+            })
+            .collect()
+    };
+    for url in missing {
         let line = record.lines.get(url).copied().unwrap_or(0);
-        let hint = new_home(url, current, site, config);
+        let path = url.split('#').next().unwrap_or(url);
+        let hint = match renamed.get(path) {
+            Some(new) => {
+                format!("git says the file was renamed to content/{new}: add `aliases: [{path}]` to its front matter")
+            }
+            None => new_home(url, current, site, config),
+        };
         out.push(
             Diagnostic::error(RECORD_FILE, line, 1, format!("`{url}` was published before and this build no longer has it: links to it in alerts and tickets would break"))
                 .with_hint(format!("{hint}; or, if the removal is meant, run `opsbook build --accept-removed {url}`")),

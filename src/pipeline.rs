@@ -583,7 +583,19 @@ fn check_record(
     };
     match parse_record(&text) {
         Ok(record) => {
-            diags.extend(check_removed(&record, &book.published, &book.accepted, site, config));
+            let content = config
+                .content_dir
+                .strip_prefix(root)
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_else(|_| "content".into());
+            diags.extend(check_removed(
+                &record,
+                &book.published,
+                &book.accepted,
+                site,
+                config,
+                || crate::history::renames(root, &content),
+            ));
             book.record = Some(record);
         }
         Err(d) => diags.extend(d),

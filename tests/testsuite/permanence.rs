@@ -131,3 +131,25 @@ fn a_conflicted_record_says_how_to_repair_it() {
         .stderr_has("--> opsbook.lock:2:1")
         .stderr_has("keep the URL lines of both sides");
 }
+
+#[test]
+fn a_file_renamed_in_git_is_named_as_the_new_home() {
+    let b = book();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .current_dir(b.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .status()
+            .expect("git runs");
+        assert!(ok.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    b.run(&["build"]).success();
+    git(&["add", "content", "opsbook.lock"]);
+    git(&["commit", "-qm", "book"]);
+    git(&["mv", "content/dr/restore.md", "content/dr/restore-the-database.md"]);
+    b.run(&["build"]).fails_with(1).stderr_has(
+        "git says the file was renamed to content/dr/restore-the-database.md: add `aliases: [/dr/restore/]`",
+    );
+}
