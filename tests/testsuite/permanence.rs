@@ -153,3 +153,28 @@ fn a_file_renamed_in_git_is_named_as_the_new_home() {
         "git says the file was renamed to content/dr/restore-the-database.md: add `aliases: [/dr/restore/]`",
     );
 }
+
+#[test]
+fn a_deleted_page_fails_until_its_removal_is_accepted() {
+    let b = book();
+    b.write("content/faq.md", "# FAQ\n\n## Who is on call\n");
+    b.run(&["build"]).success();
+    std::fs::remove_file(b.path().join("content/faq.md")).expect("rm");
+    b.run(&["build"])
+        .fails_with(1)
+        .stderr_has("`/faq/` was published before")
+        .stderr_has("`/faq/#who-is-on-call`");
+    b.run(&["build", "--accept-removed", "/faq/"])
+        .fails_with(1)
+        .stderr_has("`/faq/#who-is-on-call`");
+    b.run(&[
+        "build",
+        "--accept-removed",
+        "/faq/",
+        "--accept-removed",
+        "/faq/#who-is-on-call",
+    ])
+    .success();
+    assert!(!b.read("opsbook.lock").contains("/faq/"));
+    b.run(&["build"]).success();
+}
