@@ -126,7 +126,7 @@ pub fn check_removed(
     let missing: Vec<&String> = record
         .urls
         .iter()
-        .filter(|u| !current.contains(*u) && !accepted.contains(*u))
+        .filter(|u| !current.contains(*u) && !is_accepted(u, accepted))
         .collect();
     // Files renamed in git, by the URL they used to have (asked only when something is gone).
     let renamed: HashMap<String, String> = if missing.is_empty() {
@@ -191,12 +191,18 @@ fn new_home(url: &str, current: &BTreeSet<String>, site: &Site, config: &Config)
     }
 }
 
+/// Whether the user accepted `url`'s removal: named itself, or its page was (a page's
+/// removal takes its anchors along).
+fn is_accepted(url: &str, accepted: &BTreeSet<String>) -> bool {
+    accepted.contains(url) || url.split_once('#').is_some_and(|(page, _)| accepted.contains(page))
+}
+
 /// The record to write after a good build: what was recorded (less what was accepted as
 /// removed) and everything published now, sorted.
 pub fn render_record(record: Option<&Record>, current: &BTreeSet<String>, accepted: &BTreeSet<String>) -> String {
     let mut all: BTreeSet<&String> = current.iter().collect();
     if let Some(r) = record {
-        all.extend(r.urls.iter().filter(|u| !accepted.contains(*u)));
+        all.extend(r.urls.iter().filter(|u| !is_accepted(u, accepted)));
     }
     let mut out = String::from(HEADER);
     for url in all {
