@@ -81,7 +81,28 @@ fn make_stylesheets() -> (String, String) {
             .and_then(|t| css_for_theme_with_class_style(t, CLASS_STYLE).ok())
             .unwrap_or_default()
     };
-    (css("InspiredGitHub"), css("base16-ocean.dark"))
+    let dark = css("base16-ocean.dark");
+    // The dark colours apply when the reader chose dark, or when the system is dark and the
+    // reader chose nothing: the theme toggle sets `data-theme` on the root element.
+    let chosen = scope_css(&dark, ":root[data-theme=dark]");
+    let system = scope_css(&dark, ":root:not([data-theme=light])");
+    (css("InspiredGitHub"), format!("{chosen}\n@media (prefers-color-scheme: dark) {{\n{system}}}\n"))
+}
+
+/// Prefixes every selector of a stylesheet (rules only, as syntect writes them) with `scope`.
+fn scope_css(css: &str, scope: &str) -> String {
+    let mut out = String::with_capacity(css.len() * 2);
+    for line in css.lines() {
+        if let Some(selectors) = line.strip_suffix('{') {
+            let scoped: Vec<String> = selectors.split(',').map(|s| format!("{scope} {}", s.trim())).collect();
+            out.push_str(&scoped.join(", "));
+            out.push_str(" {\n");
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// Escapes text for HTML: element content and double- or single-quoted attributes alike.

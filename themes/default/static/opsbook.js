@@ -17,6 +17,38 @@
       document.body.removeChild(area);
     });
   }
+  var root = document.documentElement;
+
+  // Light or dark: follows the system until the reader chooses; the choice is remembered.
+  var toggle = document.querySelector(".theme-toggle");
+  if (toggle) {
+    var current = function () {
+      return root.dataset.theme || (window.matchMedia && matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light");
+    };
+    var label = function () {
+      var next = current() === "dark" ? "light" : "dark";
+      toggle.textContent = next === "dark" ? "Dark" : "Light";
+      toggle.setAttribute("aria-label", "Switch to the " + next + " theme");
+    };
+    toggle.hidden = false;
+    label();
+    toggle.addEventListener("click", function () {
+      var next = current() === "dark" ? "light" : "dark";
+      root.dataset.theme = next;
+      try { localStorage.setItem("opsbook-theme", next); } catch (e) { /* private mode */ }
+      label();
+    });
+  }
+
+  // On small screens the sidebar folds away behind a Menu button.
+  var menu = document.querySelector(".menu-toggle");
+  if (menu) {
+    menu.addEventListener("click", function () {
+      var open = document.body.classList.toggle("sidebar-open");
+      menu.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
   // On the 404 page: find what the address was meant to reach (an alert, a task, a moved
   // page) in the map the build wrote, and offer it.
   var known = document.getElementById("opsbook-known");
@@ -74,7 +106,13 @@
     if (!button) { return; }
     var code = button.parentElement.querySelector("pre code") || button.parentElement.querySelector("pre");
     if (!code) { return; }
-    copyText(code.innerText.replace(/\n$/, "")).then(function () {
+    // Exactly the code: no trailing newline, and no `$ ` prompts in shell sessions.
+    var text = code.innerText.replace(/\n$/, "");
+    if (/language-(console|shell-session|shellsession)/.test(code.className)) {
+      text = text.split("\n").map(function (l) { return l.replace(/^\$ /, ""); }).join("\n");
+    }
+    button.setAttribute("data-copied-text", text);
+    copyText(text).then(function () {
       button.textContent = "Copied";
     }, function () {
       button.textContent = "Press Ctrl+C";
