@@ -86,7 +86,10 @@ fn make_stylesheets() -> (String, String) {
     // reader chose nothing: the theme toggle sets `data-theme` on the root element.
     let chosen = scope_css(&dark, ":root[data-theme=dark]");
     let system = scope_css(&dark, ":root:not([data-theme=light])");
-    (css("InspiredGitHub"), format!("{chosen}\n@media (prefers-color-scheme: dark) {{\n{system}}}\n"))
+    (
+        css("InspiredGitHub"),
+        format!("{chosen}\n@media (prefers-color-scheme: dark) {{\n{system}}}\n"),
+    )
 }
 
 /// Prefixes every selector of a stylesheet (rules only, as syntect writes them) with `scope`.

@@ -36,6 +36,20 @@ pub struct WatchedPaths {
     pub output: PathBuf,
 }
 
+impl WatchedPaths {
+    /// The paths of the book at `root` with its configuration, made absolute (events carry
+    /// absolute paths).
+    pub fn of(root: &Path, config: &crate::config::Config) -> Self {
+        let abs = |p: &Path| p.canonicalize().unwrap_or_else(|_| crate::output::absolute(p));
+        WatchedPaths {
+            root: abs(root),
+            content: abs(&config.content_dir),
+            themes: abs(&root.join("themes")),
+            output: abs(&config.output_dir),
+        }
+    }
+}
+
 /// Classifies one changed path. Pure: looks only at the path.
 pub fn classify(paths: &WatchedPaths, path: &Path) -> Change {
     if path.starts_with(&paths.output) || path.components().any(|c| c.as_os_str() == ".git") {

@@ -80,6 +80,21 @@ fn book_dir(dir: Option<PathBuf>) -> Result<PathBuf, Failure> {
     Ok(dir)
 }
 
+/// The book's configuration, or None after printing why it cannot be read.
+fn load_config_or_report(dir: &Path) -> Option<crate::config::Config> {
+    match crate::config::load_config(dir, None) {
+        Ok((config, _)) => Some(config),
+        Err(d) => {
+            let text = std::fs::read_to_string(dir.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+            print_diagnostics(
+                &d,
+                &std::iter::once((crate::config::CONFIG_FILE.to_string(), text)).collect(),
+            );
+            None
+        }
+    }
+}
+
 /// Prints diagnostics to stderr, coloured when it is a terminal.
 fn print_diagnostics(diagnostics: &[Diagnostic], sources: &HashMap<String, String>) {
     if diagnostics.is_empty() {

@@ -7,8 +7,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 
-use super::{print_diagnostics, CmdResult};
-use crate::config::load_config;
+use super::CmdResult;
 use crate::pipeline::Overrides;
 use crate::preview::{LiveState, Outcome, Preview};
 use crate::serve::{allowed_hosts, router};
@@ -28,16 +27,8 @@ pub struct ServeArgs {
 }
 
 pub fn run(dir: &Path, args: ServeArgs) -> CmdResult {
-    let config = match load_config(dir, None) {
-        Ok((c, _)) => c,
-        Err(d) => {
-            let text = std::fs::read_to_string(dir.join(crate::config::CONFIG_FILE)).unwrap_or_default();
-            print_diagnostics(
-                &d,
-                &std::iter::once((crate::config::CONFIG_FILE.to_string(), text)).collect(),
-            );
-            return Ok(ExitCode::from(1));
-        }
+    let Some(config) = super::load_config_or_report(dir) else {
+        return Ok(ExitCode::from(1));
     };
     let host = args.host.clone().unwrap_or_else(|| config.serve_host.clone());
     let port = args.port.unwrap_or(config.serve_port);
@@ -52,12 +43,7 @@ pub fn run(dir: &Path, args: ServeArgs) -> CmdResult {
     };
     let mut preview = Preview::new(dir, overrides, preview_dir.path(), live.clone());
     // Watch before the first build, so that no save is missed between the two.
-    let paths = WatchedPaths {
-        root: absolute(dir),
-        content: absolute(&config.content_dir),
-        themes: absolute(&dir.join("themes")),
-        output: absolute(&config.output_dir),
-    };
+    let paths = WatchedPaths::of(dir, &config);
     let watcher = watch_book(&paths, Duration::from_millis(10))?;
     report(preview.rebuild()?);
 
@@ -124,10 +110,6 @@ fn host_for_url(addr: &std::net::SocketAddr) -> String {
         std::net::IpAddr::V6(v6) => format!("[{v6}]"),
         ip => ip.to_string(),
     }
-}
-
-fn absolute(p: &Path) -> PathBuf {
-    p.canonicalize().unwrap_or_else(|_| crate::output::absolute(p))
 }
 
 /// Waits for changes and rebuilds; a burst of events gives one rebuild.

@@ -4,29 +4,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use super::{build, print_diagnostics, CmdResult};
-use crate::config::load_config;
+use super::{build, CmdResult};
 use crate::watch::{classify_batch, watch_book, Change, WatchedPaths};
 
 pub fn run(dir: &Path) -> CmdResult {
-    let config = match load_config(dir, None) {
-        Ok((c, _)) => c,
-        Err(d) => {
-            let text = std::fs::read_to_string(dir.join(crate::config::CONFIG_FILE)).unwrap_or_default();
-            print_diagnostics(
-                &d,
-                &std::iter::once((crate::config::CONFIG_FILE.to_string(), text)).collect(),
-            );
-            return Ok(ExitCode::from(1));
-        }
+    let Some(config) = super::load_config_or_report(dir) else {
+        return Ok(ExitCode::from(1));
     };
-    let abs = |p: &Path| p.canonicalize().unwrap_or_else(|_| crate::output::absolute(p));
-    let paths = WatchedPaths {
-        root: abs(dir),
-        content: abs(&config.content_dir),
-        themes: abs(&dir.join("themes")),
-        output: abs(&config.output_dir),
-    };
+    let paths = WatchedPaths::of(dir, &config);
     let mut watcher = watch_book(&paths, Duration::from_millis(25))?;
     build::run(dir, None, None, Vec::new())?;
     println!("Watching {} for changes (Ctrl+C to stop)", paths.root.display());
