@@ -58,6 +58,19 @@ pub struct MarkdownContext<'a> {
     pub params: &'a serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'a> MarkdownContext<'a> {
+    /// The context of one file of the book.
+    pub fn of(src: &'a crate::content::SourceFile, index: &'a LinkIndex, config: &'a crate::config::Config) -> Self {
+        MarkdownContext {
+            display: &src.display,
+            rel: &src.rel,
+            index,
+            allow_raw_html: config.allow_raw_html,
+            params: &config.params,
+        }
+    }
+}
+
 fn options() -> Options {
     let mut o = Options::empty();
     o.insert(Options::ENABLE_TABLES);

@@ -91,13 +91,7 @@ pub struct Page {
 pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page, Vec<Diagnostic>) {
     let split = front_matter::split(&src.text);
     let (meta, mut diags) = front_matter::parse_meta(&src.display, &split);
-    let ctx = MarkdownContext {
-        display: &src.display,
-        rel: &src.rel,
-        index,
-        allow_raw_html: config.allow_raw_html,
-        params: &config.params,
-    };
+    let ctx = MarkdownContext::of(src, index, config);
     let md = render_markdown(&ctx, &src.text, split.body_start);
     diags.extend(md.diagnostics);
     let stem = src.rel.rsplit('/').next().unwrap_or(&src.rel);

@@ -278,13 +278,7 @@ fn read_checklist(
         }
         d
     }));
-    let ctx = MarkdownContext {
-        display: &src.display,
-        rel: &src.rel,
-        index,
-        allow_raw_html: config.allow_raw_html,
-        params: &config.params,
-    };
+    let ctx = MarkdownContext::of(src, index, config);
     for (text, html) in [
         (&checklist.intro, &mut prose.intro),
         (&checklist.prose, &mut prose.rest),
