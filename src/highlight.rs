@@ -37,7 +37,7 @@ fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
 pub fn highlight_block(code: &str, lang: &str) -> String {
     let lang_attr = escape_attr(lang.split_whitespace().next().unwrap_or(""));
     let mut out = String::with_capacity(code.len() * 2 + 200);
-    out.push_str("<div class=\"code-block\"><button class=\"copy\" type=\"button\" aria-label=\"Copy code\">Copy</button><pre class=\"highlight\"><code");
+    out.push_str("<div class=\"code-block\"><button class=\"copy\" type=\"button\" aria-label=\"Copy code\">Copy</button><pre class=\"highlight\" tabindex=\"0\"><code");
     if !lang_attr.is_empty() {
         out.push_str(" class=\"language-");
         out.push_str(&lang_attr);
@@ -72,24 +72,79 @@ pub fn stylesheets() -> (String, String) {
     CSS.get_or_init(make_stylesheets).clone()
 }
 
+/// The code background of the default theme's stylesheet (`--code-bg`), light and dark: the
+/// highlighting colours are made readable against these.
+const LIGHT_CODE_BG: (u8, u8, u8) = (0xf6, 0xf8, 0xfa);
+const DARK_CODE_BG: (u8, u8, u8) = (0x15, 0x1b, 0x23);
+
 fn make_stylesheets() -> (String, String) {
     let themes = ThemeSet::load_defaults();
-    let css = |name: &str| {
+    let css = |name: &str, background: (u8, u8, u8)| {
         themes
             .themes
             .get(name)
-            .and_then(|t| css_for_theme_with_class_style(t, CLASS_STYLE).ok())
+            .map(|t| readable(t.clone(), background))
+            .and_then(|t| css_for_theme_with_class_style(&t, CLASS_STYLE).ok())
             .unwrap_or_default()
     };
-    let dark = css("base16-ocean.dark");
+    let dark = css("base16-ocean.dark", DARK_CODE_BG);
     // The dark colours apply when the reader chose dark, or when the system is dark and the
     // reader chose nothing: the theme toggle sets `data-theme` on the root element.
     let chosen = scope_css(&dark, ":root[data-theme=dark]");
     let system = scope_css(&dark, ":root:not([data-theme=light])");
     (
-        css("InspiredGitHub"),
+        css("InspiredGitHub", LIGHT_CODE_BG),
         format!("{chosen}\n@media (prefers-color-scheme: dark) {{\n{system}}}\n"),
     )
+}
+
+/// WCAG AA asks 4.5:1 between text and its background; a little above, so rounding in the
+/// browser cannot drop a colour under it.
+const MIN_CONTRAST: f64 = 4.6;
+
+/// The theme with every text colour moved toward black (on a light background) or white (on a
+/// dark one) until it reaches [`MIN_CONTRAST`] against `background`. Hues are kept; colours that
+/// already pass are left alone.
+fn readable(mut theme: syntect::highlighting::Theme, background: (u8, u8, u8)) -> syntect::highlighting::Theme {
+    let bg = luminance(background);
+    let fix = |c: &mut syntect::highlighting::Color| {
+        let target = if bg > 0.18 { 0.0 } else { 255.0 };
+        let mut rgb = (c.r, c.g, c.b);
+        let mut step = 0;
+        while contrast(luminance(rgb), bg) < MIN_CONTRAST && step < 20 {
+            step += 1;
+            let mix = |v: u8| (f64::from(v) + (target - f64::from(v)) * 0.1).round() as u8;
+            rgb = (mix(rgb.0), mix(rgb.1), mix(rgb.2));
+        }
+        (c.r, c.g, c.b) = rgb;
+    };
+    if let Some(c) = theme.settings.foreground.as_mut() {
+        fix(c);
+    }
+    for item in &mut theme.scopes {
+        if let Some(c) = item.style.foreground.as_mut() {
+            fix(c);
+        }
+    }
+    theme
+}
+
+/// Relative luminance of an sRGB colour (WCAG 2).
+fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+    let channel = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+}
+
+fn contrast(a: f64, b: f64) -> f64 {
+    let (hi, lo) = if a > b { (a, b) } else { (b, a) };
+    (hi + 0.05) / (lo + 0.05)
 }
 
 /// Prefixes every selector of a stylesheet (rules only, as syntect writes them) with `scope`.
@@ -134,6 +189,33 @@ mod tests {
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(!html.contains("style="), "{html}");
         assert!(html.contains("language-sql"));
+    }
+
+    /// Every `color: #rrggbb` of a stylesheet.
+    fn colors(css: &str) -> Vec<(u8, u8, u8)> {
+        css.lines()
+            .filter_map(|line| line.trim().strip_prefix("color: #"))
+            .filter_map(|rest| {
+                let hex = rest.get(..6)?;
+                let v = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+                Some((v(0)?, v(2)?, v(4)?))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_highlight_colour_meets_wcag_aa_contrast() {
+        let (light, dark) = stylesheets();
+        for (css, bg) in [(&light, LIGHT_CODE_BG), (&dark, DARK_CODE_BG)] {
+            let found = colors(css);
+            assert!(found.len() > 10, "no colours in {css}");
+            for c in found {
+                let ratio = contrast(luminance(c), luminance(bg));
+                assert!(ratio >= 4.5, "{c:?} on {bg:?} has contrast {ratio:.2}");
+            }
+        }
+        // The theme's own colours are kept where they pass: keywords stay the theme's red.
+        assert!(light.contains("#a71d5d"), "{light}");
     }
 
     #[test]

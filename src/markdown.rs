@@ -193,6 +193,13 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
                 }
                 Event::Code(t)
             }
+            // A GFM task list item's box, named for screen readers (an unlabelled checkbox
+            // fails WCAG 4.1.2).
+            Event::TaskListMarker(done) => Event::InlineHtml(CowStr::from(if done {
+                "<input type=\"checkbox\" disabled=\"\" checked=\"\" aria-label=\"Done\"> "
+            } else {
+                "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\"> "
+            })),
             Event::Html(h) | Event::InlineHtml(h) => {
                 collect_html_ids(&h, &mut r.anchors);
                 if !ctx.allow_raw_html {
@@ -321,6 +328,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .add_tag_attributes("input", ["type", "checked", "disabled"])
             .add_tag_attributes("button", ["type"])
             .add_tag_attributes("details", ["open"])
+            .add_tag_attributes("pre", ["tabindex"])
             .add_tag_attributes("ol", ["start"])
             .link_rel(None);
         b

@@ -31,6 +31,7 @@ pub const DEFAULT_THEME: &[(&str, &str)] = embed![
     "templates/404.html",
     "static/style.css",
     "static/opsbook.js",
+    "static/favicon.svg",
 ];
 
 /// Template sources by name (`page.html`) and static files by path (`style.css`).

@@ -106,10 +106,18 @@
     if (!button) { return; }
     var code = button.parentElement.querySelector("pre code") || button.parentElement.querySelector("pre");
     if (!code) { return; }
-    // Exactly the code: no trailing newline, and no `$ ` prompts in shell sessions.
-    var text = code.innerText.replace(/\n$/, "");
+    // Exactly the code, without its trailing newline. From a shell session (`console`), only
+    // the commands: the lines after a `$ ` prompt and their `\` continuations, not the output.
+    var text = code.textContent.replace(/\n$/, "");
     if (/language-(console|shell-session|shellsession)/.test(code.className)) {
-      text = text.split("\n").map(function (l) { return l.replace(/^\$ /, ""); }).join("\n");
+      var commands = [], continued = false;
+      text.split("\n").forEach(function (line) {
+        if (continued || /^\$ /.test(line)) {
+          commands.push(continued ? line : line.slice(2));
+          continued = /\\$/.test(line);
+        }
+      });
+      if (commands.length) { text = commands.join("\n"); }
     }
     button.setAttribute("data-copied-text", text);
     copyText(text).then(function () {

@@ -1,0 +1,118 @@
+//! The pages an on-call engineer opens first load whole: no console error, no failed request,
+//! and no request that leaves the site.
+
+use anyhow::{ensure, Result};
+use serde_json::Value;
+
+use crate::harness::{with_browser, Browser, Viewport};
+
+/// Loads `path` and returns what went wrong: console errors, failed or foreign requests.
+async fn problems(b: &Browser, path: &str) -> Result<Vec<String>> {
+    b.console().await?; // forget what earlier pages logged
+    b.goto(path).await?;
+    b.wait_until("document.readyState === 'complete'", std::time::Duration::from_secs(20))
+        .await?;
+    let mut found = Vec::new();
+    for (level, message) in b.console().await? {
+        if level == "SEVERE" || level == "WARNING" {
+            found.push(format!("console {level}: {message}"));
+        }
+    }
+    // Every request the page made: its address and HTTP status (0 when it never completed).
+    let requests = b
+        .js(
+            "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+                .map(function (e) { return [e.name, e.responseStatus || 0]; });",
+        )
+        .await?;
+    let requests = requests.as_array().cloned().unwrap_or_default();
+    ensure!(
+        requests.len() > 1,
+        "{path}: the page made no request for its stylesheet or script"
+    );
+    for entry in requests {
+        let name = entry[0].as_str().unwrap_or_default();
+        let status = entry[1].as_u64().unwrap_or(0);
+        if !name.starts_with(&b.base) {
+            found.push(format!("request leaves the site: {name}"));
+        } else if !(200..400).contains(&status) {
+            found.push(format!("request failed with {status}: {name}"));
+        }
+    }
+    Ok(found)
+}
+
+#[test]
+fn dashboard_runbook_and_print_page_load_without_errors() {
+    with_browser(Viewport::Desktop, |b| async move {
+        for path in [
+            "/",
+            "/runbooks/database-maintenance/create-database-optimization-routines/",
+            "/dr/restore-primary-database/",
+            "/print/",
+            "/alerts/",
+        ] {
+            let found = problems(&b, path).await?;
+            ensure!(found.is_empty(), "{path}:\n  {}", found.join("\n  "));
+            let title = b.client.title().await?;
+            ensure!(!title.is_empty(), "{path} has no title");
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn stylesheet_and_script_apply() {
+    with_browser(Viewport::Desktop, |b| async move {
+        b.goto("/runbooks/database-maintenance/create-database-optimization-routines/")
+            .await?;
+        // The theme's script ran (it shows the toggle) and its stylesheet laid out the sidebar
+        // beside the text.
+        let state: Value = b
+            .js("var s = document.querySelector('.sidebar').getBoundingClientRect();
+                 var m = document.querySelector('main').getBoundingClientRect();
+                 return { toggle: !document.querySelector('.theme-toggle').hidden,
+                          js: document.documentElement.classList.contains('js'),
+                          beside: s.right <= m.left + 1 && s.width > 100,
+                          code: document.querySelectorAll('pre code span[class]').length };")
+            .await?;
+        ensure!(
+            state["toggle"] == true && state["js"] == true,
+            "the script did not run: {state}"
+        );
+        ensure!(
+            state["beside"] == true,
+            "the sidebar is not beside the text at 1280 px: {state}"
+        );
+        ensure!(state["code"].as_u64().unwrap_or(0) > 0, "no highlighted code: {state}");
+        Ok(())
+    });
+}
+
+#[test]
+fn unknown_address_gets_the_404_page_with_a_suggestion() {
+    with_browser(Viewport::Desktop, |b| async move {
+        // An alert nobody has written a runbook for yet, as an alerting rule would link it.
+        let alert = std::fs::read_dir(crate::harness::site().join("alerts"))?
+            .filter_map(|e| e.ok())
+            .find(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned());
+        let Some(alert) = alert else {
+            anyhow::bail!("the example book has no alert pages");
+        };
+        b.goto(&format!("/alerts/{}x/", alert)).await?;
+        b.wait_until(
+            "document.getElementById('suggestion') && !document.getElementById('suggestion').hidden",
+            std::time::Duration::from_secs(5),
+        )
+        .await?;
+        let text = b
+            .js("return document.getElementById('suggestion').textContent;")
+            .await?;
+        ensure!(
+            text.as_str().unwrap_or_default().contains("no runbook"),
+            "unexpected suggestion: {text}"
+        );
+        Ok(())
+    });
+}

@@ -1,0 +1,57 @@
+//! Full-page screenshots of the dashboard and a runbook, light and dark, desktop and phone,
+//! under `target/screenshots/`, for a person to look at before a theme change lands. The test
+//! fails only when a screenshot cannot be taken or comes out blank.
+
+use anyhow::{ensure, Result};
+use serde_json::json;
+
+use crate::harness::{repo_root, with_browser, Browser, Viewport};
+
+const PAGES: [(&str, &str); 2] = [("dashboard", "/"), ("runbook", "/dr/restore-primary-database/")];
+
+async fn shoot(b: &Browser, viewport: &str) -> Result<()> {
+    let dir = repo_root().join("target/screenshots");
+    std::fs::create_dir_all(&dir)?;
+    for (name, path) in PAGES {
+        for theme in ["light", "dark"] {
+            b.goto(path).await?;
+            b.js(&format!("localStorage.setItem('opsbook-theme', '{theme}');"))
+                .await?;
+            b.client.refresh().await?;
+            let png = b.full_page_png().await?;
+            ensure!(
+                png.len() > 20_000,
+                "{name} ({theme}, {viewport}) is blank: {} bytes",
+                png.len()
+            );
+            std::fs::write(dir.join(format!("{name}-{theme}-{viewport}.png")), png)?;
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn screenshots_desktop() {
+    with_browser(Viewport::Desktop, |b| async move {
+        shoot(&b, "desktop").await?;
+        // And the runbook as it prints, from a reader in the dark theme: white paper, no
+        // sidebar, links spelled out.
+        b.goto(PAGES[1].1).await?;
+        b.cdp("Emulation.setEmulatedMedia", json!({ "media": "print" })).await?;
+        let paper = b
+            .js("return getComputedStyle(document.querySelector('pre')).backgroundColor;")
+            .await?;
+        ensure!(
+            paper == "rgb(246, 248, 250)",
+            "code prints on {paper} in the dark theme"
+        );
+        let png = b.full_page_png().await?;
+        std::fs::write(repo_root().join("target/screenshots/runbook-print.png"), png)?;
+        Ok(())
+    });
+}
+
+#[test]
+fn screenshots_phone() {
+    with_browser(Viewport::Phone, |b| async move { shoot(&b, "phone").await });
+}
