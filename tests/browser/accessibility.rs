@@ -74,7 +74,7 @@ fn every_page_has_no_wcag_a_or_aa_violation() {
 #[test]
 fn phone_layout_has_no_wcag_a_or_aa_violation() {
     let axe = axe_source().unwrap_or_else(|e| panic!("{e:#}"));
-    with_browser(Viewport::Phone, |b| async move {
+    with_browser(Viewport::Phone(375), |b| async move {
         let mut violations = Vec::new();
         for path in ["/", "/dr/restore-primary-database/"] {
             for theme in ["light", "dark"] {

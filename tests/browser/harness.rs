@@ -97,8 +97,8 @@ pub fn html_pages() -> Vec<String> {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Viewport {
     Desktop,
-    /// A 375 px phone, emulated (touch, device pixel ratio 2).
-    Phone,
+    /// A phone this many CSS pixels wide, emulated (touch, device pixel ratio 2).
+    Phone(u32),
 }
 
 /// What a test gets: a WebDriver client and the address of the served site.
@@ -225,9 +225,9 @@ async fn connect(driver: &Driver, viewport: Viewport) -> Result<Client> {
     } else if Path::new("/usr/bin/chromium").exists() {
         options["binary"] = json!("/usr/bin/chromium");
     }
-    if viewport == Viewport::Phone {
+    if let Viewport::Phone(width) = viewport {
         options["mobileEmulation"] = json!({
-            "deviceMetrics": { "width": 375, "height": 812, "pixelRatio": 2.0, "touch": true }
+            "deviceMetrics": { "width": width, "height": 812, "pixelRatio": 2.0, "touch": true }
         });
     }
     let mut caps = Capabilities::new();

@@ -171,7 +171,7 @@ fn system_dark_setting_is_followed_until_the_reader_chooses() {
 
 #[test]
 fn sidebar_folds_behind_the_menu_at_375_px() {
-    with_browser(Viewport::Phone, |b| async move {
+    with_browser(Viewport::Phone(375), |b| async move {
         b.goto(RUNBOOK).await?;
         let state = |b: Browser| async move {
             b.js("var s = document.querySelector('.sidebar');
@@ -229,7 +229,7 @@ fn keyboard_reaches_the_content_with_visible_focus() {
 
 #[test]
 fn pages_read_well_with_javascript_off() {
-    with_browser(Viewport::Phone, |b| async move {
+    with_browser(Viewport::Phone(375), |b| async move {
         b.cdp("Emulation.setScriptExecutionDisabled", json!({ "value": true }))
             .await?;
         b.goto(RUNBOOK).await?;

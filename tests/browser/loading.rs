@@ -30,6 +30,19 @@ async fn problems(b: &Browser, path: &str) -> Result<Vec<String>> {
         requests.len() > 1,
         "{path}: the page made no request for its stylesheet or script"
     );
+    // Nothing moves once shown (no web fonts, no late layout): the layout shift score is 0.
+    let shift = b
+        .js_async(
+            "new PerformanceObserver(function () {}).observe({ type: 'layout-shift', buffered: true });
+             setTimeout(function () {
+               done(performance.getEntriesByType('layout-shift')
+                 .reduce(function (sum, e) { return sum + e.value; }, 0));
+             }, 300);",
+        )
+        .await?;
+    if shift.as_f64().unwrap_or(0.0) > 0.01 {
+        found.push(format!("layout shift {shift}"));
+    }
     for entry in requests {
         let name = entry[0].as_str().unwrap_or_default();
         let status = entry[1].as_u64().unwrap_or(0);
@@ -57,6 +70,45 @@ fn dashboard_runbook_and_print_page_load_without_errors() {
             let title = b.client.title().await?;
             ensure!(!title.is_empty(), "{path} has no title");
         }
+        Ok(())
+    });
+}
+
+#[test]
+fn a_page_needs_under_60_kb_of_css_and_javascript() {
+    with_browser(Viewport::Desktop, |b| async move {
+        b.goto("/dr/restore-primary-database/").await?;
+        let bytes = b
+            .js("return performance.getEntriesByType('resource')
+                   .filter(function (e) { return /[.](css|js)$/.test(e.name); })
+                   .map(function (e) { return [e.name, e.decodedBodySize]; });")
+            .await?;
+        let list = bytes.as_array().cloned().unwrap_or_default();
+        ensure!(list.len() >= 3, "expected the stylesheets and the script: {bytes}");
+        let total: u64 = list.iter().map(|e| e[1].as_u64().unwrap_or(0)).sum();
+        ensure!(total < 60_000, "{total} bytes of CSS and JavaScript: {bytes}");
+        Ok(())
+    });
+}
+
+#[test]
+fn no_page_scrolls_sideways_on_a_320_px_phone() {
+    with_browser(Viewport::Phone(320), |b| async move {
+        let mut wide = Vec::new();
+        for path in crate::harness::html_pages() {
+            b.goto(&path).await?;
+            let over = b
+                .js("return [window.innerWidth, document.documentElement.scrollWidth,
+                     Array.from(document.querySelectorAll('main *')).filter(function (e) {
+                       var r = e.getBoundingClientRect();
+                       return r.right > 321 && !e.closest('pre, table');
+                     }).slice(0, 3).map(function (e) { return e.tagName + '.' + e.className; })];")
+                .await?;
+            if over[0] != 320 || over[1].as_i64().unwrap_or(0) > 320 {
+                wide.push(format!("{path}: {over}"));
+            }
+        }
+        ensure!(wide.is_empty(), "pages wider than the phone:\n  {}", wide.join("\n  "));
         Ok(())
     });
 }

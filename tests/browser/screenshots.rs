@@ -7,7 +7,11 @@ use serde_json::json;
 
 use crate::harness::{repo_root, with_browser, Browser, Viewport};
 
-const PAGES: [(&str, &str); 2] = [("dashboard", "/"), ("runbook", "/dr/restore-primary-database/")];
+const PAGES: [(&str, &str); 3] = [
+    ("dashboard", "/"),
+    ("runbook", "/dr/restore-primary-database/"),
+    ("section", "/sections/database-maintenance/"),
+];
 
 async fn shoot(b: &Browser, viewport: &str) -> Result<()> {
     let dir = repo_root().join("target/screenshots");
@@ -53,5 +57,5 @@ fn screenshots_desktop() {
 
 #[test]
 fn screenshots_phone() {
-    with_browser(Viewport::Phone, |b| async move { shoot(&b, "phone").await });
+    with_browser(Viewport::Phone(375), |b| async move { shoot(&b, "phone").await });
 }
