@@ -15,7 +15,7 @@ const FILES: &[(&str, &str)] = &[
         "content/runbooks/backups/verify-last-nights-backup.md",
         include_str!("init/runbook.md"),
     ),
-    (".github/workflows/opsbook.yml", include_str!("init/opsbook.yml")),
+    (".github/workflows/pages.yml", include_str!("init/pages.yml")),
 ];
 
 /// Written only when the folder has none: an existing one is the project's own.
@@ -58,7 +58,7 @@ pub fn run(dir: &Path) -> CmdResult {
     };
     println!("Next: `opsbook build{arg}` writes the site to {out}site/; `opsbook check{arg}` validates it.");
     println!("Commit opsbook.lock with the book: it is the record of every URL published, kept by each build.");
-    println!("To publish on GitHub Pages, set OPSBOOK_GIT in .github/workflows/opsbook.yml first.");
+    println!("To publish on GitHub Pages, set OPSBOOK_GIT in .github/workflows/pages.yml first.");
     Ok(ExitCode::SUCCESS)
 }
 

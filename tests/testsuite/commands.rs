@@ -11,7 +11,7 @@ fn init_then_build_works_in_an_empty_folder() {
     for f in [
         "my-book/book.toml",
         "my-book/content/checklist.md",
-        "my-book/.github/workflows/opsbook.yml",
+        "my-book/.github/workflows/pages.yml",
         "my-book/.gitignore",
     ] {
         assert!(book.exists(f), "{f}");

@@ -11,6 +11,7 @@ mod commands;
 mod corpora;
 mod errors;
 mod permanence;
+mod publish;
 mod regressions;
 mod serve;
 mod snapshots;
