@@ -166,6 +166,7 @@ pub fn render_site(
     out.push(Rendered::new("progress.json", data::progress_json(site, config)));
     out.push(r.render_print()?);
     out.push(r.render_404()?);
+    out.push(Rendered::new("feed.xml", data::feed(site, config)));
     if config.has_absolute_url() {
         out.push(Rendered::new("sitemap.xml", data::sitemap(site, config)));
     }

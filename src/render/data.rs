@@ -564,3 +564,117 @@ pub fn known_urls(site: &Site, config: &Config) -> KnownUrls {
         .replace('<', "\\u003c");
     KnownUrls { json }
 }
+
+/// `feed.xml`: an Atom feed a team can follow. One entry per page with a `last_reviewed` date
+/// (on that date), and one per task status change the checklist's git history shows (on the
+/// commit's date); newest first. Every date comes from the content or git, so the feed is the
+/// same bytes for the same book.
+pub fn feed(site: &Site, config: &Config) -> String {
+    use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
+    let at = |date: &str| format!("{date}T00:00:00+00:00").parse::<FixedDateTime>().ok();
+    let link = |path: &str| Link {
+        href: crate::links::encode_path(&config.absolute_url(path)),
+        rel: "alternate".into(),
+        mime_type: Some("text/html".into()),
+        ..Link::default()
+    };
+    // Atom ids are absolute and never change: the page's URL when the site has one.
+    let ident = |path: &str| {
+        if config.has_absolute_url() {
+            config.absolute_url(path)
+        } else {
+            format!("urn:opsbook:{}", config.link(path).trim_start_matches('/'))
+        }
+    };
+    // (date, tie-breaker, entry)
+    let mut entries: Vec<(FixedDateTime, String, Entry)> = Vec::new();
+    for page in &site.pages {
+        let (Some(date), false) = (page.meta.last_reviewed, page.rel.is_empty()) else {
+            continue;
+        };
+        let Some(updated) = at(&date.to_string()) else {
+            continue;
+        };
+        let mut summary = format!("{} was reviewed on {date}", page.title);
+        if let Some(owner) = &page.meta.owner {
+            summary.push_str(&format!(" (owner: {owner})"));
+        }
+        summary.push('.');
+        let entry = Entry {
+            title: Text::plain(format!("Reviewed: {}", page.title)),
+            id: format!("{}#reviewed-{date}", ident(&page.path)),
+            updated,
+            authors: page
+                .meta
+                .owner
+                .iter()
+                .map(|o| Person {
+                    name: o.clone(),
+                    ..Person::default()
+                })
+                .collect(),
+            links: vec![link(&page.path)],
+            summary: Some(Text::plain(summary)),
+            ..Entry::default()
+        };
+        entries.push((updated, format!("page {}", page.path), entry));
+    }
+    if let Some(checklist) = &site.checklist {
+        for (i, change) in checklist.changes.iter().enumerate() {
+            let Some(updated) = change.date.as_deref().and_then(at) else {
+                continue;
+            };
+            let path = format!("{}/{}/", config.urls.tasks, change.task_id);
+            let entry = Entry {
+                title: Text::plain(format!("{}: {}", change.to.label(), change.title)),
+                id: format!(
+                    "{}#{}-{}-{}",
+                    ident(&path),
+                    change.date.as_deref().unwrap_or_default(),
+                    change.from.as_str(),
+                    change.to.as_str()
+                ),
+                updated,
+                links: vec![link(&path)],
+                summary: Some(Text::plain(format!(
+                    "{} went from {} to {}.",
+                    change.title,
+                    change.from.label().to_lowercase(),
+                    change.to.label().to_lowercase()
+                ))),
+                ..Entry::default()
+            };
+            // Changes come newest first; keep that order within a day.
+            entries.push((updated, format!("task {i:06}"), entry));
+        }
+    }
+    entries.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let updated = entries
+        .first()
+        .map(|e| e.0)
+        .or_else(|| at("1970-01-01"))
+        .unwrap_or_default();
+    let feed = Feed {
+        title: Text::plain(site.title.clone()),
+        id: ident(""),
+        updated,
+        links: vec![
+            link(""),
+            Link {
+                href: config.absolute_url("feed.xml"),
+                rel: "self".into(),
+                mime_type: Some("application/atom+xml".into()),
+                ..Link::default()
+            },
+        ],
+        generator: Some(atom_syndication::Generator {
+            value: "opsbook".into(),
+            ..Default::default()
+        }),
+        entries: entries.into_iter().map(|e| e.2).collect(),
+        ..Feed::default()
+    };
+    let mut out = feed.to_string();
+    out.push('\n');
+    out
+}

@@ -285,6 +285,30 @@ fn dashboard_lists_status_changes_from_git() {
         list.contains("status-not_started") && list.contains("status-in_progress"),
         "{list}"
     );
+
+    // The Atom feed follows the same change, and the reviews, newest first.
+    let feed: atom_syndication::Feed = book.read("site/feed.xml").parse().expect("a valid Atom feed");
+    let change = feed
+        .entries()
+        .iter()
+        .find(|e| e.title().as_str() == "In progress: Set up index maintenance")
+        .expect("an entry for the status change");
+    assert_eq!(change.updated().to_rfc3339(), "2026-11-20T00:00:00+00:00");
+    assert_eq!(change.links()[0].href(), "/tasks/set-up-index-maintenance/");
+    assert!(
+        change.id().starts_with("urn:opsbook:tasks/set-up-index-maintenance/#"),
+        "{}",
+        change.id()
+    );
+    let reviewed = feed
+        .entries()
+        .iter()
+        .find(|e| e.title().as_str() == "Reviewed: Restore the primary database from backup")
+        .expect("an entry for a reviewed page");
+    assert_eq!(reviewed.links()[0].href(), "/dr/restore-primary-database/");
+    let dates: Vec<_> = feed.entries().iter().map(|e| *e.updated()).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first: {dates:?}");
+    assert_eq!(feed.updated(), &dates[0]);
 }
 
 #[test]
