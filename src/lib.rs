@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! config ─> content ─> checklist, front_matter, markdown (shortcode, highlight) ─> page
-//!        ─> site (links, progress, history) ─> render (theme, badge, view) ─> output
+//!        ─> site (links, progress, history) ─> render (theme, badge, view, search) ─> output
 //! pipeline.rs runs it; `check` stops before writing; cmd/* glue the command line to it.
 //! ```
 
@@ -26,6 +26,7 @@ pub mod pipeline;
 pub mod preview;
 pub mod progress;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod shortcode;
 pub mod site;

@@ -45,6 +45,9 @@ pub struct RenderedMarkdown {
     /// start of `html` (the page drops it when it repeats the page's title).
     pub leading_h1: Option<String>,
     pub leading_h1_len: usize,
+    /// The page's words for search, as plain text: `text[0]` is what comes before the first
+    /// heading, `text[i + 1]` what follows `headings[i]` (code included).
+    pub text: Vec<String>,
 }
 
 /// What rendering one page needs to know about the book.
@@ -107,9 +110,13 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
 
     let mut pending_text = String::new();
     let mut leading_h1_at = None;
+    r.text.push(String::new());
     for (event, range) in Parser::new_ext(&body, options()).into_offset_iter() {
         if !pending_text.is_empty() && !matches!(event, Event::Text(_)) {
             flush_text(&mut pending_text, link_depth, &mut heading, &mut out);
+        }
+        if heading.is_none() {
+            search_text(&mut r.text, &event, code.is_some());
         }
         let event = match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
@@ -142,6 +149,7 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
                         text,
                         id: id.clone(),
                     });
+                    r.text.push(String::new());
                     r.anchors.push(id);
                 }
                 seen_block = true;
@@ -240,6 +248,25 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
     r.leading_h1_len = h1.len();
     r.html = h1 + &write(body_events);
     r
+}
+
+/// Adds what `event` shows of the page's words to the current section of `text`.
+fn search_text(text: &mut [String], event: &Event<'_>, in_code: bool) {
+    let Some(current) = text.last_mut() else {
+        return;
+    };
+    match event {
+        Event::Text(t) | Event::Code(t) => {
+            current.push_str(t);
+            if in_code {
+                current.push(' ');
+            }
+        }
+        Event::End(_) | Event::SoftBreak | Event::HardBreak if !current.is_empty() && !current.ends_with(' ') => {
+            current.push(' ');
+        }
+        _ => {}
+    }
 }
 
 /// Emits the text gathered from consecutive text events (pulldown splits text at `_`, `*`

@@ -83,6 +83,9 @@ pub struct Page {
     /// whether a rebuild must render it again.
     pub body_hash: u64,
     pub headings: Vec<Heading>,
+    /// The words of the page for search: `text[0]` opens the page, `text[i + 1]` follows
+    /// `headings[i]`.
+    pub text: Vec<String>,
     pub anchors: Vec<String>,
     pub links: Vec<LinkRef>,
 }
@@ -114,11 +117,17 @@ pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page
     // An opening `# heading` that repeats the title is shown once, by the page template.
     let mut html = md.html;
     let mut headings = md.headings;
+    let mut text = md.text;
     let mut title_id = None;
     if md.leading_h1.as_deref() == Some(title.as_str()) && html.is_char_boundary(md.leading_h1_len) {
         html.drain(..md.leading_h1_len);
         if !headings.is_empty() {
             title_id = Some(headings.remove(0).id);
+            // What followed the title is the page's opening text.
+            if text.len() > 1 {
+                let after = text.remove(1);
+                text[0].push_str(&after);
+            }
         }
     }
     let kind = match meta.kind.as_deref() {
@@ -154,6 +163,7 @@ pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page
         body_hash,
         html: html.into(),
         headings,
+        text,
         anchors: md.anchors,
         links: md.links,
     };
@@ -177,6 +187,7 @@ pub fn folder_page(path: &str, folder_name: &str) -> Page {
         html: "".into(),
         body_hash: 0,
         headings: Vec::new(),
+        text: vec![String::new()],
         anchors: Vec::new(),
         links: Vec::new(),
     }

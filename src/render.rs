@@ -36,7 +36,7 @@ pub struct Rendered {
 }
 
 impl Rendered {
-    fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+    pub(crate) fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
         Rendered {
             path: path.into(),
             bytes: bytes.into(),
@@ -167,6 +167,7 @@ pub fn render_site(
     out.push(r.render_print()?);
     out.push(r.render_404()?);
     out.push(Rendered::new("feed.xml", data::feed(site, config)));
+    out.extend(crate::search::build(site, config));
     if config.has_absolute_url() {
         out.push(Rendered::new("sitemap.xml", data::sitemap(site, config)));
     }

@@ -22,6 +22,8 @@ pub struct SiteView<'a> {
     pub alerts_url: String,
     pub print_url: String,
     pub owners_url: String,
+    /// The folder of the search index, relative to the site's root (`search`).
+    pub search_prefix: &'a str,
 }
 
 impl<'a> SiteView<'a> {
@@ -36,6 +38,7 @@ impl<'a> SiteView<'a> {
             alerts_url: config.link(&format!("{}/", config.urls.alerts)),
             print_url: config.link(&format!("{}/", config.urls.print)),
             owners_url: config.link(&format!("{}/", config.urls.owners)),
+            search_prefix: &config.urls.search,
         }
     }
 }

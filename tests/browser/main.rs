@@ -12,3 +12,4 @@ mod accessibility;
 mod interaction;
 mod loading;
 mod screenshots;
+mod search;

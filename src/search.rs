@@ -1,0 +1,468 @@
+//! The search index: every page, every heading of a page, every task and every alert name,
+//! scored at build time and cut into small script files that the browser loads on demand.
+//!
+//! The files are scripts (`opsbookSearch.terms(...)`), not JSON fetched at run time, so search
+//! works from a folder opened as `file://`, where `fetch` and WebAssembly are blocked. A query
+//! loads the index's table of shards, one shard per query word (the terms sharing its first
+//! two letters, or three in a large book) and the few document chunks its best results live
+//! in, so what it downloads stays small however large the book is.
+//!
+//! Layout, under the `search` URL prefix:
+//! - `index.js`: the shard keys (two or three characters) and the documents per chunk;
+//! - `t/<hex of key>.js`: `{term: [doc, score, doc, score, ...]}`, best documents first;
+//! - `d/<n>.js`: documents `n * CHUNK ..`, each `[kind, title, heading, url, text]`.
+//!
+//! Scores are BM25 with per-field weights (a title or alert name counts ten times the body),
+//! computed here so that the browser only adds numbers. Words are split the same way on both
+//! sides: runs of letters and digits, lowercased; camelCase names (`PostgresPrimaryDown`) are
+//! also indexed by their parts.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::Config;
+use crate::render::Rendered;
+use crate::site::Site;
+
+/// Documents per chunk file.
+pub const CHUNK: usize = 64;
+/// The best documents kept for each term: past this, a word is too common to rank by.
+const MAX_POSTINGS: usize = 100;
+/// Characters of a document's text kept for its snippet.
+const SNIPPET_CHARS: usize = 320;
+/// Words shorter or longer than these are not indexed.
+const MIN_WORD: usize = 2;
+const MAX_WORD: usize = 40;
+
+/// Fields of a document and their weights.
+const TITLE: usize = 0;
+const ALERTS: usize = 1;
+const HEADING: usize = 2;
+const BODY: usize = 3;
+const BOOST: [f64; 4] = [10.0, 10.0, 4.0, 1.0];
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+
+/// Words too common to search by.
+const STOP_WORDS: &[&str] = &[
+    "an", "and", "are", "as", "at", "be", "by", "for", "from", "if", "in", "into", "is", "it", "its", "of", "on", "or",
+    "so", "that", "the", "then", "this", "to", "was", "were", "will", "with",
+];
+
+/// One thing search can find.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Doc {
+    /// What the result line names it: the page's kind (`Runbook`, `Disaster recovery`), or
+    /// `Task`.
+    pub kind: &'static str,
+    pub title: String,
+    /// The heading of a section, or what else the result line shows (a task's status).
+    pub heading: String,
+    /// The site path, relative to the site's root (`dr/restore/#verify`).
+    pub url: String,
+    /// The start of its text, for the snippet.
+    pub text: String,
+    fields: [String; 4],
+}
+
+/// The words of `text` as the index holds them: lowercased runs of letters and digits, and the
+/// parts of camelCase words.
+pub fn index_words(text: &str, mut each: impl FnMut(String)) {
+    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        let lower = word.to_lowercase();
+        let parts = camel_parts(word);
+        if parts.len() > 1 {
+            for part in parts {
+                let part = part.to_lowercase();
+                if keep(&part) && part != lower {
+                    each(part);
+                }
+            }
+        }
+        if keep(&lower) {
+            each(lower);
+        }
+    }
+}
+
+/// The words of a query, as the browser splits them (no camelCase parts: the whole name is
+/// indexed too).
+pub fn query_words(query: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for w in query.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        let w = w.to_lowercase();
+        if w.chars().count() >= MIN_WORD && !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    words
+}
+
+fn keep(word: &str) -> bool {
+    let n = word.chars().count();
+    (MIN_WORD..=MAX_WORD).contains(&n) && !STOP_WORDS.contains(&word)
+}
+
+/// `PostgresPrimaryDown` → `Postgres`, `Primary`, `Down`; `HTTPErrors` → `HTTP`, `Errors`.
+fn camel_parts(word: &str) -> Vec<&str> {
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for i in 1..chars.len() {
+        let (at, c) = chars[i];
+        let prev = chars[i - 1].1;
+        let next_lower = chars.get(i + 1).is_some_and(|(_, n)| n.is_lowercase());
+        let boundary = (c.is_uppercase() && prev.is_lowercase())
+            || (c.is_uppercase() && prev.is_uppercase() && next_lower)
+            || (c.is_numeric() != prev.is_numeric());
+        if boundary {
+            parts.push(&word[start..at]);
+            start = at;
+        }
+    }
+    parts.push(&word[start..]);
+    parts
+}
+
+/// Past this size, a two-character shard is cut by three characters.
+const SHARD_BYTES: usize = 48 * 1024;
+
+/// The narrowest shard a word can live in: its first three characters.
+pub fn shard_key(word: &str) -> String {
+    word.chars().take(3).collect()
+}
+
+/// Everything search can find in the site, in a fixed order. Tasks link to
+/// `<tasks_prefix>/<id>/`.
+pub fn documents(site: &Site, tasks_prefix: &str) -> Vec<Doc> {
+    let mut docs = Vec::new();
+    for page in &site.pages {
+        let opening = page.text.first().map(String::as_str).unwrap_or_default();
+        let mut body = opening.to_string();
+        for extra in page.meta.owner.iter().chain(page.meta.tags.iter()) {
+            body.push(' ');
+            body.push_str(extra);
+        }
+        docs.push(Doc {
+            kind: page.kind.label(),
+            title: page.title.clone(),
+            heading: String::new(),
+            url: page.path.clone(),
+            text: snippet(opening),
+            fields: [page.title.clone(), page.meta.alerts.join(" "), String::new(), body],
+        });
+        for (i, h) in page.headings.iter().enumerate() {
+            let text = page.text.get(i + 1).map(String::as_str).unwrap_or_default();
+            docs.push(Doc {
+                kind: page.kind.label(),
+                title: page.title.clone(),
+                heading: h.text.clone(),
+                url: format!("{}#{}", page.path, h.id),
+                text: snippet(text),
+                fields: [
+                    String::new(),
+                    String::new(),
+                    h.text.clone(),
+                    format!("{text} {}", page.title),
+                ],
+            });
+        }
+    }
+    if let Some(c) = &site.checklist {
+        for (section, task) in c.checklist.tasks() {
+            let notes: Vec<&str> = task.notes.iter().map(|n| n.text.as_str()).collect();
+            let notes = notes.join(" ");
+            docs.push(Doc {
+                kind: "Task",
+                title: task.title.clone(),
+                heading: format!("{} · {}", task.status.label(), section.title),
+                url: format!("{tasks_prefix}/{}/", task.id),
+                text: snippet(&notes),
+                fields: [task.title.clone(), String::new(), section.title.clone(), notes],
+            });
+        }
+    }
+    docs
+}
+
+fn snippet(text: &str) -> String {
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match collapsed.char_indices().nth(SNIPPET_CHARS) {
+        Some((at, _)) => format!("{}…", &collapsed[..at]),
+        None => collapsed,
+    }
+}
+
+/// Each term's documents and scores, best first (at most [`MAX_POSTINGS`]).
+pub fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<(u32, u32)>> {
+    // Term frequencies per document and field, and each field's length.
+    let mut lengths = vec![[0usize; 4]; docs.len()];
+    let mut tf: Vec<HashMap<String, [u32; 4]>> = Vec::with_capacity(docs.len());
+    for (d, doc) in docs.iter().enumerate() {
+        let mut counts: HashMap<String, [u32; 4]> = HashMap::new();
+        for (f, text) in doc.fields.iter().enumerate() {
+            index_words(text, |w| {
+                counts.entry(w).or_default()[f] += 1;
+                lengths[d][f] += 1;
+            });
+        }
+        tf.push(counts);
+    }
+    let n = docs.len().max(1) as f64;
+    let mut avg = [0f64; 4];
+    for l in &lengths {
+        for f in 0..4 {
+            avg[f] += l[f] as f64 / n;
+        }
+    }
+    let mut df: HashMap<&str, usize> = HashMap::new();
+    for counts in &tf {
+        for term in counts.keys() {
+            *df.entry(term.as_str()).or_default() += 1;
+        }
+    }
+    let mut out: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+    for (d, counts) in tf.iter().enumerate() {
+        for (term, per_field) in counts {
+            let docs_with = df.get(term.as_str()).copied().unwrap_or(1) as f64;
+            let idf = (1.0 + (n - docs_with + 0.5) / (docs_with + 0.5)).ln();
+            let mut score = 0.0;
+            for f in [TITLE, ALERTS, HEADING, BODY] {
+                let t = f64::from(per_field[f]);
+                if t == 0.0 {
+                    continue;
+                }
+                let norm = if avg[f] > 0.0 {
+                    lengths[d][f] as f64 / avg[f]
+                } else {
+                    1.0
+                };
+                score += BOOST[f] * t * (K1 + 1.0) / (t + K1 * (1.0 - B + B * norm));
+            }
+            let q = (score * idf * 10.0).round().max(1.0) as u32;
+            out.entry(term.clone()).or_default().push((d as u32, q));
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        list.truncate(MAX_POSTINGS);
+    }
+    out
+}
+
+/// Runs a query against the index as the browser does: every word must match (a word of
+/// three letters or more also matches the terms it begins, at half the score); without such
+/// a document, any word may. Returns document numbers, best first.
+pub fn query(index: &BTreeMap<String, Vec<(u32, u32)>>, q: &str) -> Vec<u32> {
+    let words = query_words(q);
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let per_word: Vec<HashMap<u32, u32>> = words
+        .iter()
+        .map(|w| {
+            let mut best: HashMap<u32, u32> = HashMap::new();
+            let long = w.chars().count() >= 3;
+            for (term, list) in index.range(w.clone()..) {
+                let exact = term == w;
+                if !(exact || long && term.starts_with(w.as_str())) {
+                    break;
+                }
+                for &(d, s) in list {
+                    let s = if exact { s } else { s / 2 };
+                    let e = best.entry(d).or_default();
+                    *e = (*e).max(s);
+                }
+            }
+            best
+        })
+        .collect();
+    let mut total: HashMap<u32, (usize, u32)> = HashMap::new();
+    for best in &per_word {
+        for (&d, &s) in best {
+            let e = total.entry(d).or_default();
+            e.0 += 1;
+            e.1 += s;
+        }
+    }
+    let all: Vec<(u32, u32)> = total
+        .iter()
+        .filter(|(_, (hits, _))| *hits == words.len())
+        .map(|(&d, &(_, s))| (d, s))
+        .collect();
+    let mut ranked = if all.is_empty() {
+        total.iter().map(|(&d, &(_, s))| (d, s)).collect()
+    } else {
+        all
+    };
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.into_iter().map(|(d, _)| d).collect()
+}
+
+/// The index's files, under the search prefix.
+pub fn build(site: &Site, config: &Config) -> Vec<Rendered> {
+    let docs = documents(site, &config.urls.tasks);
+    let index = postings(&docs);
+    let prefix = &config.urls.search;
+    let shards = shards(&index);
+    let mut out = Vec::with_capacity(shards.len() + docs.len() / CHUNK + 2);
+    let keys: Vec<&String> = shards.keys().collect();
+    let meta = serde_json::json!({ "v": 1, "chunk": CHUNK, "docs": docs.len(), "shards": keys });
+    out.push(Rendered::new(
+        format!("{prefix}/index.js"),
+        format!("opsbookSearch.meta({meta});\n"),
+    ));
+    for (key, terms) in &shards {
+        let json = serde_json::to_string(terms).unwrap_or_else(|_| "{}".into());
+        let key_json = serde_json::to_string(key).unwrap_or_else(|_| "\"\"".into());
+        out.push(Rendered::new(
+            format!("{prefix}/t/{}.js", hex(key)),
+            format!("opsbookSearch.terms({key_json},{json});\n"),
+        ));
+    }
+    for (n, chunk) in docs.chunks(CHUNK).enumerate() {
+        let rows: Vec<[&str; 5]> = chunk
+            .iter()
+            .map(|d| {
+                [
+                    d.kind,
+                    d.title.as_str(),
+                    d.heading.as_str(),
+                    d.url.as_str(),
+                    d.text.as_str(),
+                ]
+            })
+            .collect();
+        let json = serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into());
+        out.push(Rendered::new(
+            format!("{prefix}/d/{n}.js"),
+            format!("opsbookSearch.docs({n},{json});\n"),
+        ));
+    }
+    out
+}
+
+/// The index cut into shards: the terms sharing their first two characters, or, where those
+/// would pass [`SHARD_BYTES`], their first three (the two-character terms stay in the first).
+/// The browser loads the three-character shard of a word when there is one, else the two.
+fn shards(index: &BTreeMap<String, Vec<(u32, u32)>>) -> BTreeMap<String, BTreeMap<&str, Vec<u32>>> {
+    // Roughly the bytes a term takes in its shard.
+    let size = |term: &str, list: &[(u32, u32)]| term.len() + 4 + list.len() * 9;
+    let mut by_two: BTreeMap<String, usize> = BTreeMap::new();
+    for (term, list) in index {
+        *by_two.entry(term.chars().take(2).collect()).or_default() += size(term, list);
+    }
+    let mut out: BTreeMap<String, BTreeMap<&str, Vec<u32>>> = BTreeMap::new();
+    for (term, list) in index {
+        let two: String = term.chars().take(2).collect();
+        let split = by_two.get(&two).is_some_and(|&bytes| bytes > SHARD_BYTES);
+        let key = if split { shard_key(term) } else { two };
+        let flat = list.iter().flat_map(|&(d, s)| [d, s]).collect();
+        out.entry(key).or_default().insert(term, flat);
+    }
+    out
+}
+
+/// A shard key as a file name: the hex of its UTF-8 bytes.
+pub fn hex(key: &str) -> String {
+    key.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        index_words(text, |w| out.push(w));
+        out
+    }
+
+    #[test]
+    fn words_are_lowercased_runs_of_letters_and_digits() {
+        assert_eq!(
+            words("Restore the DB, then pg_isready -p 5432."),
+            ["restore", "db", "pg", "isready", "5432"]
+        );
+        assert_eq!(words("Überprüfung läuft"), ["überprüfung", "läuft"]);
+    }
+
+    #[test]
+    fn camel_case_names_are_found_by_their_parts_and_whole() {
+        let w = words("PostgresPrimaryDown HTTPErrorsHigh");
+        for part in [
+            "postgres",
+            "primary",
+            "down",
+            "postgresprimarydown",
+            "http",
+            "errors",
+            "high",
+        ] {
+            assert!(w.contains(&part.to_string()), "{part} not in {w:?}");
+        }
+    }
+
+    #[test]
+    fn query_words_match_how_the_index_splits() {
+        assert_eq!(query_words("PostgresPrimaryDown"), ["postgresprimarydown"]);
+        assert_eq!(
+            query_words("pg_stat_replication lag"),
+            ["pg", "stat", "replication", "lag"]
+        );
+        assert_eq!(query_words("a ! ?"), Vec::<String>::new());
+    }
+
+    fn doc(title: &str, alerts: &str, heading: &str, body: &str) -> Doc {
+        Doc {
+            kind: "runbook",
+            title: title.into(),
+            heading: heading.into(),
+            url: String::new(),
+            text: String::new(),
+            fields: [title.into(), alerts.into(), heading.into(), body.into()],
+        }
+    }
+
+    #[test]
+    fn title_and_alert_matches_rank_first() {
+        let docs = vec![
+            doc(
+                "Disk usage",
+                "",
+                "",
+                "replication lag makes the disk fill on the replica",
+            ),
+            doc("Replication lag", "", "", "what to do"),
+            doc("Primary down", "PostgresReplicationLagHigh", "", "see the runbook"),
+        ];
+        let index = postings(&docs);
+        let ranked = query(&index, "replication");
+        assert_eq!(ranked.len(), 3);
+        assert_ne!(ranked[0], 0, "a body match outranks a title or alert match: {ranked:?}");
+        assert_eq!(ranked[2], 0, "{ranked:?}");
+        assert_eq!(query(&index, "PostgresReplicationLagHigh"), [2]);
+    }
+
+    #[test]
+    fn every_word_must_match_and_prefixes_count() {
+        let docs = vec![
+            doc("Restore the database", "", "", "pgbackrest restore"),
+            doc("Restart nginx", "", "", "systemctl restart nginx"),
+        ];
+        let index = postings(&docs);
+        assert_eq!(query(&index, "restore database"), [0]);
+        assert_eq!(query(&index, "nginx"), [1]);
+        assert_eq!(query(&index, "rest"), query(&index, "res"), "prefixes of both");
+        assert_eq!(query(&index, "rest").len(), 2);
+        // No document has both words: any word may match.
+        assert_eq!(query(&index, "database nginx").len(), 2);
+    }
+
+    #[test]
+    fn shard_files_are_named_by_hex() {
+        assert_eq!(shard_key("postgres"), "pos");
+        assert_eq!(shard_key("pg"), "pg");
+        assert_eq!(hex("pos"), "706f73");
+        assert_eq!(shard_key("überprüfung"), "übe");
+    }
+}

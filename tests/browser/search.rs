@@ -1,0 +1,121 @@
+//! The search box: typed words find runbooks, tasks and alerts; the keyboard alone reaches a
+//! result; what is typed never becomes markup.
+
+use std::time::Duration;
+
+use anyhow::{ensure, Result};
+use fantoccini::key::Key;
+use fantoccini::Locator;
+
+use crate::harness::{with_browser, Browser, Viewport};
+
+/// Types `query` into the search box and waits for the results.
+pub async fn search(b: &Browser, query: &str) -> Result<()> {
+    let input = b.client.find(Locator::Css("#search-input")).await?;
+    input.clear().await?;
+    input.send_keys(query).await?;
+    b.wait_until(
+        "!document.getElementById('search-results').hidden && document.getElementById('search-results').childNodes.length > 0",
+        Duration::from_secs(10),
+    )
+    .await
+}
+
+#[test]
+fn an_alert_name_finds_its_runbook_first_and_enter_opens_it() {
+    with_browser(Viewport::Desktop, |b| async move {
+        b.goto("/").await?;
+        // `/` focuses the box from anywhere on the page.
+        b.client.find(Locator::Css("body")).await?.send_keys("/").await?;
+        let focused = b.js("return document.activeElement.id;").await?;
+        ensure!(focused == "search-input", "`/` focused {focused}");
+        search(&b, "PostgresPrimaryDown").await?;
+        let first = b
+            .js("var a = document.querySelector('#search-results a');
+                 return [a.getAttribute('href'), a.textContent, a.querySelectorAll('mark').length];")
+            .await?;
+        ensure!(
+            first[0]
+                .as_str()
+                .unwrap_or_default()
+                .ends_with("/dr/restore-primary-database/"),
+            "first result: {first}"
+        );
+        b.client
+            .find(Locator::Css("#search-input"))
+            .await?
+            .send_keys(&Key::Enter.to_string())
+            .await?;
+        b.wait_until(
+            "location.pathname === '/dr/restore-primary-database/'",
+            Duration::from_secs(10),
+        )
+        .await?;
+        Ok(())
+    });
+}
+
+#[test]
+fn arrows_reach_a_heading_and_a_task() {
+    with_browser(Viewport::Desktop, |b| async move {
+        b.goto("/faq/").await?;
+        search(&b, "verify the restore").await?;
+        let hrefs = b
+            .js("return Array.from(document.querySelectorAll('#search-results a')).map(function (a) { return a.getAttribute('href'); });")
+            .await?;
+        let list: Vec<String> = hrefs
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect();
+        ensure!(
+            list.iter()
+                .any(|h| h.ends_with("/dr/restore-primary-database/#verify-the-restore")),
+            "no deep link to the heading: {list:?}"
+        );
+        // Down moves into the results, Enter follows the focused one.
+        let input = b.client.find(Locator::Css("#search-input")).await?;
+        input.send_keys(&Key::Down.to_string()).await?;
+        let focused = b.js("return document.activeElement.getAttribute('href');").await?;
+        ensure!(
+            focused.as_str() == list.first().map(String::as_str),
+            "{focused} vs {list:?}"
+        );
+        b.client
+            .active_element()
+            .await?
+            .send_keys(&Key::Enter.to_string())
+            .await?;
+        b.wait_until("location.pathname !== '/faq/'", Duration::from_secs(10))
+            .await?;
+
+        b.goto("/").await?;
+        search(&b, "index maintenance").await?;
+        let task = b
+            .js(
+                "return Array.from(document.querySelectorAll('#search-results a')).some(function (a) {
+                   return /\\/tasks\\/set-up-index-maintenance\\/$/.test(a.getAttribute('href')); });",
+            )
+            .await?;
+        ensure!(task == true, "the task is not found");
+        Ok(())
+    });
+}
+
+#[test]
+fn what_is_typed_is_shown_as_text() {
+    with_browser(Viewport::Desktop, |b| async move {
+        b.goto("/").await?;
+        search(&b, "<zzqqx onerror=zzqqy>").await?;
+        let state = b
+            .js("var r = document.getElementById('search-results');
+                 return [r.querySelectorAll('*').length, r.textContent];")
+            .await?;
+        ensure!(state[0] == 1, "markup from the query: {state}");
+        ensure!(state[1] == "Nothing found for “<zzqqx onerror=zzqqy>”.", "{state}");
+        // A result's text (a page titled with markup) is text too: see the integration tests.
+        Ok(())
+    });
+}
