@@ -19,6 +19,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
 use crate::config::Config;
 use crate::render::Rendered;
 use crate::site::Site;
@@ -28,7 +31,7 @@ pub const CHUNK: usize = 64;
 /// The best documents kept for each term: past this, a word is too common to rank by.
 const MAX_POSTINGS: usize = 100;
 /// Characters of a document's text kept for its snippet.
-const SNIPPET_CHARS: usize = 320;
+const SNIPPET_CHARS: usize = 200;
 /// Words shorter or longer than these are not indexed.
 const MIN_WORD: usize = 2;
 const MAX_WORD: usize = 40;
@@ -67,20 +70,55 @@ pub struct Doc {
 /// The words of `text` as the index holds them: lowercased runs of letters and digits, and the
 /// parts of camelCase words.
 pub fn index_words(text: &str, mut each: impl FnMut(String)) {
-    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-        let lower = word.to_lowercase();
-        let parts = camel_parts(word);
-        if parts.len() > 1 {
-            for part in parts {
-                let part = part.to_lowercase();
-                if keep(&part) && part != lower {
-                    each(part);
+    let mut buf = String::new();
+    let mut ranges = Vec::new();
+    tokenize(text, 0, &mut buf, &mut ranges);
+    for (start, end, _) in ranges {
+        each(buf[start as usize..end as usize].to_string());
+    }
+}
+
+/// Appends the index words of `text` to `buf`, and where each lies in it (with `field`) to
+/// `ranges`: one buffer per document instead of a string per word.
+fn tokenize(text: &str, field: u8, buf: &mut String, ranges: &mut Vec<(u32, u32, u8)>) {
+    let mut push = |word: &str, buf: &mut String| {
+        let start = buf.len();
+        if word.is_ascii() {
+            buf.push_str(word);
+            buf[start..].make_ascii_lowercase();
+        } else {
+            buf.extend(word.chars().flat_map(char::to_lowercase));
+        }
+        let piece = &buf[start..];
+        if keep(piece) {
+            ranges.push((start as u32, buf.len() as u32, field));
+        } else {
+            buf.truncate(start);
+        }
+    };
+    let words: Box<dyn Iterator<Item = &str>> = if text.is_ascii() {
+        Box::new(text.split(|c: char| !c.is_ascii_alphanumeric()))
+    } else {
+        Box::new(text.split(|c: char| !c.is_alphanumeric()))
+    };
+    for word in words.filter(|w| !w.is_empty()) {
+        // Only a word with a capital or a digit after its first letter can have parts.
+        let may_have_parts = if word.is_ascii() {
+            word.bytes()
+                .skip(1)
+                .any(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        } else {
+            word.chars().skip(1).any(|c| c.is_uppercase() || c.is_numeric())
+        };
+        if may_have_parts {
+            let parts = camel_parts(word);
+            if parts.len() > 1 {
+                for part in parts {
+                    push(part, buf);
                 }
             }
         }
-        if keep(&lower) {
-            each(lower);
-        }
+        push(word, buf);
     }
 }
 
@@ -98,8 +136,13 @@ pub fn query_words(query: &str) -> Vec<String> {
 }
 
 fn keep(word: &str) -> bool {
-    let n = word.chars().count();
-    (MIN_WORD..=MAX_WORD).contains(&n) && !STOP_WORDS.contains(&word)
+    let n = if word.is_ascii() {
+        word.len()
+    } else {
+        word.chars().count()
+    };
+    // Every stop word has at most four letters.
+    (MIN_WORD..=MAX_WORD).contains(&n) && (n > 4 || !STOP_WORDS.contains(&word))
 }
 
 /// `PostgresPrimaryDown` → `Postgres`, `Primary`, `Down`; `HTTPErrors` → `HTTP`, `Errors`.
@@ -185,7 +228,12 @@ pub fn documents(site: &Site, tasks_prefix: &str) -> Vec<Doc> {
 }
 
 fn snippet(text: &str) -> String {
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Enough of the start to fill the snippet once white space is collapsed.
+    let head = match text.char_indices().nth(SNIPPET_CHARS * 3) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    };
+    let collapsed = head.split_whitespace().collect::<Vec<_>>().join(" ");
     match collapsed.char_indices().nth(SNIPPET_CHARS) {
         Some((at, _)) => format!("{}…", &collapsed[..at]),
         None => collapsed,
@@ -194,59 +242,84 @@ fn snippet(text: &str) -> String {
 
 /// Each term's documents and scores, best first (at most [`MAX_POSTINGS`]).
 pub fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<(u32, u32)>> {
+    // Each document's words, lowercased into one buffer.
+    let tokens: Vec<(String, Vec<(u32, u32, u8)>)> = docs
+        .par_iter()
+        .map(|doc| {
+            let mut buf = String::new();
+            let mut ranges = Vec::new();
+            for (f, text) in doc.fields.iter().enumerate() {
+                tokenize(text, f as u8, &mut buf, &mut ranges);
+            }
+            (buf, ranges)
+        })
+        .collect();
     // Term frequencies per document and field, and each field's length.
-    let mut lengths = vec![[0usize; 4]; docs.len()];
-    let mut tf: Vec<HashMap<String, [u32; 4]>> = Vec::with_capacity(docs.len());
-    for (d, doc) in docs.iter().enumerate() {
-        let mut counts: HashMap<String, [u32; 4]> = HashMap::new();
-        for (f, text) in doc.fields.iter().enumerate() {
-            index_words(text, |w| {
-                counts.entry(w).or_default()[f] += 1;
-                lengths[d][f] += 1;
-            });
-        }
-        tf.push(counts);
-    }
+    let counts: Vec<(Vec<(&str, [u32; 4])>, [u32; 4])> = tokens
+        .par_iter()
+        .map(|(buf, ranges)| {
+            let mut lengths = [0u32; 4];
+            let mut tf: FxHashMap<&str, [u32; 4]> = FxHashMap::default();
+            for &(start, end, f) in ranges {
+                tf.entry(&buf[start as usize..end as usize]).or_default()[usize::from(f)] += 1;
+                lengths[usize::from(f)] += 1;
+            }
+            (tf.into_iter().collect(), lengths)
+        })
+        .collect();
     let n = docs.len().max(1) as f64;
     let mut avg = [0f64; 4];
-    for l in &lengths {
+    let mut df: FxHashMap<&str, u32> = FxHashMap::default();
+    for (terms, lengths) in &counts {
         for f in 0..4 {
-            avg[f] += l[f] as f64 / n;
+            avg[f] += f64::from(lengths[f]) / n;
+        }
+        for (term, _) in terms {
+            *df.entry(term).or_default() += 1;
         }
     }
-    let mut df: HashMap<&str, usize> = HashMap::new();
-    for counts in &tf {
-        for term in counts.keys() {
-            *df.entry(term.as_str()).or_default() += 1;
+    let scored: Vec<Vec<(&str, u32)>> = counts
+        .par_iter()
+        .map(|(terms, lengths)| {
+            terms
+                .iter()
+                .map(|&(term, per_field)| {
+                    let docs_with = f64::from(df.get(term).copied().unwrap_or(1));
+                    let idf = (1.0 + (n - docs_with + 0.5) / (docs_with + 0.5)).ln();
+                    let mut score = 0.0;
+                    for f in [TITLE, ALERTS, HEADING, BODY] {
+                        let t = f64::from(per_field[f]);
+                        if t == 0.0 {
+                            continue;
+                        }
+                        let norm = if avg[f] > 0.0 {
+                            f64::from(lengths[f]) / avg[f]
+                        } else {
+                            1.0
+                        };
+                        score += BOOST[f] * t * (K1 + 1.0) / (t + K1 * (1.0 - B + B * norm));
+                    }
+                    (term, (score * idf * 10.0).round().max(1.0) as u32)
+                })
+                .collect()
+        })
+        .collect();
+    let mut lists: FxHashMap<&str, Vec<(u32, u32)>> = FxHashMap::default();
+    for (d, terms) in scored.iter().enumerate() {
+        for &(term, score) in terms {
+            lists.entry(term).or_default().push((d as u32, score));
         }
     }
-    let mut out: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
-    for (d, counts) in tf.iter().enumerate() {
-        for (term, per_field) in counts {
-            let docs_with = df.get(term.as_str()).copied().unwrap_or(1) as f64;
-            let idf = (1.0 + (n - docs_with + 0.5) / (docs_with + 0.5)).ln();
-            let mut score = 0.0;
-            for f in [TITLE, ALERTS, HEADING, BODY] {
-                let t = f64::from(per_field[f]);
-                if t == 0.0 {
-                    continue;
-                }
-                let norm = if avg[f] > 0.0 {
-                    lengths[d][f] as f64 / avg[f]
-                } else {
-                    1.0
-                };
-                score += BOOST[f] * t * (K1 + 1.0) / (t + K1 * (1.0 - B + B * norm));
-            }
-            let q = (score * idf * 10.0).round().max(1.0) as u32;
-            out.entry(term.clone()).or_default().push((d as u32, q));
-        }
-    }
-    for list in out.values_mut() {
-        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        list.truncate(MAX_POSTINGS);
-    }
-    out
+    let mut out: Vec<(String, Vec<(u32, u32)>)> = lists
+        .into_par_iter()
+        .map(|(term, mut list)| {
+            list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            list.truncate(MAX_POSTINGS);
+            (term.to_string(), list)
+        })
+        .collect();
+    out.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    out.into_iter().collect()
 }
 
 /// Runs a query against the index as the browser does: every word must match (a word of
@@ -300,6 +373,7 @@ pub fn query(index: &BTreeMap<String, Vec<(u32, u32)>>, q: &str) -> Vec<u32> {
 
 /// The index's files, under the search prefix.
 pub fn build(site: &Site, config: &Config) -> Vec<Rendered> {
+    let mut t = std::time::Instant::now();
     let docs = documents(site, &config.urls.tasks);
     let index = postings(&docs);
     let prefix = &config.urls.search;
@@ -338,6 +412,7 @@ pub fn build(site: &Site, config: &Config) -> Vec<Rendered> {
             format!("opsbookSearch.docs({n},{json});\n"),
         ));
     }
+    crate::pipeline::log_time("search", &mut t);
     out
 }
 

@@ -118,8 +118,17 @@ where
     F: FnOnce(Browser) -> Fut,
     Fut: std::future::Future<Output = Result<()>>,
 {
+    with_browser_on(site(), viewport, test)
+}
+
+/// [`with_browser`] on another built site.
+pub fn with_browser_on<F, Fut>(site: &Path, viewport: Viewport, test: F)
+where
+    F: FnOnce(Browser) -> Fut,
+    Fut: std::future::Future<Output = Result<()>>,
+{
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let site = site().to_path_buf();
+    let site = site.to_path_buf();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

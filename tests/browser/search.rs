@@ -119,3 +119,51 @@ fn what_is_typed_is_shown_as_text() {
         Ok(())
     });
 }
+
+/// What a query costs on a large book: `OPSBOOK_SEARCH_SITE=<built site>` (for instance 10,000
+/// pages from gen_corpus.py), run with `cargo test --release --test browser -- --ignored
+/// --nocapture search_at_scale`. Prints the bytes the first query downloads and the time of
+/// a first (cold) and a repeated (warm) query.
+#[test]
+#[ignore = "a measurement: needs OPSBOOK_SEARCH_SITE"]
+fn search_at_scale() {
+    let Some(dir) = std::env::var_os("OPSBOOK_SEARCH_SITE") else {
+        panic!("set OPSBOOK_SEARCH_SITE to a built site");
+    };
+    let dir = std::path::PathBuf::from(dir);
+    crate::harness::with_browser_on(&dir, Viewport::Desktop, |b| async move {
+        for query in [
+            "database backup verification",
+            "replication",
+            "nginx config rollback",
+            "disk",
+        ] {
+            b.goto("/").await?;
+            let out = b
+                .js_async(&format!(
+                    "var q = {query:?};
+                     var t0 = performance.now();
+                     opsbookSearch.find(q).then(function (ids) {{
+                       var cold = performance.now() - t0;
+                       var bytes = performance.getEntriesByType('resource')
+                         .filter(function (e) {{ return e.name.indexOf('/search/') >= 0; }})
+                         .reduce(function (s, e) {{ return s + e.encodedBodySize; }}, 0);
+                       var t1 = performance.now();
+                       opsbookSearch.find(q + ' ').then(function (again) {{
+                         done([ids.length, bytes, cold, performance.now() - t1]);
+                       }});
+                     }});"
+                ))
+                .await?;
+            println!(
+                "{query:32} results {:>3}  first query downloads {:>8} bytes  cold {:>7.1} ms  warm {:>6.1} ms",
+                out[0],
+                out[1],
+                out[2].as_f64().unwrap_or(0.0),
+                out[3].as_f64().unwrap_or(0.0)
+            );
+            ensure!(out[0].as_u64().unwrap_or(0) > 0, "no results for {query}");
+        }
+        Ok(())
+    });
+}

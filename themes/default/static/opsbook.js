@@ -165,13 +165,10 @@
       });
       results.hidden = false;
     };
-    var latest = 0;
-    var run = function () {
-      var q = input.value.trim();
+    // The best documents for a query (numbers, best first), with the files they need loaded.
+    var find = function (q) {
       var words = wordsOf(q);
-      var ticket = ++latest;
-      if (!words.length) { results.hidden = true; results.textContent = ""; return; }
-      load("index.js").then(function () {
+      return load("index.js").then(function () {
         var keys = words.map(shardOf).filter(function (k) { return store.keys[k]; });
         return Promise.all(keys.map(function (k) { return load("t/" + hex(k) + ".js"); }));
       }).then(function () {
@@ -179,7 +176,16 @@
         var chunks = {};
         ids.forEach(function (id) { chunks[Math.floor(id / store.meta.chunk)] = true; });
         return Promise.all(Object.keys(chunks).map(function (n) { return load("d/" + n + ".js"); })).then(function () { return ids; });
-      }).then(function (ids) {
+      });
+    };
+    window.opsbookSearch.find = find;
+    var latest = 0;
+    var run = function () {
+      var q = input.value.trim();
+      var words = wordsOf(q);
+      var ticket = ++latest;
+      if (!words.length) { results.hidden = true; results.textContent = ""; return; }
+      find(q).then(function (ids) {
         if (ticket === latest) { show(q, words, ids); }
       }, function () {
         if (ticket === latest) {
