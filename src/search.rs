@@ -240,10 +240,16 @@ fn snippet(text: &str) -> String {
     }
 }
 
+/// A document's words lowercased into one buffer, and where each lies in it (start, end,
+/// field).
+type Tokens = (String, Vec<(u32, u32, u8)>);
+/// A document's terms with their count in each field, and each field's length.
+type Counts<'a> = (Vec<(&'a str, [u32; 4])>, [u32; 4]);
+
 /// Each term's documents and scores, best first (at most [`MAX_POSTINGS`]).
 pub fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<(u32, u32)>> {
     // Each document's words, lowercased into one buffer.
-    let tokens: Vec<(String, Vec<(u32, u32, u8)>)> = docs
+    let tokens: Vec<Tokens> = docs
         .par_iter()
         .map(|doc| {
             let mut buf = String::new();
@@ -255,7 +261,7 @@ pub fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<(u32, u32)>> {
         })
         .collect();
     // Term frequencies per document and field, and each field's length.
-    let counts: Vec<(Vec<(&str, [u32; 4])>, [u32; 4])> = tokens
+    let counts: Vec<Counts<'_>> = tokens
         .par_iter()
         .map(|(buf, ranges)| {
             let mut lengths = [0u32; 4];
