@@ -46,6 +46,10 @@ pub enum Command {
         /// A published URL that may disappear (removed from opsbook.lock); may be repeated
         #[arg(long = "accept-removed", value_name = "URL")]
         accept_removed: Vec<String>,
+        /// Also write the site as one zip that opens from disk (links made relative, search
+        /// and the print page included), e.g. runbooks.zip
+        #[arg(long = "offline-bundle", value_name = "ZIP")]
+        offline_bundle: Option<PathBuf>,
     },
     /// Build, serve on http://127.0.0.1:3000/, rebuild on every change and reload the browser
     Serve {

@@ -5,11 +5,13 @@
 //! ```text
 //! config ─> content ─> checklist, front_matter, markdown (shortcode, highlight) ─> page
 //!        ─> site (links, progress, history) ─> render (theme, badge, view, search) ─> output
-//! pipeline.rs runs it; `check` stops before writing; cmd/* glue the command line to it.
+//! pipeline.rs runs it; `check` stops before writing; cmd/* glue the command line to it;
+//! bundle zips a written site into one archive that opens from disk.
 //! ```
 
 pub mod alert_rules;
 pub mod badge;
+pub mod bundle;
 pub mod checklist;
 pub mod config;
 pub mod content;

@@ -3,11 +3,19 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context;
+
 use super::{count, plural, print_diagnostics, show_path, CmdResult};
 use crate::diagnostic::Severity;
 use crate::pipeline::{build_book, Overrides};
 
-pub fn run(dir: &Path, output: Option<PathBuf>, site_url: Option<String>, accept_removed: Vec<String>) -> CmdResult {
+pub fn run(
+    dir: &Path,
+    output: Option<PathBuf>,
+    site_url: Option<String>,
+    accept_removed: Vec<String>,
+    offline_bundle: Option<PathBuf>,
+) -> CmdResult {
     let overrides = Overrides {
         output,
         site_url,
@@ -63,6 +71,25 @@ pub fn run(dir: &Path, output: Option<PathBuf>, site_url: Option<String>, accept
         plural(warnings, "warning"),
         report.elapsed.as_secs_f64()
     );
+    if let (Some(zip), Some(config)) = (offline_bundle, report.book.config.as_ref()) {
+        let absolute = if config.has_absolute_url() {
+            config.absolute_url("")
+        } else {
+            String::new()
+        };
+        let stats = crate::bundle::write_bundle(&config.output_dir, &[&config.base_path, &absolute], &zip)
+            .with_context(|| format!("cannot write the offline bundle {}", zip.display()))?;
+        let folder = zip
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        println!(
+            "Wrote the offline bundle {} ({}, {:.1} MB): unzip it and open {folder}/index.html",
+            zip.display(),
+            plural(stats.files, "file"),
+            stats.bytes as f64 / 1e6
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

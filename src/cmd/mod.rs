@@ -40,7 +40,8 @@ pub fn run(command: Command) -> CmdResult {
             output,
             site_url,
             accept_removed,
-        } => build::run(&book_dir(dir)?, output, site_url, accept_removed),
+            offline_bundle,
+        } => build::run(&book_dir(dir)?, output, site_url, accept_removed, offline_bundle),
         Command::Check {
             dir,
             format,

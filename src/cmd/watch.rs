@@ -13,7 +13,7 @@ pub fn run(dir: &Path) -> CmdResult {
     };
     let paths = WatchedPaths::of(dir, &config);
     let mut watcher = watch_book(&paths, Duration::from_millis(25))?;
-    build::run(dir, None, None, Vec::new())?;
+    build::run(dir, None, None, Vec::new(), None)?;
     println!("Watching {} for changes (Ctrl+C to stop)", paths.root.display());
     while let Ok(batch) = watcher.events.recv() {
         let mut change = classify_batch(&paths, batch.iter().map(PathBuf::as_path));
@@ -23,7 +23,7 @@ pub fn run(dir: &Path) -> CmdResult {
         if change != Change::Ignored {
             watcher.watch_new_folders(&paths);
             // A broken edit is reported and the previous site stays: keep watching.
-            let _ = build::run(dir, None, None, Vec::new());
+            let _ = build::run(dir, None, None, Vec::new(), None);
         }
     }
     Ok(ExitCode::SUCCESS)

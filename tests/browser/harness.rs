@@ -51,6 +51,33 @@ pub fn site() -> &'static Path {
     })
 }
 
+/// The example's offline bundle (`build --offline-bundle`), unzipped: the folder to open from
+/// disk. Made once per test run.
+pub fn bundle() -> &'static Path {
+    static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
+    BUNDLE.get_or_init(|| {
+        let book = site().parent().expect("the book folder").to_path_buf();
+        let out = Command::new(env!("CARGO_BIN_EXE_opsbook"))
+            .current_dir(&book)
+            .env("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+            .args([
+                "build",
+                "--output",
+                "site-for-bundle",
+                "--offline-bundle",
+                "runbooks.zip",
+            ])
+            .output()
+            .expect("run opsbook build");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let dir = scratch().join("bundle");
+        let _ = std::fs::remove_dir_all(&dir);
+        let file = std::fs::File::open(book.join("runbooks.zip")).expect("the bundle");
+        zip::ZipArchive::new(file).expect("a zip").extract(&dir).expect("unzip");
+        dir.join("runbooks")
+    })
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.expect("walk");

@@ -38,6 +38,11 @@ async fn shoot(b: &Browser, viewport: &str) -> Result<()> {
 fn screenshots_desktop() {
     with_browser(Viewport::Desktop, |b| async move {
         shoot(&b, "desktop").await?;
+        // The search box with results open.
+        b.goto("/").await?;
+        crate::search::search(&b, "replication lag").await?;
+        let png = b.client.screenshot().await?;
+        std::fs::write(repo_root().join("target/screenshots/search-desktop.png"), png)?;
         // And the runbook as it prints, from a reader in the dark theme: white paper, no
         // sidebar, links spelled out.
         b.goto(PAGES[1].1).await?;

@@ -167,3 +167,38 @@ fn search_at_scale() {
         Ok(())
     });
 }
+
+/// The offline bundle, unzipped and opened as files: pages load whole, and an alert name typed
+/// into the search box leads to its runbook.
+#[test]
+fn offline_bundle_from_disk_finds_an_alert_runbook() {
+    let root = crate::harness::bundle().to_path_buf();
+    with_browser(Viewport::Desktop, |b| async move {
+        let index = url::Url::from_file_path(root.join("index.html")).map_err(|_| anyhow::anyhow!("file URL"))?;
+        b.console().await?;
+        b.client.goto(index.as_str()).await?;
+        let styled = b
+            .js("return getComputedStyle(document.querySelector('.sidebar')).borderRightStyle;")
+            .await?;
+        ensure!(styled == "solid", "the stylesheet did not load from disk: {styled}");
+        search(&b, "PostgresPrimaryDown").await?;
+        b.client
+            .find(Locator::Css("#search-input"))
+            .await?
+            .send_keys(&Key::Enter.to_string())
+            .await?;
+        b.wait_until(
+            "location.href.endsWith('/dr/restore-primary-database/index.html')",
+            Duration::from_secs(10),
+        )
+        .await?;
+        // The runbook's own links lead to files too.
+        let print = b
+            .js("return document.querySelector('.top-links a[href$=\"print/index.html\"]') !== null;")
+            .await?;
+        ensure!(print == true, "no link to the print page's file");
+        let errors: Vec<_> = b.console().await?.into_iter().filter(|(l, _)| l == "SEVERE").collect();
+        ensure!(errors.is_empty(), "console errors from disk: {errors:?}");
+        Ok(())
+    });
+}

@@ -19,6 +19,10 @@ struct Site {
     /// Where the site is published, ending in `/`.
     base: Url,
     ids: BTreeMap<PathBuf, BTreeSet<String>>,
+    /// Opened from disk: a link to a folder finds no `index.html` there.
+    from_disk: bool,
+    /// For a copy on disk, where the site is published.
+    published: Option<Url>,
 }
 
 impl Site {
@@ -27,6 +31,9 @@ impl Site {
     fn file_for(&self, rel: &str) -> Option<PathBuf> {
         let decoded = percent_decode(rel);
         let path = self.root.join(decoded.trim_start_matches('/'));
+        if self.from_disk {
+            return path.is_file().then_some(path);
+        }
         if rel.is_empty() || rel.ends_with('/') {
             let index = path.join("index.html");
             return index.is_file().then_some(index);
@@ -62,8 +69,18 @@ impl Site {
             problems.push(format!("{page}: {what} {reference:?} is not a URL"));
             return;
         };
-        if !matches!(target.scheme(), "http" | "https") {
+        if !matches!(target.scheme(), "http" | "https" | "file") {
             return; // mailto:, tel:
+        }
+        if target.scheme() != self.base.scheme() {
+            // From disk, the web is elsewhere; but the published site itself must be read from
+            // the bundle.
+            if let Some(published) = &self.published {
+                if target.as_str().starts_with(published.as_str()) {
+                    problems.push(format!("{page}: {what} {reference:?} leads to the published site"));
+                }
+            }
+            return;
         }
         if target.host_str() != self.base.host_str() {
             return; // a link out of the site, such as a vendor's documentation
@@ -121,10 +138,18 @@ fn crawl(site_url: Option<&str>) -> (Problems, usize) {
     book.run(&args).success();
     let root = book.path().join("out");
     let base = Url::parse(site_url.unwrap_or("https://runbooks.example/")).expect("base URL");
+    crawl_dir(&root, base, site_url.is_some(), false, None)
+}
+
+/// Crawls the site in `root`, published at `base` (a `file://` URL for a folder on disk).
+fn crawl_dir(root: &Path, base: Url, sitemap: bool, from_disk: bool, published: Option<&Url>) -> (Problems, usize) {
+    let root = root.to_path_buf();
     let mut site = Site {
         root: root.clone(),
         base: base.clone(),
         ids: BTreeMap::new(),
+        from_disk,
+        published: published.cloned(),
     };
     let refs = Selector::parse("a[href], link[href], script[src], img[src], iframe[src], source[src]").expect("sel");
     let refresh = Selector::parse("meta[http-equiv=refresh]").expect("sel");
@@ -164,7 +189,7 @@ fn crawl(site_url: Option<&str>) -> (Problems, usize) {
         }
     }
     // The sitemap lists absolute URLs; each is a page of the site.
-    if site_url.is_some() {
+    if sitemap {
         let sitemap = std::fs::read_to_string(root.join("sitemap.xml")).expect("sitemap");
         for loc in sitemap.split("<loc>").skip(1) {
             let url = loc.split("</loc>").next().unwrap_or_default();
@@ -201,6 +226,61 @@ fn every_reference_resolves_under_a_deep_project_sub_path() {
 }
 
 #[test]
+fn the_offline_bundle_opens_from_disk_with_every_link_relative() {
+    let book = Book::example();
+    book.run(&[
+        "build",
+        "--site-url",
+        "https://acme.github.io/runbooks/",
+        "--offline-bundle",
+        "runbooks.zip",
+    ])
+    .success()
+    .stdout_has("unzip it and open runbooks/index.html");
+    let file = std::fs::File::open(book.path().join("runbooks.zip")).expect("the zip is written");
+    let mut zip = zip::ZipArchive::new(file).expect("a zip archive");
+    let names: Vec<String> = zip.file_names().filter_map(|n| n.ok()).map(|n| n.to_string()).collect();
+    for expected in [
+        "runbooks/index.html",
+        "runbooks/print/index.html",
+        "runbooks/search/index.js",
+        "runbooks/_theme/opsbook.js",
+        "runbooks/dr/restore-primary-database/index.html",
+    ] {
+        assert!(names.iter().any(|n| n == expected), "{expected} not in the bundle");
+    }
+    assert!(
+        !names.iter().any(|n| n.contains(".opsbook-output")),
+        "the output marker is not shipped"
+    );
+    let out = book.path().join("unzipped");
+    zip.extract(&out).expect("extract");
+    let root = out.join("runbooks");
+    // No link may start at the domain's root: from disk that is the root of the file system.
+    let page = std::fs::read_to_string(root.join("dr/restore-primary-database/index.html")).expect("page");
+    assert!(!page.contains("href=\"/runbooks/"), "a root-relative link is left");
+    let base = Url::from_directory_path(&root).expect("file URL");
+    let published = Url::parse("https://acme.github.io/runbooks/").expect("url");
+    let (problems, checked) = crawl_dir(&root, base, false, true, Some(&published));
+    assert!(checked > 1000, "only {checked} references");
+    assert!(problems.is_empty(), "{}:\n  {}", problems.len(), problems.join("\n  "));
+
+    // The same site gives the same bytes.
+    std::fs::create_dir(book.path().join("again")).expect("mkdir");
+    book.run(&[
+        "build",
+        "--offline-bundle",
+        "again/runbooks.zip",
+        "--site-url",
+        "https://acme.github.io/runbooks/",
+    ])
+    .success();
+    let first = std::fs::read(book.path().join("runbooks.zip")).expect("zip");
+    let again = std::fs::read(book.path().join("again/runbooks.zip")).expect("zip");
+    assert!(first == again, "the bundle is not reproducible");
+}
+
+#[test]
 fn the_crawl_finds_a_broken_link_and_an_escape() {
     // The crawler itself: a missing page, a missing fragment and a link out of the sub-path
     // are each reported.
@@ -211,6 +291,8 @@ fn the_crawl_finds_a_broken_link_and_an_escape() {
         root: dir.path().to_path_buf(),
         base: Url::parse("https://example.github.io/sub/").expect("url"),
         ids: BTreeMap::new(),
+        from_disk: false,
+        published: None,
     };
     let page = Url::parse("https://example.github.io/sub/a/").expect("url");
     let mut problems = Problems::new();
