@@ -108,10 +108,11 @@ pub struct Snapshot {
 pub enum RenderPlan {
     /// Every output.
     Full,
-    /// Only these pages (indices into `site.pages`); the print page follows later.
+    /// Only these pages (indices into `site.pages`); the print page and the search index
+    /// follow later.
     Pages(Vec<usize>),
-    /// Only the print page (which holds every page's body).
-    Print,
+    /// Only what holds every page's body: the print page and the search index.
+    Deferred,
 }
 
 /// Sums up a site. `shared` is what every page shows besides the site (the checklist's

@@ -164,11 +164,13 @@ impl Preview {
         self.print_pending.is_some()
     }
 
-    /// Renders and writes the print page after edits that changed only page bodies, then
-    /// tells the tabs showing it to reload.
+    /// Renders and writes the print page and the search index after edits that changed only
+    /// page bodies, then tells the tabs showing the print page to reload.
     pub fn refresh_print(&mut self) -> Result<()> {
         if let Some(report) = self.print_pending.take() {
-            if let Ok(print) = render_deferred(&report, &RenderPlan::Print) {
+            if let Ok(files) = render_deferred(&report, &RenderPlan::Deferred) {
+                let (print, search): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| f.path.ends_with(".html"));
+                self.put_all(&search)?;
                 if self.put_all(&print)? > 0 {
                     let _ = self.state.events.send(LiveEvent::PrintChanged);
                 }

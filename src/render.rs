@@ -131,7 +131,11 @@ pub fn render_site(
     r.sidebar = r.render_sidebar()?;
     match plan {
         RenderPlan::Full => {}
-        RenderPlan::Print => return Ok(vec![r.render_print()?]),
+        RenderPlan::Deferred => {
+            let mut out = vec![r.render_print()?];
+            out.extend(crate::search::build(site, config));
+            return Ok(out);
+        }
         RenderPlan::Pages(list) => return list.par_iter().map(|&i| r.render_page(i)).collect(),
     }
 

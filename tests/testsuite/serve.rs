@@ -268,6 +268,10 @@ fn an_edit_reaches_the_page_and_status_changes_reach_the_badges() {
     wait_until("the print page, once the edits pause", || {
         s.get("/print/").2.contains("Second answer.")
     });
+    // Search finds the new words too: "second" lives in the shard of "se".
+    wait_until("the search index", || {
+        s.get("/search/t/7365.js").2.contains("\"second\"")
+    });
     let before = s.get("/badges/backups.svg").2;
     book.write(
         "content/checklist.md",
