@@ -228,7 +228,10 @@
     document.addEventListener("click", function (event) {
       if (!event.target.closest || !event.target.closest(".search")) { results.hidden = true; }
     });
-    input.addEventListener("focus", function () { if (results.childNodes.length) { results.hidden = false; } });
+    input.addEventListener("focus", function () {
+      load("index.js").catch(function () {}); // ready before the first word is typed
+      if (results.childNodes.length) { results.hidden = false; }
+    });
   }
 
   // On small screens the sidebar folds away behind a Menu button.
