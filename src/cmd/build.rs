@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use super::{count, plural, print_diagnostics, show_path, CmdResult};
+use super::{count, plural, print_diagnostics, show_path, CmdResult, Failure};
 use crate::diagnostic::Severity;
 use crate::pipeline::{build_book, Overrides};
 
@@ -16,6 +16,9 @@ pub fn run(
     accept_removed: Vec<String>,
     offline_bundle: Option<PathBuf>,
 ) -> CmdResult {
+    if let Some(zip) = &offline_bundle {
+        check_bundle_path(zip, &[])?;
+    }
     let overrides = Overrides {
         output,
         site_url,
@@ -72,6 +75,13 @@ pub fn run(
         report.elapsed.as_secs_f64()
     );
     if let (Some(zip), Some(config)) = (offline_bundle, report.book.config.as_ref()) {
+        check_bundle_path(
+            &zip,
+            &[
+                (&config.output_dir, "the output folder"),
+                (&config.content_dir, "content/"),
+            ],
+        )?;
         let absolute = if config.has_absolute_url() {
             config.absolute_url("")
         } else {
@@ -91,6 +101,43 @@ pub fn run(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses a bundle path that cannot or must not be written: a missing folder, a folder as
+/// the file, or a place inside `inside` (the output, which the zip would swallow half-written;
+/// content/, where it would be published with the next build).
+fn check_bundle_path(zip: &Path, inside: &[(&Path, &str)]) -> Result<(), Failure> {
+    let shown = zip.display();
+    if zip.is_dir() {
+        return Err(Failure::Usage(format!(
+            "--offline-bundle {shown} is a folder; name the zip to write, e.g. --offline-bundle runbooks.zip"
+        )));
+    }
+    if zip.file_name().is_none() || zip.extension().is_none_or(|e| !e.eq_ignore_ascii_case("zip")) {
+        return Err(Failure::Usage(format!(
+            "--offline-bundle {shown}: the bundle is a zip; give a name ending in .zip, e.g. runbooks.zip"
+        )));
+    }
+    let parent = match zip.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Ok(parent) = parent.canonicalize() else {
+        return Err(Failure::Usage(format!(
+            "--offline-bundle {shown}: the folder {} does not exist; create it or write the zip elsewhere",
+            parent.display()
+        )));
+    };
+    for (dir, name) in inside {
+        if let Ok(dir) = dir.canonicalize() {
+            if parent.starts_with(&dir) {
+                return Err(Failure::Usage(format!(
+                    "--offline-bundle {shown} is inside {name}; write the zip outside the book's content and output, e.g. --offline-bundle ../runbooks.zip"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes `opsbook.lock` after a good build: every URL published so far, sorted.

@@ -348,3 +348,20 @@ fn pages_workflows_check_build_and_deploy() {
         assert!(deploy.starts_with("actions/deploy-pages@"), "{name}: {deploy}");
     }
 }
+
+#[test]
+fn an_offline_bundle_path_that_cannot_work_is_refused_with_what_to_do() {
+    let book = Book::example();
+    for (path, says) in [
+        ("nodir/runbooks.zip", "does not exist"),
+        (".", "is a folder"),
+        ("runbooks.tar", "ending in .zip"),
+        ("content/runbooks.zip", "inside content/"),
+        ("site/runbooks.zip", "inside the output folder"),
+    ] {
+        book.run(&["build", "--offline-bundle", path])
+            .fails_with(2)
+            .stderr_has(says);
+        assert!(!book.exists(path) || path == ".", "{path} was written");
+    }
+}
