@@ -32,9 +32,16 @@ fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
     ss.find_syntax_by_token(alias)
 }
 
+pub mod cache;
+
 /// The HTML of one code block: `<pre><code class="language-x">` with class-styled spans,
-/// inside a wrapper holding a copy button. `lang` is escaped wherever it lands.
+/// inside a wrapper holding a copy button. `lang` is escaped wherever it lands. Blocks seen
+/// before (in this process or the last build) come from [`cache`].
 pub fn highlight_block(code: &str, lang: &str) -> String {
+    cache::get_or_make(lang, code, || make_block(code, lang)).to_string()
+}
+
+fn make_block(code: &str, lang: &str) -> String {
     let lang_attr = escape_attr(lang.split_whitespace().next().unwrap_or(""));
     let mut out = String::with_capacity(code.len() * 2 + 200);
     out.push_str("<div class=\"code-block\"><button class=\"copy\" type=\"button\" aria-label=\"Copy code\">Copy</button><pre class=\"highlight\" tabindex=\"0\"><code");

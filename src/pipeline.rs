@@ -130,6 +130,7 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
             std::env::current_dir().unwrap_or_default().join(out)
         };
     }
+    crate::highlight::cache::begin_build(&crate::highlight::cache::cache_file(&config.output_dir));
     let content_display = content_display(&config);
     if !config.content_dir.is_dir() {
         book.diagnostics.push(
@@ -414,6 +415,9 @@ pub fn build_book_cached(
             crate::output::check_output_dir(&config.output_dir, &config.root, &config.content_dir)?;
             crate::output::write_site(&config.output_dir, &files, &book.assets)?;
             written = true;
+            // The cache only saves work: a cache that cannot be written costs the next build
+            // time, never its output.
+            let _ = crate::highlight::cache::save(&crate::highlight::cache::cache_file(&config.output_dir));
             log_time("write", &mut clock);
         }
     }

@@ -19,7 +19,7 @@ const FILES: &[(&str, &str)] = &[
 ];
 
 /// Written only when the folder has none: an existing one is the project's own.
-const GITIGNORE: &str = "/site/\n";
+const GITIGNORE: &str = "/site/\n/.opsbook-cache/\n";
 
 pub fn run(dir: &Path) -> CmdResult {
     let existing: Vec<&str> = FILES.iter().map(|(p, _)| *p).filter(|p| dir.join(p).exists()).collect();
@@ -37,7 +37,7 @@ pub fn run(dir: &Path) -> CmdResult {
     }
     let gitignore = dir.join(".gitignore");
     let gitignore_note = if gitignore.exists() {
-        Some("add `/site/` to your .gitignore: the built site does not belong in git")
+        Some("add `/site/` and `/.opsbook-cache/` to your .gitignore: the built site and the build cache do not belong in git")
     } else {
         write_new(&gitignore, GITIGNORE)?;
         written.push(".gitignore");

@@ -157,6 +157,36 @@ fn builds_are_byte_for_byte_identical() {
 }
 
 #[test]
+fn the_highlight_cache_changes_nothing_but_time() {
+    let book = Book::example();
+    book.run(&["build"]).success();
+    let cache = book.path().join(".opsbook-cache/highlight.bin");
+    assert!(cache.is_file(), "the cache is kept beside the output folder");
+    assert!(book.exists(".opsbook-cache/README"), "the folder says what it is");
+    let fresh = snapshot_tree(&book.path().join("site"));
+    // From the cache, and from a damaged cache: the same bytes.
+    book.run(&["build"]).success();
+    assert!(
+        fresh == snapshot_tree(&book.path().join("site")),
+        "a cached build differs"
+    );
+    let mut bytes = std::fs::read(&cache).expect("cache");
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&cache, &bytes).expect("damage the cache");
+    book.run(&["build"]).success();
+    assert!(
+        fresh == snapshot_tree(&book.path().join("site")),
+        "a build from a damaged cache differs"
+    );
+    std::fs::write(&cache, b"garbage").expect("replace the cache");
+    book.run(&["build"]).success();
+    assert!(
+        fresh == snapshot_tree(&book.path().join("site")),
+        "a build from a foreign cache differs"
+    );
+}
+
+#[test]
 fn failed_build_leaves_the_previous_site_untouched() {
     let book = Book::example();
     book.run(&["build"]).success();

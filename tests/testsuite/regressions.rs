@@ -93,7 +93,7 @@ fn init_in_a_repository_keeps_its_gitignore() {
     let book = Book::with_files(&[(".gitignore", "target/\n")]);
     book.run(&["init"])
         .success()
-        .stdout_has("add `/site/` to your .gitignore");
+        .stdout_has("add `/site/` and `/.opsbook-cache/` to your .gitignore");
     assert_eq!(book.read(".gitignore"), "target/\n");
     assert!(book.exists("book.toml"));
 }

@@ -1,0 +1,202 @@
+//! Highlighted code kept between builds. Highlighting is most of a build's work, and most code
+//! blocks are the same from one build to the next, so their HTML is kept in memory for the
+//! life of the process (`serve` rebuilds) and in one file beside the output folder
+//! (`.opsbook-cache/highlight.bin`) for the next `build`.
+//!
+//! An entry is found by a hash of its language and code and then compared whole, so a
+//! collision can never show the wrong code; the file names the opsbook version that wrote it
+//! and is ignored when another version (with other syntaxes) reads it. A missing, foreign or
+//! damaged file is the same as none: the cache only ever saves work. Only the entries the last
+//! build used are saved, so the file does not grow with old code.
+
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, RwLock};
+
+use rustc_hash::{FxHashMap, FxHasher};
+
+/// The cache file's first line; the version line follows.
+const MAGIC: &[u8] = b"opsbook highlight cache 1\n";
+
+struct Entry {
+    lang: Box<str>,
+    code: Box<str>,
+    html: Arc<str>,
+    /// The build that last used it.
+    used: AtomicU32,
+}
+
+#[derive(Default)]
+struct Memo {
+    entries: RwLock<FxHashMap<u64, Vec<Entry>>>,
+    build: AtomicU32,
+}
+
+fn memo() -> &'static Memo {
+    static MEMO: std::sync::OnceLock<Memo> = std::sync::OnceLock::new();
+    MEMO.get_or_init(Memo::default)
+}
+
+fn key(lang: &str, code: &str) -> u64 {
+    let mut h = FxHasher::default();
+    lang.hash(&mut h);
+    code.hash(&mut h);
+    h.finish()
+}
+
+/// The HTML of a code block, from the cache or made by `make` (and then kept).
+pub fn get_or_make(lang: &str, code: &str, make: impl FnOnce() -> String) -> Arc<str> {
+    let memo = memo();
+    let k = key(lang, code);
+    let build = memo.build.load(Ordering::Relaxed);
+    if let Ok(entries) = memo.entries.read() {
+        if let Some(e) = entries
+            .get(&k)
+            .and_then(|list| list.iter().find(|e| &*e.lang == lang && &*e.code == code))
+        {
+            e.used.store(build, Ordering::Relaxed);
+            return e.html.clone();
+        }
+    }
+    let html: Arc<str> = make().into();
+    if let Ok(mut entries) = memo.entries.write() {
+        let list = entries.entry(k).or_default();
+        if !list.iter().any(|e| &*e.lang == lang && &*e.code == code) {
+            list.push(Entry {
+                lang: lang.into(),
+                code: code.into(),
+                html: html.clone(),
+                used: AtomicU32::new(build),
+            });
+        }
+    }
+    html
+}
+
+/// Where the cache of a site written to `output_dir` lives: beside it, in `.opsbook-cache/`.
+pub fn cache_file(output_dir: &Path) -> PathBuf {
+    let parent = output_dir.parent().unwrap_or(Path::new("."));
+    parent.join(".opsbook-cache").join("highlight.bin")
+}
+
+/// Starts a build: entries used from now on are the ones [`save`] keeps. Loads `file` into
+/// memory once per process (later builds already hold what it has).
+pub fn begin_build(file: &Path) {
+    let memo = memo();
+    let build = memo.build.fetch_add(1, Ordering::Relaxed) + 1;
+    if build == 1 {
+        if let Ok(bytes) = std::fs::read(file) {
+            load(&bytes);
+        }
+    }
+}
+
+fn version_line() -> String {
+    format!("{}\n", env!("CARGO_PKG_VERSION"))
+}
+
+fn load(bytes: &[u8]) {
+    let Some(rest) = bytes.strip_prefix(MAGIC) else {
+        return;
+    };
+    let Some(mut rest) = rest.strip_prefix(version_line().as_bytes()) else {
+        return;
+    };
+    let read = |rest: &mut &[u8]| -> Option<Box<str>> {
+        let len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+        let text = std::str::from_utf8(rest.get(4..4 + len)?).ok()?;
+        *rest = &rest[4 + len..];
+        Some(text.into())
+    };
+    let memo = memo();
+    let Ok(mut entries) = memo.entries.write() else {
+        return;
+    };
+    // A damaged tail is dropped: every whole record before it is still good.
+    while !rest.is_empty() {
+        let (Some(lang), Some(code), Some(html)) = (read(&mut rest), read(&mut rest), read(&mut rest)) else {
+            break;
+        };
+        let list = entries.entry(key(&lang, &code)).or_default();
+        if !list.iter().any(|e| e.lang == lang && e.code == code) {
+            list.push(Entry {
+                lang,
+                code,
+                html: Arc::from(html),
+                used: AtomicU32::new(0),
+            });
+        }
+    }
+}
+
+/// Writes the entries the current build used to `file` (atomically), in a fixed order.
+pub fn save(file: &Path) -> anyhow::Result<()> {
+    let memo = memo();
+    let build = memo.build.load(Ordering::Relaxed);
+    let entries = memo
+        .entries
+        .read()
+        .map_err(|_| anyhow::anyhow!("highlight cache poisoned"))?;
+    let mut used: Vec<&Entry> = entries
+        .values()
+        .flatten()
+        .filter(|e| e.used.load(Ordering::Relaxed) == build)
+        .collect();
+    used.sort_by(|a, b| (&a.lang, &a.code).cmp(&(&b.lang, &b.code)));
+    let mut out = Vec::with_capacity(used.iter().map(|e| e.code.len() + e.html.len() + 16).sum::<usize>() + 64);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(version_line().as_bytes());
+    for e in used {
+        for text in [&*e.lang, &*e.code, &*e.html] {
+            out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+            out.extend_from_slice(text.as_bytes());
+        }
+    }
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir)?;
+        // The folder is ours alone; a note says what it is.
+        let readme = dir.join("README");
+        if !readme.exists() {
+            let _ = std::fs::write(
+                readme,
+                "opsbook keeps highlighted code here between builds. Delete this folder at any time.\n",
+            );
+        }
+    }
+    crate::output::write_file_atomic(file, &out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cached_block_is_the_same_html_and_made_once() {
+        let mut made = 0;
+        let a = get_or_make("sql", "SELECT 42 /* cache test */;\n", || {
+            made += 1;
+            "<pre>one</pre>".into()
+        });
+        let b = get_or_make("sql", "SELECT 42 /* cache test */;\n", || {
+            made += 1;
+            "<pre>two</pre>".into()
+        });
+        assert_eq!(made, 1);
+        assert_eq!(a, b);
+        // Another language is another entry.
+        let c = get_or_make("text", "SELECT 42 /* cache test */;\n", || "<pre>three</pre>".into());
+        assert_eq!(&*c, "<pre>three</pre>");
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_file_is_ignored() {
+        load(b"not a cache at all");
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend_from_slice(version_line().as_bytes());
+        bytes.extend_from_slice(&[200, 0, 0, 0, b'x']); // a length past the end
+        load(&bytes);
+        let html = get_or_make("bash", "echo damaged-cache-test\n", || "<pre>fresh</pre>".into());
+        assert_eq!(&*html, "<pre>fresh</pre>");
+    }
+}
