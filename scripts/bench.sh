@@ -1,36 +1,99 @@
 #!/usr/bin/env bash
-# Times a clean `opsbook build` of a synthetic book (../shared/tools/gen_corpus.py) and, when
-# `hugo` is on PATH, a clean Hugo build of the same content, in the same run, so the ratio
-# means something on a noisy machine.
+# Builds the same synthetic runbook book (../shared/tools/gen_corpus.py) with opsbook and, where
+# they are installed, Hugo, Zola and mdBook, in the same run, and prints a table of medians,
+# peak memory and each tool's time over opsbook's. Every build is a clean build into a fresh
+# folder; the previous output is removed before the clock starts, for every tool alike.
+# opsbook is also timed a second time with nothing changed (its highlight cache warm).
 #
-# Usage: scripts/bench.sh [PAGES] [RUNS]      (defaults: 1000 pages, 5 runs)
+# Usage: scripts/bench.sh [PAGES...] [-r RUNS]     (defaults: 1000 pages, 5 runs)
+#   e.g. scripts/bench.sh 1000 10000 -r 5
+# Put TMPDIR on tmpfs (TMPDIR=/dev/shm) to time CPU rather than this machine's disk.
+# It fails only when a build fails, never on a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PAGES=${1:-1000}
-RUNS=${2:-5}
+RUNS=5
+SIZES=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    -r) RUNS=$2; shift 2 ;;
+    *) SIZES+=("$1"); shift ;;
+  esac
+done
+[ ${#SIZES[@]} -eq 0 ] && SIZES=(1000)
 GEN=${GEN:-../shared/tools/gen_corpus.py}
+if [ ! -f "$GEN" ]; then
+  echo "error: $GEN not found; set GEN to the path of gen_corpus.py" >&2
+  exit 2
+fi
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-cargo build --release --quiet
+cargo build --release --locked --quiet
 OPSBOOK=$PWD/target/release/opsbook
-layouts=neutral
-command -v hugo >/dev/null && layouts=neutral,hugo
-python3 "$GEN" "$PAGES" "$WORK/corpus" --layouts "$layouts" >/dev/null
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-time_runs() { # label, command...
-  local label=$1; shift
-  "$@" >/dev/null 2>&1 # warm-up (file cache)
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e" "$@" 2>&1 >/dev/null | tail -n 1
-  done | median | awk -v l="$label" '{printf "%-8s %6.3f s (median of '"$RUNS"')\n", l, $1}'
+layouts=neutral
+tools=(opsbook)
+have() { command -v "$1" >/dev/null 2>&1; }
+if have hugo; then layouts+=,hugo; tools+=(hugo); else echo "# hugo not installed (apt-get install hugo): skipped" >&2; fi
+if have zola; then layouts+=,zola; tools+=(zola); else echo "# zola not installed: skipped" >&2; fi
+if have mdbook; then layouts+=,mdbook; tools+=(mdbook); else echo "# mdbook not installed (cargo install mdbook): skipped" >&2; fi
+
+# One timed build: prints "seconds peak_kib". $1 is the output folder, removed first.
+timed() {
+  local out=$1; shift
+  rm -rf "$out"
+  if ! /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err"; then
+    echo "error: build failed: $*" >&2
+    cat "$WORK/err" >&2
+    exit 1
+  fi
+  tail -n 1 "$WORK/time"
 }
 
-echo "# $PAGES runbook pages, $(nproc) cores"
-ops=$(time_runs opsbook sh -c "rm -rf '$WORK/out-ops' && exec '$OPSBOOK' build '$WORK/corpus/neutral' -o '$WORK/out-ops'")
-echo "$ops"
-if command -v hugo >/dev/null; then
-  hug=$(time_runs hugo sh -c "rm -rf '$WORK/out-hugo' && exec hugo --quiet -s '$WORK/corpus/hugo' -d '$WORK/out-hugo'")
-  echo "$hug"
-  awk -v a="$(echo "$ops" | awk '{print $2}')" -v b="$(echo "$hug" | awk '{print $2}')" 'BEGIN {printf "opsbook/hugo: %.2f\n", a/b}'
-fi
+# Runs a build RUNS times (after one untimed warm-up that fills the file cache); prints
+# "median_seconds max_peak_kib".
+measure() {
+  local prepare=$1; shift
+  local out=$1; shift
+  eval "$prepare"
+  timed "$out" "$@" >/dev/null
+  for _ in $(seq "$RUNS"); do
+    eval "$prepare"
+    timed "$out" "$@"
+  done | sort -n | awk '{t[NR]=$1; if ($2>m) m=$2} END {
+    med = (NR%2 ? t[(NR+1)/2] : (t[NR/2]+t[NR/2+1])/2); printf "%.3f %d\n", med, m }'
+}
+
+printf '# %s cores, %s runs each, median wall time and peak memory\n' "$(nproc)" "$RUNS"
+printf '%-8s %-24s %10s %10s %10s\n' pages tool seconds MiB "/opsbook"
+for n in "${SIZES[@]}"; do
+  corpus=$WORK/corpus-$n
+  python3 "$GEN" "$n" "$corpus" --layouts "$layouts" >/dev/null 2>&1
+  declare -A secs=() mib=()
+  for tool in "${tools[@]}"; do
+    out=$WORK/out-$tool
+    case $tool in
+      opsbook)
+        r=$(measure "rm -rf '$WORK/.opsbook-cache'" "$out" "$OPSBOOK" build "$corpus/neutral" -o "$out")
+        secs[opsbook]=${r% *}; mib[opsbook]=${r#* }
+        # Nothing changed since the last build: the highlight cache is warm.
+        r=$(measure ":" "$out" "$OPSBOOK" build "$corpus/neutral" -o "$out")
+        secs["opsbook (no change)"]=${r% *}; mib["opsbook (no change)"]=${r#* } ;;
+      hugo)
+        r=$(measure ":" "$out" hugo --quiet -s "$corpus/hugo" -d "$out")
+        secs[hugo]=${r% *}; mib[hugo]=${r#* } ;;
+      zola)
+        r=$(measure ":" "$out" zola --root "$corpus/zola" build -o "$out" --force)
+        secs[zola]=${r% *}; mib[zola]=${r#* } ;;
+      mdbook)
+        r=$(measure ":" "$out" mdbook build "$corpus/mdbook" -d "$out")
+        secs[mdbook]=${r% *}; mib[mdbook]=${r#* } ;;
+    esac
+  done
+  base=${secs[opsbook]}
+  for tool in opsbook "opsbook (no change)" hugo zola mdbook; do
+    [ -n "${secs[$tool]:-}" ] || continue
+    awk -v n="$n" -v t="$tool" -v s="${secs[$tool]}" -v m="${mib[$tool]}" -v b="$base" \
+      'BEGIN { printf "%-8s %-24s %10.3f %10.0f %10.2f\n", n, t, s, m/1024, s/b }'
+  done
+  unset secs mib
+done
