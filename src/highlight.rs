@@ -173,16 +173,23 @@ fn scope_css(css: &str, scope: &str) -> String {
 /// Escapes text for HTML: element content and double- or single-quoted attributes alike.
 pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    // Runs of plain text are copied whole; the five special characters are all ASCII, so a
+    // byte scan never splits a character.
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        out.push_str(entity);
+        plain = i + 1;
     }
+    out.push_str(&s[plain..]);
     out
 }
 
@@ -223,6 +230,14 @@ mod tests {
         }
         // The theme's own colours are kept where they pass: keywords stay the theme's red.
         assert!(light.contains("#a71d5d"), "{light}");
+    }
+
+    #[test]
+    fn escaping_keeps_text_and_replaces_the_five_specials() {
+        assert_eq!(escape_attr("a<b>&\"c' é—x"), "a&lt;b&gt;&amp;&quot;c&#39; é—x");
+        assert_eq!(escape_attr("plain"), "plain");
+        assert_eq!(escape_attr(""), "");
+        assert_eq!(escape_attr("&&"), "&amp;&amp;");
     }
 
     #[test]

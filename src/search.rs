@@ -82,26 +82,29 @@ pub fn index_words(text: &str, mut each: impl FnMut(String)) {
 /// `ranges`: one buffer per document instead of a string per word.
 fn tokenize(text: &str, field: u8, buf: &mut String, ranges: &mut Vec<(u32, u32, u8)>) {
     let mut push = |word: &str, buf: &mut String| {
-        let start = buf.len();
         if word.is_ascii() {
+            // Length and stop words are checked before anything is copied.
+            let n = word.len();
+            if !(MIN_WORD..=MAX_WORD).contains(&n)
+                || (n <= 4 && STOP_WORDS.iter().any(|s| s.eq_ignore_ascii_case(word)))
+            {
+                return;
+            }
+            let start = buf.len();
             buf.push_str(word);
             buf[start..].make_ascii_lowercase();
-        } else {
-            buf.extend(word.chars().flat_map(char::to_lowercase));
+            ranges.push((start as u32, buf.len() as u32, field));
+            return;
         }
-        let piece = &buf[start..];
-        if keep(piece) {
+        let start = buf.len();
+        buf.extend(word.chars().flat_map(char::to_lowercase));
+        if keep(&buf[start..]) {
             ranges.push((start as u32, buf.len() as u32, field));
         } else {
             buf.truncate(start);
         }
     };
-    let words: Box<dyn Iterator<Item = &str>> = if text.is_ascii() {
-        Box::new(text.split(|c: char| !c.is_ascii_alphanumeric()))
-    } else {
-        Box::new(text.split(|c: char| !c.is_alphanumeric()))
-    };
-    for word in words.filter(|w| !w.is_empty()) {
+    let mut each_word = |word: &str| {
         // Only a word with a capital or a digit after its first letter can have parts.
         let may_have_parts = if word.is_ascii() {
             word.bytes()
@@ -119,6 +122,26 @@ fn tokenize(text: &str, field: u8, buf: &mut String, ranges: &mut Vec<(u32, u32,
             }
         }
         push(word, buf);
+    };
+    if text.is_ascii() {
+        // Runs of ASCII letters and digits, found byte by byte.
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            each_word(&text[start..i]);
+        }
+    } else {
+        for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+            each_word(word);
+        }
     }
 }
 
@@ -229,11 +252,21 @@ pub fn documents(site: &Site, tasks_prefix: &str) -> Vec<Doc> {
 
 fn snippet(text: &str) -> String {
     // Enough of the start to fill the snippet once white space is collapsed.
-    let head = match text.char_indices().nth(SNIPPET_CHARS * 3) {
+    let mut end = text.len().min(SNIPPET_CHARS * 3 * 4);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = match text[..end].char_indices().nth(SNIPPET_CHARS * 3) {
         Some((at, _)) => &text[..at],
-        None => text,
+        None => &text[..end],
     };
-    let collapsed = head.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut collapsed = String::with_capacity(head.len());
+    for word in head.split_whitespace() {
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(word);
+    }
     match collapsed.char_indices().nth(SNIPPET_CHARS) {
         Some((at, _)) => format!("{}…", &collapsed[..at]),
         None => collapsed,
