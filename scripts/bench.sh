@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the same synthetic runbook book (../shared/tools/gen_corpus.py) with opsbook and, where
+# Builds the same synthetic runbook book (scripts/gen_corpus.py) with opsbook and, where
 # they are installed, Hugo, Zola and mdBook, in the same run, and prints a table of medians,
 # peak memory and each tool's time over opsbook's. Every build is a clean build into a fresh
 # folder; the previous output is removed before the clock starts, for every tool alike.
@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ ${#SIZES[@]} -eq 0 ] && SIZES=(1000)
-GEN=${GEN:-../shared/tools/gen_corpus.py}
+GEN=${GEN:-scripts/gen_corpus.py}
 if [ ! -f "$GEN" ]; then
   echo "error: $GEN not found; set GEN to the path of gen_corpus.py" >&2
   exit 2

@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Edit-to-reload latency of `opsbook serve`.
 
-For each book size: generate a book with ../shared/tools/gen_corpus.py, start
+For each book size: generate a book with scripts/gen_corpus.py, start
 `opsbook serve -p 0` on it, listen to its live-reload event stream, then edit a
 runbook page 20 times (appending a line, as an editor's save does) and time each
 edit from the write to the `reload` event. Prints the median, min and max.
 
 Usage: scripts/bench_serve.py [SIZES...]     (default: 1000 10000)
-Env:   EDITS=20   GEN=../shared/tools/gen_corpus.py   OPSBOOK=target/release/opsbook
+Env:   EDITS=20   GEN=scripts/gen_corpus.py   OPSBOOK=target/release/opsbook
 """
 import os
 import socket
@@ -19,7 +19,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-GEN = os.environ.get("GEN", os.path.join(ROOT, "..", "shared", "tools", "gen_corpus.py"))
+GEN = os.environ.get("GEN", os.path.join(HERE, "gen_corpus.py"))
 OPSBOOK = os.environ.get("OPSBOOK", os.path.join(ROOT, "target", "release", "opsbook"))
 EDITS = int(os.environ.get("EDITS", "20"))
 
