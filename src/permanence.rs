@@ -8,6 +8,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::site::Site;
@@ -22,8 +25,38 @@ const HEADER: &str = "# opsbook.lock: every URL this book has published, one per
 /// The URLs of a record, with the line each is on.
 #[derive(Debug, Default, Clone)]
 pub struct Record {
-    pub urls: BTreeSet<String>,
-    lines: HashMap<String, usize>,
+    /// Each URL and the line it is first on.
+    lines: FxHashMap<String, usize>,
+}
+
+impl Record {
+    /// The recorded URLs, in no particular order.
+    pub fn urls(&self) -> impl Iterator<Item = &String> {
+        self.lines.keys()
+    }
+}
+
+/// [`parse_record`], remembered for the process: `serve` reads the same record on every
+/// rebuild, and a large book's record has 100,000 lines.
+pub fn parse_record_cached(text: &str) -> Result<std::sync::Arc<Record>, Vec<Diagnostic>> {
+    use std::hash::{Hash, Hasher};
+    use std::sync::{Arc, Mutex};
+    static LAST: Mutex<Option<(u64, Arc<Record>)>> = Mutex::new(None);
+    let mut h = rustc_hash::FxHasher::default();
+    text.hash(&mut h);
+    let key = h.finish();
+    if let Ok(last) = LAST.lock() {
+        if let Some((k, record)) = last.as_ref() {
+            if *k == key {
+                return Ok(record.clone());
+            }
+        }
+    }
+    let record = Arc::new(parse_record(text)?);
+    if let Ok(mut last) = LAST.lock() {
+        *last = Some((key, record.clone()));
+    }
+    Ok(record)
 }
 
 /// Reads a record; conflict markers or lines that are not paths are errors at their line.
@@ -51,7 +84,6 @@ pub fn parse_record(text: &str) -> Result<Record, Vec<Diagnostic>> {
             continue;
         }
         record.lines.entry(l.to_string()).or_insert(i + 1);
-        record.urls.insert(l.to_string());
     }
     if errors.is_empty() {
         Ok(record)
@@ -61,15 +93,26 @@ pub fn parse_record(text: &str) -> Result<Record, Vec<Diagnostic>> {
 }
 
 /// Every URL the site publishes now, as site paths (`/runbooks/db/backup/#verify`).
-pub fn current_urls(site: &Site, config: &Config) -> BTreeSet<String> {
+pub fn current_urls(site: &Site, config: &Config) -> FxHashSet<String> {
     let u = &config.urls;
-    let mut out = BTreeSet::new();
+    // Each page's address and its anchors, made in parallel (a large book has 100,000).
+    let per_page: Vec<Vec<String>> = site
+        .pages
+        .par_iter()
+        .map(|p| {
+            let mut urls = Vec::with_capacity(p.anchors.len() + 2);
+            urls.push(format!("/{}", p.path));
+            for anchor in p.anchors.iter().chain(&p.title_id) {
+                urls.push(format!("/{}#{anchor}", p.path));
+            }
+            urls
+        })
+        .collect();
+    let mut out = FxHashSet::default();
+    out.reserve(per_page.iter().map(Vec::len).sum::<usize>() + 16);
     out.insert("/".to_string());
-    for p in &site.pages {
-        out.insert(format!("/{}", p.path));
-        for anchor in p.anchors.iter().chain(&p.title_id) {
-            out.insert(format!("/{}#{anchor}", p.path));
-        }
+    for urls in per_page {
+        out.extend(urls);
     }
     for (alias, i) in &site.aliases {
         out.insert(format!("/{alias}"));
@@ -116,18 +159,18 @@ pub fn normalize_url(url: &str, config: &Config) -> String {
 /// accept removing), at its line of the record, with the likely new home.
 pub fn check_removed(
     record: &Record,
-    current: &BTreeSet<String>,
+    current: &FxHashSet<String>,
     accepted: &BTreeSet<String>,
     site: &Site,
     config: &Config,
     renames: impl FnOnce() -> Vec<(String, String)>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let missing: Vec<&String> = record
-        .urls
-        .iter()
+    let mut missing: Vec<&String> = record
+        .urls()
         .filter(|u| !current.contains(*u) && !is_accepted(u, accepted))
         .collect();
+    missing.sort_unstable();
     // Files renamed in git, by the URL they used to have (asked only when something is gone).
     let renamed: HashMap<String, String> = if missing.is_empty() {
         HashMap::new()
@@ -160,7 +203,7 @@ pub fn check_removed(
 }
 
 /// Where a vanished URL most likely went, as advice.
-fn new_home(url: &str, current: &BTreeSet<String>, site: &Site, config: &Config) -> String {
+fn new_home(url: &str, current: &FxHashSet<String>, site: &Site, config: &Config) -> String {
     let (path, anchor) = url.split_once('#').map(|(p, a)| (p, Some(a))).unwrap_or((url, None));
     if let Some(anchor) = anchor {
         if current.contains(path) {
@@ -199,11 +242,12 @@ fn is_accepted(url: &str, accepted: &BTreeSet<String>) -> bool {
 
 /// The record to write after a good build: what was recorded (less what was accepted as
 /// removed) and everything published now, sorted.
-pub fn render_record(record: Option<&Record>, current: &BTreeSet<String>, accepted: &BTreeSet<String>) -> String {
-    let mut all: BTreeSet<&String> = current.iter().collect();
+pub fn render_record(record: Option<&Record>, current: &FxHashSet<String>, accepted: &BTreeSet<String>) -> String {
+    let mut all: Vec<&String> = current.iter().collect();
     if let Some(r) = record {
-        all.extend(r.urls.iter().filter(|u| !is_accepted(u, accepted)));
+        all.extend(r.urls().filter(|u| !is_accepted(u, accepted) && !current.contains(*u)));
     }
+    all.sort_unstable();
     let mut out = String::from(HEADER);
     for url in all {
         out.push_str(url);
@@ -219,7 +263,7 @@ mod tests {
     #[test]
     fn a_record_is_read_and_conflicts_are_errors() {
         let r = parse_record("# header\n/\n/a/\n/a/#x\n").unwrap();
-        assert_eq!(r.urls.len(), 3);
+        assert_eq!(r.urls().count(), 3);
         let e = parse_record("/a/\n<<<<<<< HEAD\n/b/\n=======\n/c/\n>>>>>>> other\nnot a path\n").unwrap_err();
         assert_eq!(e.len(), 4);
         assert_eq!(e[0].line, 2);
@@ -229,7 +273,7 @@ mod tests {
     #[test]
     fn the_record_keeps_the_old_and_adds_the_new_sorted() {
         let r = parse_record("/old/\n/a/\n").unwrap();
-        let current: BTreeSet<String> = ["/a/".to_string(), "/b/".to_string()].into();
+        let current: FxHashSet<String> = ["/a/".to_string(), "/b/".to_string()].into_iter().collect();
         let accepted: BTreeSet<String> = BTreeSet::new();
         let text = render_record(Some(&r), &current, &accepted);
         assert!(text.ends_with("/a/\n/b/\n/old/\n"), "{text}");

@@ -56,8 +56,8 @@ pub struct Book {
     pub checklist_hash: u64,
     /// `opsbook.lock` as read (None when the book has none yet), what the site publishes
     /// now, and the removals accepted: what `build` writes back.
-    pub record: Option<crate::permanence::Record>,
-    pub published: std::collections::BTreeSet<String>,
+    pub record: Option<std::sync::Arc<crate::permanence::Record>>,
+    pub published: rustc_hash::FxHashSet<String>,
     pub accepted: std::collections::BTreeSet<String>,
     /// The checklist's prose as HTML (kept apart: it is rendered with the pages).
     pub prose_html: crate::render::ProseHtml,
@@ -241,6 +241,7 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
     log_time("assemble", &mut clock);
     diags.extend(d);
     check_record(root, &config, &site, overrides, &mut book, &mut diags);
+    log_time("record", &mut clock);
     if overrides.strict {
         diags.extend(site.shared_alert_warnings());
         diags.extend(site.review_warnings(config.stale_after_days));
@@ -569,7 +570,7 @@ fn check_record(
     book: &mut Book,
     diags: &mut Vec<Diagnostic>,
 ) {
-    use crate::permanence::{check_removed, current_urls, normalize_url, parse_record, RECORD_FILE};
+    use crate::permanence::{check_removed, current_urls, normalize_url, parse_record_cached, RECORD_FILE};
     book.published = current_urls(site, config);
     book.accepted = overrides
         .accept_removed
@@ -579,7 +580,7 @@ fn check_record(
     let Ok(text) = std::fs::read_to_string(root.join(RECORD_FILE)) else {
         return;
     };
-    match parse_record(&text) {
+    match parse_record_cached(&text) {
         Ok(record) => {
             let content = config
                 .content_dir

@@ -143,7 +143,7 @@ fn check_bundle_path(zip: &Path, inside: &[(&Path, &str)]) -> Result<(), Failure
 /// Writes `opsbook.lock` after a good build: every URL published so far, sorted.
 fn record_urls(dir: &Path, book: &crate::pipeline::Book) -> anyhow::Result<()> {
     use crate::permanence::{render_record, RECORD_FILE};
-    let text = render_record(book.record.as_ref(), &book.published, &book.accepted);
+    let text = render_record(book.record.as_deref(), &book.published, &book.accepted);
     let path = dir.join(RECORD_FILE);
     if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
         crate::output::write_file_atomic(&path, text.as_bytes())?;
