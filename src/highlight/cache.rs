@@ -11,7 +11,7 @@
 
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
 use rustc_hash::{FxHashMap, FxHasher};
@@ -31,6 +31,11 @@ struct Entry {
 struct Memo {
     entries: RwLock<FxHashMap<u64, Vec<Entry>>>,
     build: AtomicU32,
+    /// Whether this build highlighted anything new.
+    made: AtomicBool,
+    /// How many entries the cache file held when read or last written: a build that made
+    /// nothing new and used as many leaves the file as it is.
+    on_disk: AtomicUsize,
 }
 
 fn memo() -> &'static Memo {
@@ -60,6 +65,7 @@ pub fn get_or_make(lang: &str, code: &str, make: impl FnOnce() -> String) -> Arc
         }
     }
     let html: Arc<str> = make().into();
+    memo.made.store(true, Ordering::Relaxed);
     if let Ok(mut entries) = memo.entries.write() {
         let list = entries.entry(k).or_default();
         if !list.iter().any(|e| &*e.lang == lang && &*e.code == code) {
@@ -85,9 +91,10 @@ pub fn cache_file(output_dir: &Path) -> PathBuf {
 pub fn begin_build(file: &Path) {
     let memo = memo();
     let build = memo.build.fetch_add(1, Ordering::Relaxed) + 1;
+    memo.made.store(false, Ordering::Relaxed);
     if build == 1 {
         if let Ok(bytes) = std::fs::read(file) {
-            load(&bytes);
+            memo.on_disk.store(load(&bytes), Ordering::Relaxed);
         }
     }
 }
@@ -96,12 +103,13 @@ fn version_line() -> String {
     format!("{}\n", env!("CARGO_PKG_VERSION"))
 }
 
-fn load(bytes: &[u8]) {
+/// Reads the entries of a cache file; returns how many it held whole (0 for a foreign file).
+fn load(bytes: &[u8]) -> usize {
     let Some(rest) = bytes.strip_prefix(MAGIC) else {
-        return;
+        return 0;
     };
     let Some(mut rest) = rest.strip_prefix(version_line().as_bytes()) else {
-        return;
+        return 0;
     };
     let read = |rest: &mut &[u8]| -> Option<Box<str>> {
         let len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
@@ -111,13 +119,15 @@ fn load(bytes: &[u8]) {
     };
     let memo = memo();
     let Ok(mut entries) = memo.entries.write() else {
-        return;
+        return 0;
     };
+    let mut count = 0;
     // A damaged tail is dropped: every whole record before it is still good.
     while !rest.is_empty() {
         let (Some(lang), Some(code), Some(html)) = (read(&mut rest), read(&mut rest), read(&mut rest)) else {
             break;
         };
+        count += 1;
         let list = entries.entry(key(&lang, &code)).or_default();
         if !list.iter().any(|e| e.lang == lang && e.code == code) {
             list.push(Entry {
@@ -127,6 +137,11 @@ fn load(bytes: &[u8]) {
                 used: AtomicU32::new(0),
             });
         }
+    }
+    if rest.is_empty() {
+        count
+    } else {
+        0 // damaged: rewrite it
     }
 }
 
@@ -143,7 +158,11 @@ pub fn save(file: &Path) -> anyhow::Result<()> {
         .flatten()
         .filter(|e| e.used.load(Ordering::Relaxed) == build)
         .collect();
+    if !memo.made.load(Ordering::Relaxed) && used.len() == memo.on_disk.load(Ordering::Relaxed) && file.exists() {
+        return Ok(()); // the file already holds exactly these
+    }
     used.sort_by(|a, b| (&a.lang, &a.code).cmp(&(&b.lang, &b.code)));
+    let used_count = used.len();
     let mut out = Vec::with_capacity(used.iter().map(|e| e.code.len() + e.html.len() + 16).sum::<usize>() + 64);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(version_line().as_bytes());
@@ -164,7 +183,10 @@ pub fn save(file: &Path) -> anyhow::Result<()> {
             );
         }
     }
-    crate::output::write_file_atomic(file, &out)
+    crate::output::write_file_atomic(file, &out)?;
+    memo.on_disk.store(used_count, Ordering::Relaxed);
+    memo.made.store(false, Ordering::Relaxed);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -164,25 +164,47 @@ fn the_highlight_cache_changes_nothing_but_time() {
     assert!(cache.is_file(), "the cache is kept beside the output folder");
     assert!(book.exists(".opsbook-cache/README"), "the folder says what it is");
     let fresh = snapshot_tree(&book.path().join("site"));
-    // From the cache, and from a damaged cache: the same bytes.
+    let same = |what: &str| {
+        assert!(fresh == snapshot_tree(&book.path().join("site")), "{what} differs");
+    };
+    let mtime = || std::fs::metadata(&cache).and_then(|m| m.modified()).expect("mtime");
+
+    // From the cache: the same bytes, and a build that highlighted nothing new leaves the
+    // file alone.
+    let stamp = mtime();
     book.run(&["build"]).success();
-    assert!(
-        fresh == snapshot_tree(&book.path().join("site")),
-        "a cached build differs"
-    );
+    same("a cached build");
+    assert_eq!(mtime(), stamp, "the cache file was written again for nothing");
+
+    // From a damaged cache, and from a foreign file: the same bytes, and the file is mended.
     let mut bytes = std::fs::read(&cache).expect("cache");
     bytes.truncate(bytes.len() / 2);
     std::fs::write(&cache, &bytes).expect("damage the cache");
     book.run(&["build"]).success();
+    same("a build from a damaged cache");
     assert!(
-        fresh == snapshot_tree(&book.path().join("site")),
-        "a build from a damaged cache differs"
+        std::fs::read(&cache).expect("cache").len() > bytes.len(),
+        "the damaged cache is rewritten"
     );
     std::fs::write(&cache, b"garbage").expect("replace the cache");
     book.run(&["build"]).success();
+    same("a build from a foreign cache");
+    assert_ne!(
+        std::fs::read(&cache).expect("cache"),
+        b"garbage",
+        "a foreign cache is replaced"
+    );
+
+    // New code joins the file.
+    book.write(
+        "content/guides/new.md",
+        "# New\n\n```bash\necho a block no build has seen\n```\n",
+    );
+    book.run(&["build"]).success();
+    let after = String::from_utf8_lossy(&std::fs::read(&cache).expect("cache")).into_owned();
     assert!(
-        fresh == snapshot_tree(&book.path().join("site")),
-        "a build from a foreign cache differs"
+        after.contains("echo a block no build has seen"),
+        "the new block is not cached"
     );
 }
 
