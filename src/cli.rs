@@ -69,6 +69,9 @@ pub enum Command {
     },
     /// Build, then rebuild into the output folder on every change
     Watch { dir: Option<PathBuf> },
+    /// Removes a previous site that a build moved aside (run by `build` in the background)
+    #[command(name = "remove-old-site", hide = true)]
+    RemoveOldSite { path: PathBuf },
     /// Validate everything (links, anchors, checklist, templates) and write nothing
     Check {
         dir: Option<PathBuf>,

@@ -100,6 +100,8 @@ pub fn write_site(output: &Path, files: &[Rendered], assets: &[Asset]) -> Result
         .with_context(|| format!("cannot create a build folder in {}", parent.display()))?;
     let dir = staging.path();
 
+    let mut clock = std::time::Instant::now();
+    remove_leftovers(parent, &name);
     let mut dirs: Vec<PathBuf> = files
         .iter()
         .map(|f| f.path.as_str())
@@ -124,10 +126,11 @@ pub fn write_site(output: &Path, files: &[Rendered], assets: &[Asset]) -> Result
     let mut marker = fs::File::create(dir.join(MARKER)).context("cannot write the output marker")?;
     marker.write_all(b"This folder is written by opsbook build; it is replaced on every build.\n")?;
 
+    crate::pipeline::log_time("write new", &mut clock);
     // Swap: the old site moves aside, the new one takes its name, the old one goes.
     let staged = staging.keep();
     let old = if output.exists() {
-        let aside = parent.join(format!(".{name}.old-{}", std::process::id()));
+        let aside = parent.join(format!("{}{}", aside_prefix(&name), std::process::id()));
         fs::rename(&output, &aside).with_context(|| format!("cannot move the old site {} aside", output.display()))?;
         Some(aside)
     } else {
@@ -141,9 +144,66 @@ pub fn write_site(output: &Path, files: &[Rendered], assets: &[Asset]) -> Result
         return Err(e).with_context(|| format!("cannot move the new site into {}", output.display()));
     }
     if let Some(aside) = old {
-        fs::remove_dir_all(&aside).with_context(|| format!("cannot remove the old site at {}", aside.display()))?;
+        remove_aside(&aside);
     }
+    crate::pipeline::log_time("remove old", &mut clock);
     Ok(())
+}
+
+/// The name a previous site gets while it waits to be removed: `.site.old-<pid>`.
+fn aside_prefix(name: &str) -> String {
+    format!(".{name}.old-")
+}
+
+/// Removes the previous site, moved aside by a build, without making the build wait for it:
+/// deleting 20,000 files takes longer than writing them. A helper process (this program, in
+/// its hidden `remove-old-site` mode) does it; where it cannot start, it is done here.
+fn remove_aside(aside: &Path) {
+    let spawned = std::env::current_exe().ok().and_then(|exe| {
+        std::process::Command::new(exe)
+            .arg("remove-old-site")
+            .arg(aside)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()
+    });
+    if spawned.is_none() {
+        remove_old_site(aside);
+    }
+}
+
+/// Deletes `path` if it is a previous site moved aside by a build (named `.NAME.old-…` and
+/// holding opsbook's marker); anything else is left alone.
+pub fn remove_old_site(path: &Path) {
+    let is_aside = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.') && n.contains(".old-"));
+    if is_aside && path.join(MARKER).is_file() {
+        let _ = fs::remove_dir_all(path);
+    }
+}
+
+/// Removes previous sites a build moved aside whose removal never finished (the machine went
+/// down meanwhile).
+fn remove_leftovers(parent: &Path, name: &str) {
+    let prefix = aside_prefix(name);
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let own = format!("{prefix}{}", std::process::id());
+        let file_name = entry.file_name();
+        let Some(n) = file_name.to_str() else {
+            continue;
+        };
+        if n.starts_with(&prefix) && n != own {
+            // A helper still at work finishes first or finds nothing: both are fine.
+            remove_old_site(&entry.path());
+        }
+    }
 }
 
 /// Replaces one file atomically: written beside it, then renamed over it, so an editor or a

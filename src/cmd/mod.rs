@@ -64,6 +64,10 @@ pub fn run(command: Command) -> CmdResult {
             },
         ),
         Command::Watch { dir } => watch::run(&book_dir(dir)?),
+        Command::RemoveOldSite { path } => {
+            crate::output::remove_old_site(&path);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Progress { dir, format, write } => progress::run(&book_dir(dir)?, format, write),
         Command::Link { query, dir, format } => link::run(&book_dir(dir)?, &query, format),
     }

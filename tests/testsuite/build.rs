@@ -399,3 +399,41 @@ fn today_makes_stale_and_overdue_deterministic() {
         .fails_with(2)
         .stderr_has("not a date written YYYY-MM-DD");
 }
+
+#[test]
+fn the_previous_site_is_removed_without_delaying_the_build() {
+    let book = Book::example();
+    book.run(&["build"]).success();
+    // A site moved aside by a build that never finished removing it, and a folder that only
+    // looks like one (no marker): the first goes, the second stays.
+    std::fs::create_dir_all(book.path().join(".site.old-1/x")).expect("mkdir");
+    std::fs::write(book.path().join(".site.old-1/.opsbook-output"), "").expect("marker");
+    std::fs::create_dir_all(book.path().join(".site.old-2")).expect("mkdir");
+    std::fs::write(book.path().join(".site.old-2/mine.txt"), "keep").expect("write");
+    book.run(&["build"]).success();
+    assert!(book.exists("site/index.html"));
+    assert!(!book.exists(".site.old-1"), "a leftover old site is removed");
+    assert_eq!(
+        book.read(".site.old-2/mine.txt"),
+        "keep",
+        "a folder opsbook did not write is left alone"
+    );
+    // The site the second build replaced is removed in the background, soon.
+    let started = std::time::Instant::now();
+    loop {
+        let left: Vec<String> = std::fs::read_dir(book.path())
+            .expect("read")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".site.old-") && n != ".site.old-2")
+            .collect();
+        if left.is_empty() {
+            break;
+        }
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "the old site is still there: {left:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
