@@ -21,6 +21,16 @@ pub async fn search(b: &Browser, query: &str) -> Result<()> {
     .await
 }
 
+/// Presses Enter in the search box, which opens the first result.
+async fn open_first_result(b: &Browser) -> Result<()> {
+    b.client
+        .find(Locator::Css("#search-input"))
+        .await?
+        .send_keys(&Key::Enter.to_string())
+        .await?;
+    Ok(())
+}
+
 #[test]
 fn an_alert_name_finds_its_runbook_first_and_enter_opens_it() {
     with_browser(Viewport::Desktop, |b| async move {
@@ -41,11 +51,7 @@ fn an_alert_name_finds_its_runbook_first_and_enter_opens_it() {
                 .ends_with("/dr/restore-primary-database/"),
             "first result: {first}"
         );
-        b.client
-            .find(Locator::Css("#search-input"))
-            .await?
-            .send_keys(&Key::Enter.to_string())
-            .await?;
+        open_first_result(&b).await?;
         b.wait_until(
             "location.pathname === '/dr/restore-primary-database/'",
             Duration::from_secs(10),
@@ -182,11 +188,7 @@ fn offline_bundle_from_disk_finds_an_alert_runbook() {
             .await?;
         ensure!(styled == "solid", "the stylesheet did not load from disk: {styled}");
         search(&b, "PostgresPrimaryDown").await?;
-        b.client
-            .find(Locator::Css("#search-input"))
-            .await?
-            .send_keys(&Key::Enter.to_string())
-            .await?;
+        open_first_result(&b).await?;
         b.wait_until(
             "location.href.endsWith('/dr/restore-primary-database/index.html')",
             Duration::from_secs(10),
