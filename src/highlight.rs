@@ -5,9 +5,8 @@
 use std::sync::OnceLock;
 
 use syntect::highlighting::ThemeSet;
-use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
+use syntect::html::{css_for_theme_with_class_style, ClassStyle};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
-use syntect::util::LinesWithEndings;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
@@ -33,6 +32,7 @@ fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
 }
 
 pub mod cache;
+mod memo;
 
 /// The HTML of one code block: `<pre><code class="language-x">` with class-styled spans,
 /// inside a wrapper holding a copy button. `lang` is escaped wherever it lands. Blocks seen
@@ -52,21 +52,10 @@ fn make_block(code: &str, lang: &str) -> String {
     }
     out.push('>');
     match find_syntax(lang.split_whitespace().next().unwrap_or("")) {
-        Some(syntax) => {
-            let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntax_set(), CLASS_STYLE);
-            let mut ok = true;
-            for line in LinesWithEndings::from(code) {
-                if generator.parse_html_for_line_which_includes_newline(line).is_err() {
-                    ok = false;
-                    break;
-                }
-            }
-            if ok {
-                out.push_str(&generator.finalize());
-            } else {
-                out.push_str(&escape_attr(code));
-            }
-        }
+        Some(syntax) => match memo::highlight_lines(code, syntax, syntax_set(), CLASS_STYLE) {
+            Some(html) => out.push_str(&html),
+            None => out.push_str(&escape_attr(code)),
+        },
         None => out.push_str(&escape_attr(code)),
     }
     out.push_str("</code></pre></div>\n");

@@ -7,12 +7,14 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use crate::content::Asset;
-use crate::render::Rendered;
+use crate::render::Sink;
 
 /// The file that marks a folder as written by opsbook, so it may be replaced.
 pub const MARKER: &str = ".opsbook-output";
@@ -85,69 +87,137 @@ pub fn absolute(p: &Path) -> PathBuf {
     out
 }
 
-/// Writes `files` and copies `assets` into `output`, atomically replacing what was there.
-pub fn write_site(output: &Path, files: &[Rendered], assets: &[Asset]) -> Result<()> {
-    let output = absolute(output);
-    let parent = output.parent().context("the output folder has no parent")?;
-    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "site".into());
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.building-"))
-        .tempdir_in(parent)
-        .with_context(|| format!("cannot create a build folder in {}", parent.display()))?;
-    let dir = staging.path();
+/// A new site being written into a fresh folder beside the output, file by file as the
+/// renderer makes them (from any thread). [`Staging::finish`] copies the assets and swaps the
+/// new site in; dropped without finishing, the folder is removed and the output is untouched.
+pub struct Staging {
+    output: PathBuf,
+    parent: PathBuf,
+    name: String,
+    dir: tempfile::TempDir,
+    /// Folders already made inside `dir`.
+    made: Mutex<FxHashSet<PathBuf>>,
+    paths: Mutex<Vec<String>>,
+    /// The first write that failed: the build fails with it.
+    error: Mutex<Option<anyhow::Error>>,
+}
 
-    let mut clock = std::time::Instant::now();
-    remove_leftovers(parent, &name);
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .map(|f| f.path.as_str())
-        .chain(assets.iter().map(|a| a.rel.as_str()))
-        .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
+impl Staging {
+    pub fn new(output: &Path) -> Result<Staging> {
+        let output = absolute(output);
+        let parent = output
+            .parent()
+            .context("the output folder has no parent")?
+            .to_path_buf();
+        fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "site".into());
+        remove_leftovers(&parent, &name);
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{name}.building-"))
+            .tempdir_in(&parent)
+            .with_context(|| format!("cannot create a build folder in {}", parent.display()))?;
+        Ok(Staging {
+            output,
+            parent,
+            name,
+            dir,
+            made: Mutex::new(FxHashSet::default()),
+            paths: Mutex::new(Vec::new()),
+            error: Mutex::new(None),
+        })
     }
-    files.par_iter().try_for_each(|f| {
-        let path = dir.join(&f.path);
-        fs::write(&path, &f.bytes).with_context(|| format!("cannot write {}", path.display()))
-    })?;
-    assets.par_iter().try_for_each(|a| {
-        let path = dir.join(&a.rel);
-        fs::copy(&a.abs, &path)
-            .map(|_| ())
-            .with_context(|| format!("cannot copy {} to {}", a.abs.display(), path.display()))
-    })?;
-    let mut marker = fs::File::create(dir.join(MARKER)).context("cannot write the output marker")?;
-    marker.write_all(b"This folder is written by opsbook build; it is replaced on every build.\n")?;
 
-    crate::pipeline::log_time("write new", &mut clock);
-    // Swap: the old site moves aside, the new one takes its name, the old one goes.
-    let staged = staging.keep();
-    let old = if output.exists() {
-        let aside = parent.join(format!("{}{}", aside_prefix(&name), std::process::id()));
-        fs::rename(&output, &aside).with_context(|| format!("cannot move the old site {} aside", output.display()))?;
-        Some(aside)
-    } else {
-        None
-    };
-    if let Err(e) = fs::rename(&staged, &output) {
-        if let Some(aside) = &old {
-            let _ = fs::rename(aside, &output);
+    fn write_one(&self, rel: &str, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+        let path = self.dir.path().join(rel);
+        if let Some(folder) = path.parent() {
+            let mut made = lock(&self.made);
+            if !made.contains(folder) {
+                fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
+                made.insert(folder.to_path_buf());
+            }
         }
-        let _ = fs::remove_dir_all(&staged);
-        return Err(e).with_context(|| format!("cannot move the new site into {}", output.display()));
+        let file = fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+        write(&mut out)
+            .and_then(|()| out.flush())
+            .with_context(|| format!("cannot write {}", path.display()))
     }
-    if let Some(aside) = old {
-        remove_aside(&aside);
+
+    /// Copies `assets`, marks the folder as opsbook's and swaps it in for the output; the old
+    /// site is removed in the background.
+    pub fn finish(self, assets: &[Asset]) -> Result<()> {
+        if let Some(e) = lock(&self.error).take() {
+            return Err(e);
+        }
+        let mut clock = std::time::Instant::now();
+        let dir = self.dir.path();
+        let mut dirs: Vec<PathBuf> = assets
+            .iter()
+            .filter_map(|a| Path::new(&a.rel).parent().map(|d| dir.join(d)))
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        for d in &dirs {
+            fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
+        }
+        assets.par_iter().try_for_each(|a| {
+            let path = dir.join(&a.rel);
+            fs::copy(&a.abs, &path)
+                .map(|_| ())
+                .with_context(|| format!("cannot copy {} to {}", a.abs.display(), path.display()))
+        })?;
+        let mut marker = fs::File::create(dir.join(MARKER)).context("cannot write the output marker")?;
+        marker.write_all(b"This folder is written by opsbook build; it is replaced on every build.\n")?;
+
+        crate::pipeline::log_time("write new", &mut clock);
+        // Swap: the old site moves aside, the new one takes its name, the old one goes.
+        let (output, parent, name) = (self.output, self.parent, self.name);
+        let staged = self.dir.keep();
+        let old = if output.exists() {
+            let aside = parent.join(format!("{}{}", aside_prefix(&name), std::process::id()));
+            fs::rename(&output, &aside)
+                .with_context(|| format!("cannot move the old site {} aside", output.display()))?;
+            Some(aside)
+        } else {
+            None
+        };
+        if let Err(e) = fs::rename(&staged, &output) {
+            if let Some(aside) = &old {
+                let _ = fs::rename(aside, &output);
+            }
+            let _ = fs::remove_dir_all(&staged);
+            return Err(e).with_context(|| format!("cannot move the new site into {}", output.display()));
+        }
+        if let Some(aside) = old {
+            remove_aside(&aside);
+        }
+        crate::pipeline::log_time("remove old", &mut clock);
+        Ok(())
     }
-    crate::pipeline::log_time("remove old", &mut clock);
-    Ok(())
+}
+
+impl Sink for Staging {
+    fn put_with(&self, path: String, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) {
+        if lock(&self.error).is_some() {
+            return;
+        }
+        if let Err(e) = self.write_one(&path, write) {
+            lock(&self.error).get_or_insert(e);
+        }
+        lock(&self.paths).push(path);
+    }
+
+    fn paths(&self) -> Vec<String> {
+        lock(&self.paths).clone()
+    }
+}
+
+/// A lock that a panicked writer cannot poison for the others.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The name a previous site gets while it waits to be removed: `.site.old-<pid>`.

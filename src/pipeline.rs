@@ -17,7 +17,7 @@ use crate::links::{site_path_of, LinkIndex};
 use crate::markdown::{render_inline, render_markdown, MarkdownContext};
 use crate::page::build_page;
 use crate::progress::check_progress_table;
-use crate::render::{load_templates, render_site, Rendered};
+use crate::render::{load_templates, render_site, Collect, Rendered, Sink};
 use crate::site::{assemble_site, generated_prefixes, ChecklistSource, Site, TaskHtml};
 use crate::theme::load_theme;
 
@@ -39,7 +39,17 @@ pub struct Overrides {
 /// where a build spends its time without a profiler.
 pub(crate) fn log_time(stage: &str, since: &mut Instant) {
     if std::env::var_os("OPSBOOK_TIMINGS").is_some() {
-        eprintln!("timing: {stage:<10} {:>8.1} ms", since.elapsed().as_secs_f64() * 1000.0);
+        // Resident memory after the stage, where the system tells it (Linux).
+        let rss = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(str::to_string))
+            .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<u64>().ok()))
+            .map(|kb| format!("  {:>6} MiB resident", kb / 1024))
+            .unwrap_or_default();
+        eprintln!(
+            "timing: {stage:<10} {:>8.1} ms{rss}",
+            since.elapsed().as_secs_f64() * 1000.0
+        );
     }
     *since = Instant::now();
 }
@@ -326,8 +336,11 @@ fn read_checklist(
 /// The result of a build or check.
 pub struct Report {
     pub book: Book,
-    /// The files rendered: all of them, or with [`RenderPlan::Pages`] only those pages'.
+    /// The files rendered, kept only by `serve` (its [`BuildCache`] enabled): all of them, or
+    /// with [`RenderPlan::Pages`] only those pages'.
     pub files: Vec<Rendered>,
+    /// How many files were rendered (and, by `build`, written), assets aside.
+    pub file_count: usize,
     pub plan: RenderPlan,
     /// Pages of the book: the dashboard and every page made from content/ (not redirects).
     pub pages: usize,
@@ -371,10 +384,27 @@ pub fn build_book_cached(
     let mut book = load_book_cached(root, overrides, &mut cache.pages);
     let mut plan = RenderPlan::Full;
     let mut files = Vec::new();
+    let mut file_count = 0;
     let mut more = Vec::new();
     let mut written = false;
     if let (Some(config), Some(site), false) = (&book.config, &book.site, book.has_errors()) {
         let mut clock = Instant::now();
+        // `build` writes each file as it is made; `serve` keeps them, `check` only their paths.
+        let staging = if write {
+            crate::output::check_output_dir(&config.output_dir, &config.root, &config.content_dir)?;
+            Some(crate::output::Staging::new(&config.output_dir)?)
+        } else {
+            None
+        };
+        let collect = if cache.pages.is_enabled() {
+            Collect::files()
+        } else {
+            Collect::paths_only()
+        };
+        let sink: &dyn Sink = match &staging {
+            Some(s) => s,
+            None => &collect,
+        };
         match load_theme(&config.root, &config.theme) {
             Err(d) => more.push(d),
             Ok(theme) => {
@@ -391,16 +421,17 @@ pub fn build_book_cached(
                         plan = plan_render(cache.snapshot.as_ref(), &now);
                         cache.snapshot = Some(now);
                     }
-                    let out = render_site(site, config, &theme, &tera, &book.prose_html, &plan);
+                    let out = render_site(site, config, &theme, &tera, &book.prose_html, &plan, sink);
                     if cache.pages.is_enabled() {
                         cache.tera = Some((key, tera));
                     }
                     out
                 });
                 match rendered {
-                    Ok(out) => {
-                        more.extend(find_collisions(site, &out, &book.assets, &content_display(config)));
-                        files = out;
+                    Ok(()) => {
+                        let paths = sink.paths();
+                        more.extend(find_collisions(site, &paths, &book.assets, &content_display(config)));
+                        file_count = paths.len();
                     }
                     Err(d) => {
                         if let Some(text) = template_text(&theme, &d) {
@@ -412,9 +443,10 @@ pub fn build_book_cached(
             }
         }
         log_time("render", &mut clock);
-        if write && more.iter().all(|d| !d.is_error()) {
-            crate::output::check_output_dir(&config.output_dir, &config.root, &config.content_dir)?;
-            crate::output::write_site(&config.output_dir, &files, &book.assets)?;
+        files = collect.into_files();
+        // A build with errors drops its staging folder: the previous site stays as it was.
+        if let (Some(staging), true) = (staging, more.iter().all(|d| !d.is_error())) {
+            staging.finish(&book.assets)?;
             written = true;
             // The cache only saves work: a cache that cannot be written costs the next build
             // time, never its output.
@@ -435,6 +467,7 @@ pub fn build_book_cached(
     Ok(Report {
         book,
         files,
+        file_count,
         plan,
         pages,
         written,
@@ -467,7 +500,7 @@ struct Origin {
 
 /// Two outputs at one path, or a file where a folder must be: a copied file from content/
 /// would silently replace a page or a generated file, so each is an error naming both.
-fn find_collisions(site: &Site, files: &[Rendered], assets: &[Asset], content: &str) -> Vec<Diagnostic> {
+fn find_collisions(site: &Site, files: &[String], assets: &[Asset], content: &str) -> Vec<Diagnostic> {
     let origin = |path: &str| -> Origin {
         let dir = path.strip_suffix("index.html").unwrap_or("");
         if let Some(p) = site
@@ -492,7 +525,7 @@ fn find_collisions(site: &Site, files: &[Rendered], assets: &[Asset], content: &
             what: format!("opsbook's generated /{path}"),
         }
     };
-    let mut all: HashMap<&str, Origin> = files.iter().map(|f| (f.path.as_str(), origin(&f.path))).collect();
+    let mut all: HashMap<&str, Origin> = files.iter().map(|f| (f.as_str(), origin(f))).collect();
     let mut out = Vec::new();
     for a in assets {
         let display = format!("{content}/{}", a.rel);
@@ -558,7 +591,9 @@ pub fn render_deferred(report: &Report, plan: &RenderPlan) -> Result<Vec<Rendere
     };
     let theme = load_theme(&config.root, &config.theme)?;
     let tera = load_templates(&theme)?;
-    render_site(site, config, &theme, &tera, &report.book.prose_html, plan)
+    let files = Collect::files();
+    render_site(site, config, &theme, &tera, &report.book.prose_html, plan, &files)?;
+    Ok(files.into_files())
 }
 
 /// Compares the site with `opsbook.lock`: a recorded URL that is gone is an error.

@@ -2,9 +2,11 @@
 //! `render/`); templates get the typed views of `render/view.rs`. Never writes to disk.
 
 mod data;
+mod sink;
 pub mod view;
 
 pub use data::progress_json;
+pub use sink::{Collect, Sink};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -117,7 +119,8 @@ pub fn render_site(
     tera: &Tera,
     prose_html: &ProseHtml,
     plan: &RenderPlan,
-) -> Result<Vec<Rendered>, Diagnostic> {
+    sink: &dyn Sink,
+) -> Result<(), Diagnostic> {
     let site_view = SiteView::new(site, config);
     let mut r = Renderer {
         site,
@@ -132,61 +135,60 @@ pub fn render_site(
     match plan {
         RenderPlan::Full => {}
         RenderPlan::Deferred => {
-            let mut out = vec![r.render_print()?];
-            out.extend(crate::search::build(site, config));
-            return Ok(out);
+            r.render_print(sink)?;
+            crate::search::build(site, config).into_iter().for_each(|f| sink.put(f));
+            return Ok(());
         }
-        RenderPlan::Pages(list) => return list.par_iter().map(|&i| r.render_page(i)).collect(),
+        RenderPlan::Pages(list) => {
+            return list.par_iter().try_for_each(|&i| r.render_page(i).map(|f| sink.put(f)));
+        }
     }
 
-    let pages: Result<Vec<Rendered>, Diagnostic> = (0..site.pages.len())
+    let mut clock = std::time::Instant::now();
+    (0..site.pages.len())
         .into_par_iter()
-        .map(|i| r.render_page(i))
-        .collect();
-    let mut out = pages?;
-    out.push(r.render_dashboard()?);
+        .try_for_each(|i| r.render_page(i).map(|f| sink.put(f)))?;
+    crate::pipeline::log_time("  pages", &mut clock);
+    sink.put(r.render_dashboard()?);
     if let Some(c) = &site.checklist {
-        let sections: Result<Vec<Rendered>, Diagnostic> = (0..c.checklist.sections.len())
+        (0..c.checklist.sections.len())
             .into_par_iter()
-            .map(|i| r.render_section(i))
-            .collect();
-        out.extend(sections?);
-        let tasks: Result<Vec<Rendered>, Diagnostic> = c
-            .checklist
+            .try_for_each(|i| r.render_section(i).map(|f| sink.put(f)))?;
+        c.checklist
             .tasks()
             .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|(s, t)| r.render_task(s, t))
-            .collect();
-        out.extend(tasks?);
+            .try_for_each(|(s, t)| r.render_task(s, t).map(|f| sink.put(f)))?;
     }
-    out.extend(r.render_alerts()?);
-    out.push(r.render_owners()?);
+    crate::pipeline::log_time("  sections", &mut clock);
+    r.render_alerts()?.into_iter().for_each(|f| sink.put(f));
+    sink.put(r.render_owners()?);
     for (alias, i) in &site.aliases {
         let p = &site.pages[*i];
-        out.push(r.redirect(&format!("{alias}index.html"), &p.path, &p.title)?);
+        sink.put(r.redirect(&format!("{alias}index.html"), &p.path, &p.title)?);
     }
-    out.extend(data::badges(site, config));
-    out.push(Rendered::new("progress.json", data::progress_json(site, config)));
-    out.push(r.render_print()?);
-    out.push(r.render_404()?);
-    out.push(Rendered::new("feed.xml", data::feed(site, config)));
-    out.extend(crate::search::build(site, config));
+    data::badges(site, config).into_iter().for_each(|f| sink.put(f));
+    sink.put(Rendered::new("progress.json", data::progress_json(site, config)));
+    crate::pipeline::log_time("  misc", &mut clock);
+    r.render_print(sink)?;
+    crate::pipeline::log_time("  print", &mut clock);
+    sink.put(r.render_404()?);
+    sink.put(Rendered::new("feed.xml", data::feed(site, config)));
+    crate::search::build(site, config).into_iter().for_each(|f| sink.put(f));
     if config.has_absolute_url() {
-        out.push(Rendered::new("sitemap.xml", data::sitemap(site, config)));
+        sink.put(Rendered::new("sitemap.xml", data::sitemap(site, config)));
     }
-    out.push(Rendered::new(".nojekyll", Vec::new()));
+    sink.put(Rendered::new(".nojekyll", Vec::new()));
     if !config.cname.is_empty() {
-        out.push(Rendered::new("CNAME", format!("{}\n", config.cname)));
+        sink.put(Rendered::new("CNAME", format!("{}\n", config.cname)));
     }
     for (name, bytes) in &theme.statics {
-        out.push(Rendered::new(format!("_theme/{name}"), bytes.clone()));
+        sink.put(Rendered::new(format!("_theme/{name}"), bytes.clone()));
     }
     let (light, dark) = stylesheets();
-    out.push(Rendered::new("_theme/syntax-light.css", light));
-    out.push(Rendered::new("_theme/syntax-dark.css", dark));
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
+    sink.put(Rendered::new("_theme/syntax-light.css", light));
+    sink.put(Rendered::new("_theme/syntax-dark.css", dark));
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -443,11 +445,24 @@ impl Renderer<'_> {
         Ok(Rendered::new(file, html))
     }
 
-    fn render_print(&self) -> Result<Rendered, Diagnostic> {
-        let v = data::print_view(self.site, self.config);
+    /// The whole book on one page. With the built-in template, the pages' bodies are not
+    /// put through tera: the template gets a placeholder for each, and the bodies are written
+    /// straight into the file in their place, one at a time (at 10,000 pages the page is over
+    /// 150 MB).
+    fn render_print(&self, sink: &dyn Sink) -> Result<(), Diagnostic> {
+        let spliced = !self.theme.overridden.contains_key("print.html");
+        let v = data::print_view(self.site, self.config, spliced);
         let path = format!("{}/", self.config.urls.print);
         let layout = self.layout(&self.site.title, &path, vec![self.home_crumb()], None);
-        self.render("print.html", format!("{path}index.html"), layout, "print", &v)
+        let file = self.render("print.html", format!("{path}index.html"), layout, "print", &v)?;
+        if !spliced {
+            sink.put(file);
+            return Ok(());
+        }
+        sink.put_with(file.path, &mut |w| {
+            data::write_print(w, &file.bytes, &v.pages, self.site)
+        });
+        Ok(())
     }
 
     fn render_owners(&self) -> Result<Rendered, Diagnostic> {

@@ -273,92 +273,136 @@ fn snippet(text: &str) -> String {
     }
 }
 
-/// A document's words lowercased into one buffer, and where each lies in it (start, end,
-/// field).
-type Tokens = (String, Vec<(u32, u32, u8)>);
-/// A document's terms with their count in each field, and each field's length.
-type Counts<'a> = (Vec<(&'a str, [u32; 4])>, [u32; 4]);
+/// Documents counted together by one thread.
+const DOCS_PER_CHUNK: usize = 512;
+/// Terms are spread over this many buckets by hash, merged in parallel.
+const BUCKETS: usize = 64;
+
+/// A term's documents, each with the term's count in each field (saturating: past 65,535 a
+/// count adds nothing to a BM25 score).
+type Postings = Vec<(u32, [u16; 4])>;
+
+fn bucket_of(term: &str) -> usize {
+    use std::hash::BuildHasher;
+    (rustc_hash::FxBuildHasher.hash_one(term) % BUCKETS as u64) as usize
+}
 
 /// Each term's documents and scores, best first (at most [`MAX_POSTINGS`]).
+///
+/// Documents are counted in chunks, in parallel; each chunk's terms go to buckets by hash;
+/// each bucket merges its terms from every chunk, in document order, and scores them. Terms
+/// are stored once per chunk, and counts in a few bytes per document, so memory stays a small
+/// multiple of the index written.
 pub fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<(u32, u32)>> {
-    // Each document's words, lowercased into one buffer.
-    let tokens: Vec<Tokens> = docs
-        .par_iter()
-        .map(|doc| {
+    // Per chunk: each field's length per document, and the terms by bucket.
+    type Chunk = (Vec<[u32; 4]>, Vec<Vec<(String, Postings)>>);
+    let chunks: Vec<Chunk> = docs
+        .par_chunks(DOCS_PER_CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| {
             let mut buf = String::new();
             let mut ranges = Vec::new();
-            for (f, text) in doc.fields.iter().enumerate() {
-                tokenize(text, f as u8, &mut buf, &mut ranges);
+            let mut lengths = Vec::with_capacity(chunk.len());
+            let mut terms: FxHashMap<String, Postings> = FxHashMap::default();
+            for (k, doc) in chunk.iter().enumerate() {
+                let d = (c * DOCS_PER_CHUNK + k) as u32;
+                buf.clear();
+                ranges.clear();
+                for (f, text) in doc.fields.iter().enumerate() {
+                    tokenize(text, f as u8, &mut buf, &mut ranges);
+                }
+                let mut length = [0u32; 4];
+                let mut tf: FxHashMap<&str, [u16; 4]> = FxHashMap::default();
+                for &(start, end, f) in &ranges {
+                    let n = &mut tf.entry(&buf[start as usize..end as usize]).or_default()[usize::from(f)];
+                    *n = n.saturating_add(1);
+                    length[usize::from(f)] += 1;
+                }
+                lengths.push(length);
+                for (term, counts) in tf.drain() {
+                    match terms.get_mut(term) {
+                        Some(list) => list.push((d, counts)),
+                        None => {
+                            terms.insert(term.to_string(), vec![(d, counts)]);
+                        }
+                    }
+                }
             }
-            (buf, ranges)
-        })
-        .collect();
-    // Term frequencies per document and field, and each field's length.
-    let counts: Vec<Counts<'_>> = tokens
-        .par_iter()
-        .map(|(buf, ranges)| {
-            let mut lengths = [0u32; 4];
-            let mut tf: FxHashMap<&str, [u32; 4]> = FxHashMap::default();
-            for &(start, end, f) in ranges {
-                tf.entry(&buf[start as usize..end as usize]).or_default()[usize::from(f)] += 1;
-                lengths[usize::from(f)] += 1;
+            let mut buckets: Vec<Vec<(String, Postings)>> = (0..BUCKETS).map(|_| Vec::new()).collect();
+            for (term, list) in terms {
+                buckets[bucket_of(&term)].push((term, list));
             }
-            (tf.into_iter().collect(), lengths)
+            (lengths, buckets)
         })
         .collect();
     let n = docs.len().max(1) as f64;
     let mut avg = [0f64; 4];
-    let mut df: FxHashMap<&str, u32> = FxHashMap::default();
-    for (terms, lengths) in &counts {
+    let lengths: Vec<[u32; 4]> = chunks.iter().flat_map(|(l, _)| l.iter().copied()).collect();
+    for l in &lengths {
         for f in 0..4 {
-            avg[f] += f64::from(lengths[f]) / n;
-        }
-        for (term, _) in terms {
-            *df.entry(term).or_default() += 1;
+            avg[f] += f64::from(l[f]) / n;
         }
     }
-    let scored: Vec<Vec<(&str, u32)>> = counts
-        .par_iter()
-        .map(|(terms, lengths)| {
-            terms
-                .iter()
-                .map(|&(term, per_field)| {
-                    let docs_with = f64::from(df.get(term).copied().unwrap_or(1));
-                    let idf = (1.0 + (n - docs_with + 0.5) / (docs_with + 0.5)).ln();
-                    let mut score = 0.0;
-                    for f in [TITLE, ALERTS, HEADING, BODY] {
-                        let t = f64::from(per_field[f]);
-                        if t == 0.0 {
-                            continue;
-                        }
-                        let norm = if avg[f] > 0.0 {
-                            f64::from(lengths[f]) / avg[f]
-                        } else {
-                            1.0
-                        };
-                        score += BOOST[f] * t * (K1 + 1.0) / (t + K1 * (1.0 - B + B * norm));
+    let score = |list: &Postings| -> Vec<(u32, u32)> {
+        let docs_with = list.len() as f64;
+        let idf = (1.0 + (n - docs_with + 0.5) / (docs_with + 0.5)).ln();
+        let mut out: Vec<(u32, u32)> = list
+            .iter()
+            .map(|&(d, per_field)| {
+                let mut score = 0.0;
+                for f in [TITLE, ALERTS, HEADING, BODY] {
+                    let t = f64::from(per_field[f]);
+                    if t == 0.0 {
+                        continue;
                     }
-                    (term, (score * idf * 10.0).round().max(1.0) as u32)
-                })
-                .collect()
-        })
-        .collect();
-    let mut lists: FxHashMap<&str, Vec<(u32, u32)>> = FxHashMap::default();
-    for (d, terms) in scored.iter().enumerate() {
-        for &(term, score) in terms {
-            lists.entry(term).or_default().push((d as u32, score));
+                    let norm = if avg[f] > 0.0 {
+                        f64::from(lengths[d as usize][f]) / avg[f]
+                    } else {
+                        1.0
+                    };
+                    score += BOOST[f] * t * (K1 + 1.0) / (t + K1 * (1.0 - B + B * norm));
+                }
+                (d, (score * idf * 10.0).round().max(1.0) as u32)
+            })
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        out.truncate(MAX_POSTINGS);
+        out
+    };
+    // Each bucket: its terms from every chunk, in chunk (so document) order, then scored.
+    let mut chunks: Vec<Vec<Vec<(String, Postings)>>> = chunks.into_iter().map(|(_, b)| b).collect();
+    let mut by_bucket: Vec<Vec<Vec<(String, Postings)>>> = (0..BUCKETS).map(|_| Vec::new()).collect();
+    for chunk in &mut chunks {
+        for (b, terms) in chunk.drain(..).enumerate() {
+            by_bucket[b].push(terms);
         }
     }
-    let mut out: Vec<(String, Vec<(u32, u32)>)> = lists
+    by_bucket
         .into_par_iter()
-        .map(|(term, mut list)| {
-            list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            list.truncate(MAX_POSTINGS);
-            (term.to_string(), list)
+        .map(|parts| {
+            let mut merged: FxHashMap<String, Postings> = FxHashMap::default();
+            for part in parts {
+                for (term, list) in part {
+                    match merged.get_mut(&term) {
+                        Some(all) => all.extend(list),
+                        None => {
+                            merged.insert(term, list);
+                        }
+                    }
+                }
+            }
+            merged
+                .into_iter()
+                .map(|(term, list)| {
+                    let s = score(&list);
+                    (term, s)
+                })
+                .collect::<Vec<_>>()
         })
-        .collect();
-    out.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    out.into_iter().collect()
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// Runs a query against the index as the browser does: every word must match (a word of
@@ -414,9 +458,12 @@ pub fn query(index: &BTreeMap<String, Vec<(u32, u32)>>, q: &str) -> Vec<u32> {
 pub fn build(site: &Site, config: &Config) -> Vec<Rendered> {
     let mut t = std::time::Instant::now();
     let docs = documents(site, &config.urls.tasks);
+    crate::pipeline::log_time("  search docs", &mut t);
     let index = postings(&docs);
+    crate::pipeline::log_time("  search postings", &mut t);
     let prefix = &config.urls.search;
     let shards = shards(&index);
+    crate::pipeline::log_time("  search shards", &mut t);
     let mut out = Vec::with_capacity(shards.len() + docs.len() / CHUNK + 2);
     let keys: Vec<&String> = shards.keys().collect();
     let meta = serde_json::json!({ "v": 1, "chunk": CHUNK, "docs": docs.len(), "shards": keys });
@@ -570,6 +617,28 @@ mod tests {
         assert_eq!(query(&index, "rest").len(), 2);
         // No document has both words: any word may match.
         assert_eq!(query(&index, "database nginx").len(), 2);
+    }
+
+    /// Documents are counted in chunks of [`DOCS_PER_CHUNK`] and merged by bucket: a term's
+    /// documents from every chunk must all be found, under their own numbers.
+    #[test]
+    fn terms_spread_over_many_chunks_keep_their_documents() {
+        let docs: Vec<Doc> = (0..DOCS_PER_CHUNK * 3 + 7)
+            .map(|i| {
+                let body = match i {
+                    0 | 700 => "zebra crossing".to_string(),
+                    i if i == DOCS_PER_CHUNK * 3 + 6 => "zebra".to_string(),
+                    i => format!("filler {i}"),
+                };
+                doc(&format!("Doc {i}"), "", "", &body)
+            })
+            .collect();
+        let index = postings(&docs);
+        let mut found = query(&index, "zebra");
+        found.sort_unstable();
+        assert_eq!(found, [0, 700, (DOCS_PER_CHUNK * 3 + 6) as u32]);
+        assert_eq!(query(&index, "zebra crossing").len(), 2);
+        assert_eq!(query(&index, "1300"), [1300]);
     }
 
     #[test]

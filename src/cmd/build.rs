@@ -70,7 +70,7 @@ pub fn run(
     println!(
         "Built {} ({}) into {out} · {tasks} · {} · {:.2}s",
         plural(report.pages, "page"),
-        plural(report.files.len() + report.book.assets.len(), "file"),
+        plural(report.file_count + report.book.assets.len(), "file"),
         plural(warnings, "warning"),
         report.elapsed.as_secs_f64()
     );

@@ -262,8 +262,11 @@ pub struct PrintPage<'a> {
     pub url: String,
     pub kind: &'static str,
     /// The page's HTML with its ids (and the links to them) prefixed by `anchor`, so that two
-    /// pages' `#steps` stay apart on the one print page.
+    /// pages' `#steps` stay apart on the one print page; or its placeholder.
     pub html: String,
+    /// The page's index in the site.
+    #[serde(skip)]
+    pub page: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -280,7 +283,9 @@ pub struct PrintSection {
     pub tasks: Vec<TaskView>,
 }
 
-pub fn print_view<'a>(site: &'a Site, config: &'a Config) -> PrintView<'a> {
+/// The print page's view. With `spliced`, each page's `html` is a placeholder that
+/// [`write_print`] replaces with the page's body while writing the file.
+pub fn print_view<'a>(site: &'a Site, config: &'a Config, spliced: bool) -> PrintView<'a> {
     let sections = site
         .sections()
         .map(|(s, counts)| PrintSection {
@@ -295,24 +300,81 @@ pub fn print_view<'a>(site: &'a Site, config: &'a Config) -> PrintView<'a> {
         pages: site
             .order
             .iter()
-            .map(|&i| &site.pages[i])
-            .filter(|p| !p.rel.is_empty())
-            .map(|p| {
+            .filter(|&&i| !site.pages[i].rel.is_empty())
+            .map(|&i| {
+                let p = &site.pages[i];
                 let anchor = view::print_anchor(&p.path);
-                let html = p
-                    .html
-                    .replace(" id=\"", &format!(" id=\"{anchor}-"))
-                    .replace("href=\"#", &format!("href=\"#{anchor}-"));
+                let html = if spliced {
+                    placeholder(i)
+                } else {
+                    print_body(&p.html, &anchor)
+                };
                 PrintPage {
                     anchor,
                     title: &p.title,
                     url: config.link(&p.path),
                     kind: p.kind.label(),
                     html,
+                    page: i,
                 }
             })
             .collect(),
     }
+}
+
+/// Marks where a page's body goes in the print page: `\u{1}<nonce>:<page index>\u{1}`. The
+/// nonce is drawn anew by each process, so no content (a task's text is in the same page) can
+/// forge a placeholder; it never reaches the output.
+fn placeholder(page: usize) -> String {
+    format!("{}{page}\u{1}", marker())
+}
+
+fn marker() -> &'static str {
+    static MARKER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    MARKER.get_or_init(|| {
+        use std::hash::{BuildHasher, Hasher};
+        let nonce = std::collections::hash_map::RandomState::new().build_hasher().finish();
+        format!("\u{1}{nonce:016x}:")
+    })
+}
+
+/// A page's body as the print page shows it: its ids (and the links to them) prefixed by
+/// `anchor`, so that two pages' `#steps` stay apart.
+fn print_body(html: &str, anchor: &str) -> String {
+    html.replace(" id=\"", &format!(" id=\"{anchor}-"))
+        .replace("href=\"#", &format!("href=\"#{anchor}-"))
+}
+
+/// Writes the print page rendered from a spliced [`print_view`]: the template's output, with
+/// each placeholder replaced by its page's body.
+pub fn write_print(
+    w: &mut dyn std::io::Write,
+    rendered: &[u8],
+    pages: &[PrintPage],
+    site: &Site,
+) -> std::io::Result<()> {
+    let anchors: std::collections::HashMap<usize, &str> = pages.iter().map(|p| (p.page, p.anchor.as_str())).collect();
+    let mut rest = rendered;
+    let marker = marker().as_bytes();
+    while let Some(at) = find(rest, marker) {
+        w.write_all(&rest[..at])?;
+        let after = &rest[at + marker.len()..];
+        let end = after.iter().position(|&b| b == 1).unwrap_or(after.len());
+        let index = std::str::from_utf8(&after[..end])
+            .ok()
+            .and_then(|n| n.parse::<usize>().ok());
+        match index.and_then(|i| Some((site.pages.get(i)?, *anchors.get(&i)?))) {
+            Some((page, anchor)) => w.write_all(print_body(&page.html, anchor).as_bytes())?,
+            // Not one of ours (cannot happen with the built-in template): left as it was.
+            None => w.write_all(&rest[at..at + marker.len() + end])?,
+        }
+        rest = after.get(end + 1..).unwrap_or_default();
+    }
+    w.write_all(rest)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(haystack, needle)
 }
 
 /// The overall badge, one per section, and the shields endpoint document.

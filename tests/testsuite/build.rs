@@ -437,3 +437,72 @@ fn the_previous_site_is_removed_without_delaying_the_build() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+/// Files are written as they are rendered, into a folder beside the site: an error found
+/// during or after rendering (a broken template, an asset over a generated file) must still
+/// leave the previous site as it was and no half-written folder behind.
+#[test]
+fn error_found_while_rendering_leaves_the_previous_site_and_no_build_folder() {
+    let book = Book::example();
+    book.run(&["build"]).success();
+    let before = snapshot_tree(&book.path().join("site"));
+    let leftovers = || -> Vec<String> {
+        std::fs::read_dir(book.path())
+            .expect("book folder")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".site."))
+            .collect()
+    };
+
+    book.write("content/feed.xml", "<feed/>");
+    book.run(&["build"])
+        .fails_with(1)
+        .stderr_has("content/feed.xml would overwrite opsbook's generated /feed.xml");
+    assert_eq!(before, snapshot_tree(&book.path().join("site")));
+    assert_eq!(leftovers(), Vec::<String>::new());
+    std::fs::remove_file(book.path().join("content/feed.xml")).expect("remove");
+
+    book.write("themes/default/templates/section.html", "{{ section.nope.deeper }}");
+    book.run(&["build"]).fails_with(1).stderr_has("section.html");
+    assert_eq!(before, snapshot_tree(&book.path().join("site")));
+    assert_eq!(leftovers(), Vec::<String>::new());
+}
+
+/// The built-in print page has each page's body spliced in after tera; an overridden print
+/// template gets the bodies through tera as before. Both show every page with its anchors kept
+/// apart.
+#[test]
+fn print_page_has_every_body_with_the_built_in_and_an_overridden_template() {
+    let files = [
+        ("content/a.md", "# A\n\n## Steps\n\nalpha body [jump](#steps)\n"),
+        ("content/b.md", "# B\n\n## Steps\n\nbeta body\n"),
+    ];
+    let book = Book::with_files(&files);
+    book.run(&["build"]).success();
+    let print = book.read("site/print/index.html");
+    for needle in [
+        "alpha body",
+        "beta body",
+        "id=\"p-a-steps\"",
+        "id=\"p-b-steps\"",
+        "href=\"#p-a-steps\"",
+    ] {
+        assert!(print.contains(needle), "{needle} missing from the print page");
+    }
+    assert!(!print.contains('\u{1}'), "a placeholder was left in the print page");
+    assert!(print.find("alpha body") < print.find("beta body"), "pages out of order");
+
+    let book = Book::with_files(&files);
+    book.write(
+        "themes/default/templates/print.html",
+        "{% for p in print.pages %}<section id=\"{{ p.anchor }}\">{{ p.html | safe }}</section>{% endfor %}",
+    );
+    book.run(&["build"]).success();
+    let print = book.read("site/print/index.html");
+    assert!(
+        print.contains("alpha body") && print.contains("id=\"p-b-steps\""),
+        "{print}"
+    );
+    assert!(!print.contains('\u{1}'), "{print}");
+}
