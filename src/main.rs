@@ -7,6 +7,11 @@ use clap::Parser;
 use opsbook::cli::Cli;
 use opsbook::cmd::{self, Failure};
 
+/// mimalloc instead of the system allocator: a build makes and frees millions of small
+/// strings from two threads, where glibc's allocator spent a fifth of the time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(today) = cli.today {
