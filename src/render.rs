@@ -144,40 +144,74 @@ pub fn render_site(
         }
     }
 
-    let mut clock = std::time::Instant::now();
-    (0..site.pages.len())
+    // Independent jobs, run side by side: the long sequential ones (print, search, alerts)
+    // overlap with the parallel page renders. An error is reported from the first failing
+    // job in this order.
+    let r = &r;
+    type Job<'a> = Box<dyn FnOnce() -> Result<(), Diagnostic> + Send + 'a>;
+    let jobs: Vec<(&str, Job)> = vec![
+        (
+            "pages",
+            Box::new(|| {
+                (0..site.pages.len())
+                    .into_par_iter()
+                    .try_for_each(|i| r.render_page(i).map(|f| sink.put(f)))
+            }),
+        ),
+        (
+            "sections",
+            Box::new(|| {
+                sink.put(r.render_dashboard()?);
+                let Some(c) = &site.checklist else { return Ok(()) };
+                (0..c.checklist.sections.len())
+                    .into_par_iter()
+                    .try_for_each(|i| r.render_section(i).map(|f| sink.put(f)))?;
+                c.checklist
+                    .tasks()
+                    .collect::<Vec<_>>()
+                    .into_par_iter()
+                    .try_for_each(|(s, t)| r.render_task(s, t).map(|f| sink.put(f)))
+            }),
+        ),
+        ("alerts", Box::new(|| r.render_alerts(sink))),
+        (
+            "misc",
+            Box::new(|| {
+                sink.put(r.render_owners()?);
+                site.aliases.par_iter().try_for_each(|(alias, i)| {
+                    let p = &site.pages[*i];
+                    r.redirect(&format!("{alias}index.html"), &p.path, &p.title)
+                        .map(|f| sink.put(f))
+                })?;
+                data::badges(site, config).into_iter().for_each(|f| sink.put(f));
+                sink.put(Rendered::new("progress.json", data::progress_json(site, config)));
+                sink.put(r.render_404()?);
+                sink.put(Rendered::new("feed.xml", data::feed(site, config)));
+                if config.has_absolute_url() {
+                    sink.put(Rendered::new("sitemap.xml", data::sitemap(site, config)));
+                }
+                Ok(())
+            }),
+        ),
+        ("print", Box::new(|| r.render_print(sink))),
+        (
+            "search",
+            Box::new(|| {
+                crate::search::build(site, config).into_iter().for_each(|f| sink.put(f));
+                Ok(())
+            }),
+        ),
+    ];
+    let results: Vec<Result<(), Diagnostic>> = jobs
         .into_par_iter()
-        .try_for_each(|i| r.render_page(i).map(|f| sink.put(f)))?;
-    crate::pipeline::log_time("  pages", &mut clock);
-    sink.put(r.render_dashboard()?);
-    if let Some(c) = &site.checklist {
-        (0..c.checklist.sections.len())
-            .into_par_iter()
-            .try_for_each(|i| r.render_section(i).map(|f| sink.put(f)))?;
-        c.checklist
-            .tasks()
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .try_for_each(|(s, t)| r.render_task(s, t).map(|f| sink.put(f)))?;
-    }
-    crate::pipeline::log_time("  sections", &mut clock);
-    r.render_alerts()?.into_iter().for_each(|f| sink.put(f));
-    sink.put(r.render_owners()?);
-    for (alias, i) in &site.aliases {
-        let p = &site.pages[*i];
-        sink.put(r.redirect(&format!("{alias}index.html"), &p.path, &p.title)?);
-    }
-    data::badges(site, config).into_iter().for_each(|f| sink.put(f));
-    sink.put(Rendered::new("progress.json", data::progress_json(site, config)));
-    crate::pipeline::log_time("  misc", &mut clock);
-    r.render_print(sink)?;
-    crate::pipeline::log_time("  print", &mut clock);
-    sink.put(r.render_404()?);
-    sink.put(Rendered::new("feed.xml", data::feed(site, config)));
-    crate::search::build(site, config).into_iter().for_each(|f| sink.put(f));
-    if config.has_absolute_url() {
-        sink.put(Rendered::new("sitemap.xml", data::sitemap(site, config)));
-    }
+        .map(|(name, job)| {
+            let mut clock = std::time::Instant::now();
+            let result = job();
+            crate::pipeline::log_time(&format!("  {name}"), &mut clock);
+            result
+        })
+        .collect();
+    results.into_iter().collect::<Result<Vec<()>, Diagnostic>>()?;
     sink.put(Rendered::new(".nojekyll", Vec::new()));
     if !config.cname.is_empty() {
         sink.put(Rendered::new("CNAME", format!("{}\n", config.cname)));
@@ -369,14 +403,13 @@ impl Renderer<'_> {
         self.render("task.html", format!("{path}index.html"), layout, "task", &v)
     }
 
-    fn render_alerts(&self) -> Result<Vec<Rendered>, Diagnostic> {
+    fn render_alerts(&self, sink: &dyn Sink) -> Result<(), Diagnostic> {
         let prefix = &self.config.urls.alerts;
-        let mut out = Vec::new();
         let all = data::alert_views(self.site, self.config);
         // Each alert is also reachable by its lowercase name (as Hugo publishes URLs), unless
         // another alert has that name.
         let names: std::collections::HashSet<&str> = all.iter().map(|a| a.name.as_str()).collect();
-        for a in &all {
+        all.par_iter().try_for_each(|a| {
             let path = format!("{prefix}/{}/", a.name);
             let lower = a.name.to_lowercase();
             let lower_path = (lower != a.name && !names.contains(lower.as_str())).then(|| format!("{prefix}/{lower}/"));
@@ -385,9 +418,9 @@ impl Renderer<'_> {
                     .site
                     .page_by_path(only.url.strip_prefix(&self.config.base_path).unwrap_or(&only.url));
                 let target = i.map(|i| self.site.pages[i].path.clone()).unwrap_or_default();
-                out.push(self.redirect(&format!("{path}index.html"), &target, &only.title)?);
+                sink.put(self.redirect(&format!("{path}index.html"), &target, &only.title)?);
                 if let Some(lp) = &lower_path {
-                    out.push(self.redirect(&format!("{lp}index.html"), &target, &only.title)?);
+                    sink.put(self.redirect(&format!("{lp}index.html"), &target, &only.title)?);
                 }
             } else {
                 let layout = self.layout(
@@ -402,7 +435,7 @@ impl Renderer<'_> {
                     ],
                     None,
                 );
-                out.push(self.render(
+                sink.put(self.render(
                     "alerts.html",
                     format!("{path}index.html"),
                     layout,
@@ -413,10 +446,11 @@ impl Renderer<'_> {
                     },
                 )?);
             }
-        }
+            Ok(())
+        })?;
         let path = format!("{prefix}/");
         let layout = self.layout("Alerts", &path, vec![self.home_crumb()], None);
-        out.push(self.render(
+        sink.put(self.render(
             "alerts.html",
             format!("{path}index.html"),
             layout,
@@ -426,7 +460,7 @@ impl Renderer<'_> {
                 single: false,
             },
         )?);
-        Ok(out)
+        Ok(())
     }
 
     fn redirect(&self, file: &str, target_path: &str, title: &str) -> Result<Rendered, Diagnostic> {
