@@ -141,6 +141,7 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
         };
     }
     crate::highlight::cache::begin_build(&crate::highlight::cache::cache_file(&config.output_dir));
+    log_time("cache", &mut clock);
     let content_display = content_display(&config);
     if !config.content_dir.is_dir() {
         book.diagnostics.push(
@@ -396,6 +397,15 @@ pub fn build_book_cached(
         } else {
             None
         };
+        // Every code block was highlighted while reading the pages: the highlight cache is
+        // saved while the site renders. The cache only saves work: a cache that cannot be
+        // written costs the next build time, never its output.
+        let saver = write.then(|| {
+            let file = crate::highlight::cache::cache_file(&config.output_dir);
+            std::thread::spawn(move || {
+                let _ = crate::highlight::cache::save(&file);
+            })
+        });
         let collect = if cache.pages.is_enabled() {
             Collect::files()
         } else {
@@ -448,10 +458,11 @@ pub fn build_book_cached(
         if let (Some(staging), true) = (staging, more.iter().all(|d| !d.is_error())) {
             staging.finish(&book.assets)?;
             written = true;
-            // The cache only saves work: a cache that cannot be written costs the next build
-            // time, never its output.
-            let _ = crate::highlight::cache::save(&crate::highlight::cache::cache_file(&config.output_dir));
             log_time("write", &mut clock);
+        }
+        if let Some(saver) = saver {
+            let _ = saver.join();
+            log_time("cache saved", &mut clock);
         }
     }
     book.diagnostics.extend(more);
