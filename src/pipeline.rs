@@ -397,15 +397,9 @@ pub fn build_book_cached(
         } else {
             None
         };
-        // Every code block was highlighted while reading the pages: the highlight cache is
-        // saved while the site renders. The cache only saves work: a cache that cannot be
-        // written costs the next build time, never its output.
-        let saver = write.then(|| {
-            let file = crate::highlight::cache::cache_file(&config.output_dir);
-            std::thread::spawn(move || {
-                let _ = crate::highlight::cache::save(&file);
-            })
-        });
+        // Every code block was highlighted while reading the pages: the highlight cache's
+        // file is made while the site renders, and written if the build succeeds.
+        let saver = write.then(|| std::thread::spawn(crate::highlight::cache::prepare));
         let collect = if cache.pages.is_enabled() {
             Collect::files()
         } else {
@@ -458,11 +452,19 @@ pub fn build_book_cached(
         if let (Some(staging), true) = (staging, more.iter().all(|d| !d.is_error())) {
             staging.finish(&book.assets)?;
             written = true;
+            // The cache only saves work: a cache that cannot be written costs the next build
+            // time, never its output.
+            let cache = crate::highlight::cache::cache_file(&config.output_dir);
+            match saver.map(|s| s.join()) {
+                Some(Ok(Some(prepared))) => {
+                    let _ = prepared.write(&cache);
+                }
+                Some(Ok(None)) if cache.exists() => {}
+                _ => {
+                    let _ = crate::highlight::cache::save(&cache);
+                }
+            }
             log_time("write", &mut clock);
-        }
-        if let Some(saver) = saver {
-            let _ = saver.join();
-            log_time("cache saved", &mut clock);
         }
     }
     book.diagnostics.extend(more);

@@ -147,46 +147,98 @@ fn load(bytes: &[u8]) -> usize {
 
 /// Writes the entries the current build used to `file` (atomically), in a fixed order.
 pub fn save(file: &Path) -> anyhow::Result<()> {
+    match prepare() {
+        Some(p) => p.write(file),
+        None if file.exists() => Ok(()),
+        // Nothing new, but the file is gone: write it again.
+        None => Prepared::everything_used().write(file),
+    }
+}
+
+/// The cache file's bytes, made (the slow part) before the build knows whether it will
+/// succeed, and written only if it does.
+pub struct Prepared {
+    bytes: Vec<u8>,
+    count: usize,
+}
+
+/// The bytes to save, or `None` when the build made nothing new and used as many entries as
+/// the file already holds.
+pub fn prepare() -> Option<Prepared> {
+    let memo = memo();
+    if !memo.made.load(Ordering::Relaxed) && used_count() == memo.on_disk.load(Ordering::Relaxed) {
+        return None;
+    }
+    Some(Prepared::everything_used())
+}
+
+fn used_count() -> usize {
     let memo = memo();
     let build = memo.build.load(Ordering::Relaxed);
-    let entries = memo
-        .entries
+    memo.entries
         .read()
-        .map_err(|_| anyhow::anyhow!("highlight cache poisoned"))?;
-    let mut used: Vec<&Entry> = entries
-        .values()
-        .flatten()
-        .filter(|e| e.used.load(Ordering::Relaxed) == build)
-        .collect();
-    if !memo.made.load(Ordering::Relaxed) && used.len() == memo.on_disk.load(Ordering::Relaxed) && file.exists() {
-        return Ok(()); // the file already holds exactly these
-    }
-    used.sort_by(|a, b| (&a.lang, &a.code).cmp(&(&b.lang, &b.code)));
-    let used_count = used.len();
-    let mut out = Vec::with_capacity(used.iter().map(|e| e.code.len() + e.html.len() + 16).sum::<usize>() + 64);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(version_line().as_bytes());
-    for e in used {
-        for text in [&*e.lang, &*e.code, &*e.html] {
-            out.extend_from_slice(&(text.len() as u32).to_le_bytes());
-            out.extend_from_slice(text.as_bytes());
+        .map(|e| {
+            e.values()
+                .flatten()
+                .filter(|e| e.used.load(Ordering::Relaxed) == build)
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+impl Prepared {
+    fn everything_used() -> Prepared {
+        let memo = memo();
+        let build = memo.build.load(Ordering::Relaxed);
+        let Ok(entries) = memo.entries.read() else {
+            return Prepared {
+                bytes: Vec::new(),
+                count: 0,
+            };
+        };
+        let mut used: Vec<&Entry> = entries
+            .values()
+            .flatten()
+            .filter(|e| e.used.load(Ordering::Relaxed) == build)
+            .collect();
+        used.sort_by(|a, b| (&a.lang, &a.code).cmp(&(&b.lang, &b.code)));
+        let mut out = Vec::with_capacity(used.iter().map(|e| e.code.len() + e.html.len() + 16).sum::<usize>() + 64);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(version_line().as_bytes());
+        for e in &used {
+            for text in [&*e.lang, &*e.code, &*e.html] {
+                out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+                out.extend_from_slice(text.as_bytes());
+            }
+        }
+        Prepared {
+            bytes: out,
+            count: used.len(),
         }
     }
-    if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir)?;
-        // The folder is ours alone; a note says what it is.
-        let readme = dir.join("README");
-        if !readme.exists() {
-            let _ = std::fs::write(
-                readme,
-                "opsbook keeps highlighted code here between builds. Delete this folder at any time.\n",
-            );
+
+    /// Writes the cache file (atomically).
+    pub fn write(self, file: &Path) -> anyhow::Result<()> {
+        if self.bytes.is_empty() {
+            return Ok(());
         }
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir)?;
+            // The folder is ours alone; a note says what it is.
+            let readme = dir.join("README");
+            if !readme.exists() {
+                let _ = std::fs::write(
+                    readme,
+                    "opsbook keeps highlighted code here between builds. Delete this folder at any time.\n",
+                );
+            }
+        }
+        crate::output::write_file_atomic(file, &self.bytes)?;
+        let memo = memo();
+        memo.on_disk.store(self.count, Ordering::Relaxed);
+        memo.made.store(false, Ordering::Relaxed);
+        Ok(())
     }
-    crate::output::write_file_atomic(file, &out)?;
-    memo.on_disk.store(used_count, Ordering::Relaxed);
-    memo.made.store(false, Ordering::Relaxed);
-    Ok(())
 }
 
 #[cfg(test)]
