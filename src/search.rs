@@ -200,52 +200,63 @@ pub fn shard_key(word: &str) -> String {
 /// Everything search can find in the site, in a fixed order. Tasks link to
 /// `<tasks_prefix>/<id>/`.
 pub fn documents(site: &Site, tasks_prefix: &str) -> Vec<Doc> {
-    let mut docs = Vec::new();
-    for page in &site.pages {
-        let opening = page.text.first().map(String::as_str).unwrap_or_default();
-        let mut body = opening.to_string();
-        for extra in page.meta.owner.iter().chain(page.meta.tags.iter()) {
-            body.push(' ');
-            body.push_str(extra);
-        }
-        docs.push(Doc {
-            kind: page.kind.label(),
-            title: page.title.clone(),
-            heading: String::new(),
-            url: page.path.clone(),
-            text: snippet(opening),
-            fields: [page.title.clone(), page.meta.alerts.join(" "), String::new(), body],
-        });
-        for (i, h) in page.headings.iter().enumerate() {
-            let text = page.text.get(i + 1).map(String::as_str).unwrap_or_default();
+    let per_page: Vec<Vec<Doc>> = site
+        .pages
+        .par_iter()
+        .map(|page| {
+            let mut docs = Vec::with_capacity(page.headings.len() + 1);
+            let opening = page.text.first().map(String::as_str).unwrap_or_default();
+            let mut body = opening.to_string();
+            for extra in page.meta.owner.iter().chain(page.meta.tags.iter()) {
+                body.push(' ');
+                body.push_str(extra);
+            }
             docs.push(Doc {
                 kind: page.kind.label(),
                 title: page.title.clone(),
-                heading: h.text.clone(),
-                url: format!("{}#{}", page.path, h.id),
-                text: snippet(text),
-                fields: [
-                    String::new(),
-                    String::new(),
-                    h.text.clone(),
-                    format!("{text} {}", page.title),
-                ],
+                heading: String::new(),
+                url: page.path.clone(),
+                text: snippet(opening),
+                fields: [page.title.clone(), page.meta.alerts.join(" "), String::new(), body],
             });
-        }
-    }
+            for (i, h) in page.headings.iter().enumerate() {
+                let text = page.text.get(i + 1).map(String::as_str).unwrap_or_default();
+                docs.push(Doc {
+                    kind: page.kind.label(),
+                    title: page.title.clone(),
+                    heading: h.text.clone(),
+                    url: format!("{}#{}", page.path, h.id),
+                    text: snippet(text),
+                    fields: [
+                        String::new(),
+                        String::new(),
+                        h.text.clone(),
+                        format!("{text} {}", page.title),
+                    ],
+                });
+            }
+            docs
+        })
+        .collect();
+    let mut docs: Vec<Doc> = per_page.into_iter().flatten().collect();
     if let Some(c) = &site.checklist {
-        for (section, task) in c.checklist.tasks() {
-            let notes: Vec<&str> = task.notes.iter().map(|n| n.text.as_str()).collect();
-            let notes = notes.join(" ");
-            docs.push(Doc {
-                kind: "Task",
-                title: task.title.clone(),
-                heading: format!("{} · {}", task.status.label(), section.title),
-                url: format!("{tasks_prefix}/{}/", task.id),
-                text: snippet(&notes),
-                fields: [task.title.clone(), String::new(), section.title.clone(), notes],
-            });
-        }
+        let tasks: Vec<_> = c.checklist.tasks().collect();
+        let task_docs: Vec<Doc> = tasks
+            .par_iter()
+            .map(|(section, task)| {
+                let notes: Vec<&str> = task.notes.iter().map(|n| n.text.as_str()).collect();
+                let notes = notes.join(" ");
+                Doc {
+                    kind: "Task",
+                    title: task.title.clone(),
+                    heading: format!("{} · {}", task.status.label(), section.title),
+                    url: format!("{tasks_prefix}/{}/", task.id),
+                    text: snippet(&notes),
+                    fields: [task.title.clone(), String::new(), section.title.clone(), notes],
+                }
+            })
+            .collect();
+        docs.extend(task_docs);
     }
     docs
 }
@@ -365,8 +376,13 @@ pub fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<(u32, u32)>> {
                 (d, (score * idf * 10.0).round().max(1.0) as u32)
             })
             .collect();
-        out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        out.truncate(MAX_POSTINGS);
+        // The best few of a common term's many documents: selected, then only they sorted.
+        let order = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+        if out.len() > MAX_POSTINGS {
+            out.select_nth_unstable_by(MAX_POSTINGS - 1, order);
+            out.truncate(MAX_POSTINGS);
+        }
+        out.sort_unstable_by(order);
         out
     };
     // Each bucket: its terms from every chunk, in chunk (so document) order, then scored.

@@ -14,7 +14,7 @@ use syntect::util::LinesWithEndings;
 
 /// Past this many remembered lines a thread forgets them all and starts again, so that a
 /// long-running `serve` holds a bounded memo.
-const MAX_LINES: usize = 200_000;
+const MAX_LINES: usize = 50_000;
 
 /// One line highlighted from one starting point.
 struct Line {

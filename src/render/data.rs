@@ -255,6 +255,20 @@ pub struct RedirectView {
     pub title: String,
 }
 
+/// What the built-in `redirect.html` renders, without tera.
+pub fn redirect_html(site: &view::SiteView, v: &RedirectView) -> String {
+    use crate::highlight::escape_attr as e;
+    let url_json = serde_json::to_string(&v.url).unwrap_or_else(|_| "\"/\"".into());
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title} · {site_title}</title>\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n<script>location.replace({url_json} + location.hash);</script>\n</head>\n<body>\n<p>This page has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n",
+        lang = e(site.language),
+        title = e(&v.title),
+        site_title = e(site.title),
+        canonical = e(&v.canonical),
+        url = e(&v.url),
+    )
+}
+
 #[derive(Debug, Serialize)]
 pub struct PrintPage<'a> {
     pub anchor: String,

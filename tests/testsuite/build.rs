@@ -506,3 +506,53 @@ fn print_page_has_every_body_with_the_built_in_and_an_overridden_template() {
     );
     assert!(!print.contains('\u{1}'), "{print}");
 }
+
+/// Redirect pages (tasks, alerts, aliases) are written without tera when the theme does not
+/// override `redirect.html`; with the built-in template copied in as an override, tera must
+/// write the very same bytes.
+#[test]
+fn redirects_written_directly_match_the_template() {
+    let files = [
+        ("book.toml", "[book]\ntitle = \"Ops <&> \\\"book\\\" 'é'\"\nlanguage = \"en-GB\"\n"),
+        (
+            "content/checklist.md",
+            "# Checklist\n\n## Backups <&>\n\n- `{ }` Check \"backups\" & <restores> [runbook](runbooks/check.md)\n",
+        ),
+        (
+            "content/runbooks/check.md",
+            "---\ntitle: \"Check \\\"backups\\\" & <restores> 'now'\"\naliases: [\"/old/check-backups/\"]\nalerts: [\"BackupsFailing\"]\n---\n\nSteps.\n",
+        ),
+    ];
+    let direct = Book::with_files(&files);
+    direct.run(&["build"]).success();
+    let template = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/themes/default/templates/redirect.html"
+    ))
+    .expect("built-in redirect template");
+    let via_tera = Book::with_files(&files);
+    via_tera.write("themes/default/templates/redirect.html", &template);
+    via_tera.run(&["build"]).success();
+    let mut compared = 0;
+    for path in [
+        "old/check-backups/index.html",
+        "alerts/BackupsFailing/index.html",
+        "alerts/backupsfailing/index.html",
+    ] {
+        let a = direct.read(&format!("site/{path}"));
+        assert!(a.contains("location.replace("), "{path} is not a redirect: {a}");
+        assert!(a.contains("&lt;restores&gt;"), "{a}");
+        assert_eq!(a, via_tera.read(&format!("site/{path}")), "{path}");
+        compared += 1;
+    }
+    let tasks: Vec<_> = std::fs::read_dir(direct.path().join("site/tasks"))
+        .expect("tasks")
+        .collect();
+    for t in tasks {
+        let name = t.expect("entry").file_name().to_string_lossy().into_owned();
+        let path = format!("site/tasks/{name}/index.html");
+        assert_eq!(direct.read(&path), via_tera.read(&path), "{path}");
+        compared += 1;
+    }
+    assert!(compared >= 4, "{compared}");
+}
