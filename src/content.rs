@@ -187,7 +187,7 @@ pub fn read_content_cached(
     (Content { sources, assets }, diags)
 }
 
-fn read_source(rel: String, display: String, abs: &Path) -> Result<SourceFile, Diagnostic> {
+pub(crate) fn read_source(rel: String, display: String, abs: &Path) -> Result<SourceFile, Diagnostic> {
     match std::fs::read(abs) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Ok(SourceFile {

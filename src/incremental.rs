@@ -10,7 +10,9 @@
 //!   body changed are rendered again; any other change renders everything.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::FxHasher;
 
 use crate::content::ReadCache;
 use crate::diagnostic::Diagnostic;
@@ -28,6 +30,9 @@ pub struct PageCache {
     checklist: Option<(u64, CachedChecklist)>,
     /// The texts of the files, by size and modification time.
     pub reads: ReadCache,
+    /// The links index of the last build: valid while the set of files and `book.toml`
+    /// stay the same.
+    pub index: Option<std::sync::Arc<crate::links::LinkIndex>>,
 }
 
 /// The checklist as read: its source, its diagnostics and its prose as HTML.
@@ -53,6 +58,7 @@ impl PageCache {
         if self.context != context {
             self.entries.clear();
             self.checklist = None;
+            self.index = None;
             self.context = context;
         }
     }
@@ -78,6 +84,11 @@ impl PageCache {
         (std::sync::Arc::ptr_eq(kept, text) || **kept == **text).then(|| (page.clone(), diags.clone()))
     }
 
+    /// The diagnostics of the page last built from `rel`.
+    pub fn diagnostics_of(&self, rel: &str) -> Option<&[Diagnostic]> {
+        self.entries.get(rel).map(|(_, _, d)| d.as_slice())
+    }
+
     pub fn put(&mut self, rel: &str, text: &std::sync::Arc<str>, page: &Page, diags: &[Diagnostic]) {
         self.entries
             .insert(rel.to_string(), (text.clone(), page.clone(), diags.to_vec()));
@@ -89,8 +100,9 @@ impl PageCache {
     }
 }
 
+/// A hash for telling apart versions of the same thing within one process (never saved).
 pub fn hash_of(value: impl Hash) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = FxHasher::default();
     value.hash(&mut h);
     h.finish()
 }
@@ -118,7 +130,7 @@ pub enum RenderPlan {
 /// Sums up a site. `shared` is what every page shows besides the site (the checklist's
 /// text and `book.toml`), hashed by the caller.
 pub fn snapshot(site: &Site, shared: u64) -> Snapshot {
-    let mut h = DefaultHasher::new();
+    let mut h = FxHasher::default();
     shared.hash(&mut h);
     site.title.hash(&mut h);
     site.today.hash(&mut h);

@@ -279,13 +279,22 @@ fn remove_leftovers(parent: &Path, name: &str) {
 /// Replaces one file atomically: written beside it, then renamed over it, so an editor or a
 /// crash never sees half a file. Keeps the file's permissions.
 pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    replace_file(path, bytes, true)
+}
+
+/// Replaces `path` with `bytes` through a renamed temporary file, so a reader sees the old
+/// file or the new one, never half of one. `durable` also waits for the disk (for files
+/// that must survive a crash; `serve`'s private preview folder does not need it).
+pub fn replace_file(path: &Path, bytes: &[u8], durable: bool) -> Result<()> {
     let dir = path.parent().context("the file has no folder")?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".opsbook-")
         .tempfile_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
+    if durable {
+        tmp.as_file().sync_all()?;
+    }
     if let Ok(meta) = fs::metadata(path) {
         let _ = fs::set_permissions(tmp.path(), meta.permissions());
     }

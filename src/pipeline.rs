@@ -15,7 +15,7 @@ use crate::diagnostic::{sort_diagnostics, Diagnostic};
 use crate::incremental::{hash_of, plan_render, snapshot, PageCache, RenderPlan, Snapshot};
 use crate::links::{site_path_of, LinkIndex};
 use crate::markdown::{render_inline, render_markdown, MarkdownContext};
-use crate::page::build_page;
+use crate::page::{build_page, Page};
 use crate::progress::check_progress_table;
 use crate::render::{load_templates, render_site, Collect, Rendered, Sink};
 use crate::site::{assemble_site, generated_prefixes, ChecklistSource, Site, TaskHtml};
@@ -173,13 +173,13 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
     let page_paths: Vec<(&str, String)> = pages.collect();
     let mut generated = generated_prefixes(&config);
     generated.extend(["progress.json", "404.html", "sitemap.xml"].map(String::from));
-    let index = LinkIndex::new(
+    let index = std::sync::Arc::new(LinkIndex::new(
         &config.base_path,
         config.lowercase_urls,
         page_paths.iter().map(|(r, p)| (*r, p.as_str())),
         content.assets.iter().map(|a| a.rel.as_str()),
         generated,
-    );
+    ));
 
     let context = hash_of((
         book.sources.get(CONFIG_FILE),
@@ -189,6 +189,9 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
         content.assets.iter().map(|a| &a.rel).collect::<Vec<_>>(),
     ));
     cache.begin(context);
+    if cache.is_enabled() {
+        cache.index = Some(index.clone());
+    }
     let checklist = checklist_pos.map(|i| {
         let src = &content.sources[i];
         book.checklist_hash = hash_of(&src.text);
@@ -594,6 +597,123 @@ fn find_collisions(site: &Site, files: &[String], assets: &[Asset], content: &st
     out.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
     out.dedup();
     out
+}
+
+/// `serve`'s fast path, after a save that changed only the bodies of existing pages: when
+/// each changed file (absolute paths, as the watcher gives them) is a page of the last good
+/// build and its new version shows other pages nothing new (same title, path, front matter,
+/// anchors and links, at the same places), the page is replaced in `report`'s site and only it
+/// is rendered again, into `report.files`. Anything else (a new, deleted or renamed file, the
+/// checklist, book.toml, a title or link that changed, a new day) returns false, untouched:
+/// the caller builds the whole book.
+pub fn rebuild_pages(report: &mut Report, changed: &[PathBuf], cache: &mut BuildCache) -> bool {
+    let start = Instant::now();
+    if report.book.has_errors() || changed.is_empty() {
+        return false;
+    }
+    let (Some(config), Some(site)) = (&report.book.config, &report.book.site) else {
+        return false;
+    };
+    let Some(index) = cache.pages.index.clone() else {
+        return false;
+    };
+    if site.today != today() {
+        return false;
+    }
+    let Ok(content) = config.content_dir.canonicalize() else {
+        return false;
+    };
+    // Read and build each changed page; nothing is changed until all pass.
+    let mut edits: Vec<(usize, SourceFile, Page, Vec<Diagnostic>)> = Vec::new();
+    for abs in changed {
+        let Some(rel) = abs
+            .strip_prefix(&content)
+            .ok()
+            .and_then(|r| r.to_str())
+            .map(|r| r.replace('\\', "/"))
+        else {
+            return false;
+        };
+        if rel == config.checklist || !(rel.ends_with(".md") || rel.ends_with(".markdown")) {
+            return false;
+        }
+        let Some(i) = site.pages.iter().position(|p| p.rel == rel) else {
+            return false;
+        };
+        if edits.iter().any(|(j, ..)| *j == i) {
+            continue;
+        }
+        // A file swapped for a symlink is checked by the full read.
+        if std::fs::symlink_metadata(abs).map(|m| !m.is_file()).unwrap_or(true) {
+            return false;
+        }
+        let old = &site.pages[i];
+        let Ok(src) = crate::content::read_source(rel, old.display.clone(), abs) else {
+            return false;
+        };
+        let (page, diags) = build_page(&src, &index, config);
+        let same_shape = (&old.rel, &old.path, old.is_index, old.kind, &old.title, &old.title_id)
+            == (
+                &page.rel,
+                &page.path,
+                page.is_index,
+                page.kind,
+                &page.title,
+                &page.title_id,
+            )
+            && old.meta == page.meta
+            && old.key_lines == page.key_lines
+            && old.anchors == page.anchors
+            && old.links == page.links;
+        if !same_shape {
+            return false;
+        }
+        edits.push((i, src, page, diags));
+    }
+    let (Some(config), Some(site)) = (&report.book.config, &mut report.book.site) else {
+        return false;
+    };
+    let book_diags = &mut report.book.diagnostics;
+    let mut rendered = Vec::new();
+    for (i, src, page, diags) in edits {
+        for old in cache.pages.diagnostics_of(&src.rel).unwrap_or_default() {
+            if let Some(at) = book_diags.iter().position(|d| d == old) {
+                book_diags.remove(at);
+            }
+        }
+        book_diags.extend(diags.iter().cloned());
+        if !diags.is_empty() {
+            report.book.sources.insert(src.display.clone(), src.text.to_string());
+        }
+        cache.pages.put(&src.rel, &src.text, &page, &diags);
+        if let Some(entry) = cache.snapshot.as_mut().and_then(|s| s.pages.get_mut(i)) {
+            entry.1 = page.body_hash;
+        }
+        site.pages[i] = page;
+        rendered.push(i);
+    }
+    sort_diagnostics(book_diags);
+    rendered.sort_unstable();
+    let plan = RenderPlan::Pages(rendered);
+    let files = Collect::files();
+    let result = load_theme(&config.root, &config.theme).and_then(|theme| {
+        let key = hash_of(&theme.templates);
+        let tera = match cache.tera.take() {
+            Some((k, tera)) if k == key => tera,
+            _ => load_templates(&theme)?,
+        };
+        let out = render_site(site, config, &theme, &tera, &report.book.prose_html, &plan, &files);
+        cache.tera = Some((key, tera));
+        out
+    });
+    if let Err(d) = result {
+        report.book.diagnostics.push(d);
+    }
+    report.files = files.into_files();
+    report.file_count = report.files.len();
+    report.plan = plan;
+    report.elapsed = start.elapsed();
+    true
 }
 
 /// Renders, after a build that rendered only some pages, the outputs of `plan` (the print

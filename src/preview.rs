@@ -4,7 +4,6 @@
 //! to the terminal and to every open tab.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -83,8 +82,11 @@ pub struct Preview {
     /// Asset path → (size, modification time) when last copied.
     assets: HashMap<String, Option<(u64, Option<std::time::SystemTime>)>>,
     cache: BuildCache,
-    /// The last build, when its print page is still to be written.
-    print_pending: Option<crate::pipeline::Report>,
+    /// The last good build (its files already written), for rebuilding only the pages a save
+    /// changed and for the print page.
+    last: Option<crate::pipeline::Report>,
+    /// Whether the print page and search index wait for the edits to pause.
+    print_pending: bool,
     pub state: Arc<LiveState>,
 }
 
@@ -98,7 +100,8 @@ impl Preview {
             written: HashMap::new(),
             assets: HashMap::new(),
             cache: BuildCache::enabled(),
-            print_pending: None,
+            last: None,
+            print_pending: false,
             state,
         }
     }
@@ -109,8 +112,21 @@ impl Preview {
 
     /// Rebuilds the book and brings the preview folder in step; prints diagnostics.
     pub fn rebuild(&mut self) -> Result<Outcome> {
+        self.rebuild_changed(None)
+    }
+
+    /// [`Preview::rebuild`], told which content files changed (absolute paths): when they
+    /// are only page bodies, only those pages are built and rendered again.
+    pub fn rebuild_changed(&mut self, changed: Option<&[PathBuf]>) -> Result<Outcome> {
         let start = Instant::now();
-        let report = build_book_cached(&self.root, &self.overrides, false, &mut self.cache)?;
+        let fast = match (changed, self.last.as_mut()) {
+            (Some(paths), Some(last)) => crate::pipeline::rebuild_pages(last, paths, &mut self.cache),
+            _ => false,
+        };
+        let report = match (fast, self.last.take()) {
+            (true, Some(last)) => last,
+            _ => build_book_cached(&self.root, &self.overrides, false, &mut self.cache)?,
+        };
         let diags = &report.book.diagnostics;
         if !diags.is_empty() {
             let color = std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none();
@@ -124,6 +140,8 @@ impl Preview {
                 self.write_placeholder(&text)?;
             }
             self.state.set(LiveEvent::Broken(text));
+            // A broken book is never the base of the next rebuild.
+            self.last = None;
             return Ok(Outcome::Broken { errors });
         }
         let mut changed = self.put_all(&report.files)?;
@@ -152,23 +170,27 @@ impl Preview {
         if matches!(report.plan, RenderPlan::Pages(ref p) if !p.is_empty()) {
             // The print page holds every page's body: it is brought up to date once the
             // edits pause (see `refresh_print`), so that it never delays the next reload.
-            self.print_pending = Some(report);
+            self.print_pending = true;
         } else if report.plan == RenderPlan::Full {
-            self.print_pending = None;
+            self.print_pending = false;
         }
+        let mut report = report;
+        report.files = Vec::new();
+        self.last = Some(report);
         Ok(Outcome::Built { changed, elapsed })
     }
 
     /// Whether the print page waits for [`Preview::refresh_print`].
     pub fn print_pending(&self) -> bool {
-        self.print_pending.is_some()
+        self.print_pending
     }
 
     /// Renders and writes the print page and the search index after edits that changed only
     /// page bodies, then tells the tabs showing the print page to reload.
     pub fn refresh_print(&mut self) -> Result<()> {
-        if let Some(report) = self.print_pending.take() {
-            if let Ok(files) = render_deferred(&report, &RenderPlan::Deferred) {
+        self.print_pending = false;
+        if let Some(report) = &self.last {
+            if let Ok(files) = render_deferred(report, &RenderPlan::Deferred) {
                 let (print, search): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| f.path.ends_with(".html"));
                 self.put_all(&search)?;
                 if self.put_all(&print)? > 0 {
@@ -194,9 +216,7 @@ impl Preview {
 
     /// Writes one file when its bytes differ from what is there; true when written.
     fn put(&mut self, rel: &str, bytes: &[u8]) -> Result<bool> {
-        let mut h = DefaultHasher::new();
-        bytes.hash(&mut h);
-        let hash = h.finish();
+        let hash = crate::incremental::hash_of(bytes);
         if self.written.get(rel) == Some(&hash) {
             return Ok(false);
         }
@@ -204,7 +224,8 @@ impl Preview {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        crate::output::write_file_atomic(&path, bytes)?;
+        // The preview folder lives as long as this process: no need to wait for the disk.
+        crate::output::replace_file(&path, bytes, false)?;
         self.written.insert(rel.to_string(), hash);
         Ok(true)
     }

@@ -11,7 +11,7 @@ use super::CmdResult;
 use crate::pipeline::Overrides;
 use crate::preview::{LiveState, Outcome, Preview};
 use crate::serve::{allowed_hosts, router};
-use crate::watch::{classify_batch, watch_book, Change, WatchedPaths, Watcher};
+use crate::watch::{classify, classify_batch, watch_book, Change, WatchedPaths, Watcher};
 
 /// How long edits must pause before the print page is brought up to date.
 const PRINT_AFTER: Duration = Duration::from_millis(700);
@@ -128,15 +128,23 @@ fn rebuild_loop(paths: WatchedPaths, mut watcher: Watcher, mut preview: Preview)
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => return,
         };
-        let mut change = classify_batch(&paths, batch.iter().map(PathBuf::as_path));
+        let mut batch = batch;
         while let Ok(more) = watcher.events.try_recv() {
-            change = change.max(classify_batch(&paths, more.iter().map(PathBuf::as_path)));
+            batch.extend(more);
         }
+        let change = classify_batch(&paths, batch.iter().map(PathBuf::as_path));
         if change == Change::Ignored {
             continue;
         }
         watcher.watch_new_folders(&paths);
-        match preview.rebuild() {
+        // Saves of content files only: the preview may rebuild just those pages.
+        let content: Option<Vec<PathBuf>> = (change == Change::Content).then(|| {
+            batch
+                .into_iter()
+                .filter(|p| classify(&paths, p) == Change::Content)
+                .collect()
+        });
+        match preview.rebuild_changed(content.as_deref()) {
             Ok(outcome) => report(outcome),
             Err(e) => eprintln!("error: {e:#}"),
         }

@@ -423,3 +423,82 @@ fn watch_rebuilds_the_output_folder() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// A save that changes only a page's body rebuilds just that page; a save that changes what
+/// other pages show of it (its title, an anchor another page links to, a broken link, a new
+/// page) must still reach every page it affects.
+#[test]
+fn body_edits_rebuild_one_page_and_other_edits_reach_every_page() {
+    let book = Book::with_files(&[
+        (
+            "content/checklist.md",
+            "# Checklist\n\n## Backups\n\n- `{X}` Verify the backup\n- `{ }` Test a restore\n",
+        ),
+        (
+            "content/faq.md",
+            "# FAQ\n\nSee [the steps](runbooks/backups/verify-the-backup.md#steps).\n",
+        ),
+        (
+            "content/runbooks/backups/verify-the-backup.md",
+            "# Verify the backup\n\n## Steps\n\nRun it.\n",
+        ),
+    ]);
+    let s = Server::start(&book, &[]);
+    let runbook = "content/runbooks/backups/verify-the-backup.md";
+    let rebuilt = |lines: usize| -> Vec<String> {
+        let all = s.lines.lock().map(|l| l.clone()).unwrap_or_default();
+        all.into_iter()
+            .skip(lines)
+            .filter(|l| l.starts_with("Rebuilt"))
+            .collect()
+    };
+    let count = || s.lines.lock().map(|l| l.len()).unwrap_or(0);
+
+    // Body only: the page changes, and one file is written.
+    let mark = count();
+    book.write(runbook, "# Verify the backup\n\n## Steps\n\nRun it twice.\n");
+    wait_until("the body edit", || {
+        s.get("/runbooks/backups/verify-the-backup/")
+            .2
+            .contains("Run it twice.")
+    });
+    wait_until("the rebuild line", || !rebuilt(mark).is_empty());
+    assert!(rebuilt(mark)[0].contains("(1 file(s) changed)"), "{:?}", rebuilt(mark));
+
+    // The title: the folder's listing of its pages follows.
+    book.write(runbook, "# Check the backup\n\n## Steps\n\nRun it twice.\n");
+    wait_until("the new title in the folder listing", || {
+        s.get("/runbooks/backups/").2.contains("Check the backup")
+    });
+
+    // An anchor another page links to goes away: the FAQ's link is now broken, and says so.
+    book.write(runbook, "# Check the backup\n\n## Procedure\n\nRun it twice.\n");
+    wait_until("the broken anchor reported", || {
+        s.first_event(Duration::from_millis(300)).as_deref() == Some("broken")
+    });
+    book.write(runbook, "# Check the backup\n\n## Steps\n\nRun it twice.\n");
+    wait_until("the fixed site", || {
+        s.get("/runbooks/backups/verify-the-backup/").2.contains("id=\"steps\"")
+            && s.first_event(Duration::from_millis(300)).is_none()
+    });
+
+    // A broken link in the body only: reported, then fixed by the next body edit.
+    book.write(
+        runbook,
+        "# Check the backup\n\n## Steps\n\nRun it twice. [x](nowhere.md)\n",
+    );
+    wait_until("the broken link reported", || {
+        s.first_event(Duration::from_millis(300)).as_deref() == Some("broken")
+    });
+    book.write(runbook, "# Check the backup\n\n## Steps\n\nRun it three times.\n");
+    wait_until("the fixed body", || {
+        s.get("/runbooks/backups/verify-the-backup/").2.contains("three times")
+    });
+
+    // A new page appears in its folder's listing.
+    book.write("content/runbooks/backups/rotate-keys.md", "# Rotate keys\n\nRotate.\n");
+    wait_until("the new page", || s.get("/runbooks/backups/rotate-keys/").0 == 200);
+    wait_until("the folder listing", || {
+        s.get("/runbooks/backups/").2.contains("Rotate keys")
+    });
+}
