@@ -3,8 +3,9 @@
 
 For each book size: generate a book with scripts/gen_corpus.py, start
 `opsbook serve -p 0` on it, listen to its live-reload event stream, then edit a
-runbook page 20 times (appending a line, as an editor's save does) and time each
-edit from the write to the `reload` event. Prints the median, min and max.
+runbook page 20 times (appending a line, as an editor's save does), then change a
+task's status in the checklist 20 times, and time each edit from the write to the
+`reload` event. Prints the median, min and max of each.
 
 Usage: scripts/bench_serve.py [SIZES...]     (default: 1000 10000)
 Env:   EDITS=20   GEN=scripts/gen_corpus.py   OPSBOOK=target/release/opsbook
@@ -60,16 +61,33 @@ def bench(size):
             pages += [os.path.join(dirpath, f) for f in files if f.endswith(".md")]
         pages.sort()
         page = pages[len(pages) // 2]
-        times = []
-        for i in range(EDITS):
+        checklist = os.path.join(book, "content", "checklist.md")
+
+        def body_edit(i):
             with open(page, "a") as f:
-                start = time.perf_counter()
                 f.write("\nEdit number %d.\n" % i)
-            wait_event(sock, "reload", 60)
-            times.append((time.perf_counter() - start) * 1000)
-            time.sleep(0.2)  # let the editor "type" before the next save
-        print("%6d pages: edit-to-reload median %.0f ms (min %.0f, max %.0f, %d edits)"
-              % (size, statistics.median(times), min(times), max(times), len(times)))
+
+        def status_edit(i):
+            # Toggles the first open task: its section, the dashboard and the badges change.
+            with open(checklist) as f:
+                text = f.read()
+            if i % 2 == 0:
+                text = text.replace("`{ }`", "`{X}`", 1)
+            else:
+                text = text.replace("`{X}`", "`{ }`", 1)
+            with open(checklist, "w") as f:
+                f.write(text)
+
+        for name, edit in (("page body", body_edit), ("task status", status_edit)):
+            times = []
+            for i in range(EDITS):
+                start = time.perf_counter()
+                edit(i)
+                wait_event(sock, "reload", 60)
+                times.append((time.perf_counter() - start) * 1000)
+                time.sleep(0.2)  # let the editor "type" before the next save
+            print("%6d pages, %-11s edit-to-reload median %.0f ms (min %.0f, max %.0f, %d edits)"
+                  % (size, name + ":", statistics.median(times), min(times), max(times), len(times)))
     finally:
         proc.kill()
         proc.wait()

@@ -110,9 +110,16 @@ pub fn hash_of(value: impl Hash) -> u64 {
 /// The site summed up for deciding what to render again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {
+    /// Everything pages show of other pages and of the checklist's structure (sections,
+    /// task ids, which page is each task's runbook).
     pub shape: u64,
     /// (site path, hash of the page's own HTML), in page order.
     pub pages: Vec<(String, u64)>,
+    /// The checklist's whole text: what the dashboard shows besides the tasks.
+    pub checklist: u64,
+    /// Per task, in checklist order: its id, a hash of what is shown of it (status, text,
+    /// notes, line), and its runbook page.
+    pub tasks: Vec<(String, u64, Option<usize>)>,
 }
 
 /// What a rebuild renders.
@@ -123,13 +130,18 @@ pub enum RenderPlan {
     /// Only these pages (indices into `site.pages`); the print page and the search index
     /// follow later.
     Pages(Vec<usize>),
+    /// The checklist's text changed but not its structure: these pages (edited, or the
+    /// runbooks of changed tasks), these tasks' pages, and every output that shows statuses
+    /// or counts (dashboard, sections, owners, badges, progress.json, feed). The print page
+    /// and the search index follow later.
+    Tasks { pages: Vec<usize>, tasks: Vec<String> },
     /// Only what holds every page's body: the print page and the search index.
     Deferred,
 }
 
-/// Sums up a site. `shared` is what every page shows besides the site (the checklist's
-/// text and `book.toml`), hashed by the caller.
-pub fn snapshot(site: &Site, shared: u64) -> Snapshot {
+/// Sums up a site. `shared` is what every page shows besides the site (`book.toml`, the
+/// theme), hashed by the caller; `checklist` is the hash of the checklist's text.
+pub fn snapshot(site: &Site, shared: u64, checklist: u64) -> Snapshot {
     let mut h = FxHasher::default();
     shared.hash(&mut h);
     site.title.hash(&mut h);
@@ -157,16 +169,34 @@ pub fn snapshot(site: &Site, shared: u64) -> Snapshot {
             }
         }
     }
+    let mut tasks = Vec::new();
+    if let Some(c) = &site.checklist {
+        for s in &c.checklist.sections {
+            (&s.id, &s.number, &s.title, &s.group).hash(&mut h);
+            for t in &s.tasks {
+                let page = site.task_page.get(&t.id).copied();
+                (&t.id, page).hash(&mut h);
+                let mut th = FxHasher::default();
+                (&t.text, &t.title, t.status, t.line, t.col).hash(&mut th);
+                for n in &t.notes {
+                    (&n.text, n.depth).hash(&mut th);
+                }
+                tasks.push((t.id.clone(), th.finish(), page));
+            }
+        }
+    }
     Snapshot {
         shape: h.finish(),
         pages: site.pages.iter().map(|p| (p.path.clone(), p.body_hash)).collect(),
+        checklist,
+        tasks,
     }
 }
 
 /// What must be rendered again to go from the site of `before` to that of `now`.
 pub fn plan_render(before: Option<&Snapshot>, now: &Snapshot) -> RenderPlan {
     let Some(before) = before else { return RenderPlan::Full };
-    if before.shape != now.shape || before.pages.len() != now.pages.len() {
+    if before.shape != now.shape || before.pages.len() != now.pages.len() || before.tasks.len() != now.tasks.len() {
         return RenderPlan::Full;
     }
     let mut changed = Vec::new();
@@ -178,7 +208,19 @@ pub fn plan_render(before: Option<&Snapshot>, now: &Snapshot) -> RenderPlan {
             changed.push(i);
         }
     }
-    RenderPlan::Pages(changed)
+    if before.checklist == now.checklist {
+        return RenderPlan::Pages(changed);
+    }
+    let mut tasks = Vec::new();
+    for (a, b) in before.tasks.iter().zip(&now.tasks) {
+        if a.1 != b.1 {
+            tasks.push(b.0.clone());
+            changed.extend(b.2);
+        }
+    }
+    changed.sort_unstable();
+    changed.dedup();
+    RenderPlan::Tasks { pages: changed, tasks }
 }
 
 #[cfg(test)]
@@ -189,7 +231,35 @@ mod tests {
         Snapshot {
             shape,
             pages: pages.iter().map(|(p, h)| (p.to_string(), *h)).collect(),
+            checklist: 0,
+            tasks: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_status_change_renders_the_task_its_runbook_and_the_checklist_pages() {
+        let mut before = snap(7, &[("a/", 1), ("b/", 2)]);
+        before.tasks = vec![("t1".into(), 10, Some(1)), ("t2".into(), 20, None)];
+        let mut now = before.clone();
+        now.checklist = 1;
+        now.tasks[0].1 = 11;
+        assert_eq!(
+            plan_render(Some(&before), &now),
+            RenderPlan::Tasks {
+                pages: vec![1],
+                tasks: vec!["t1".into()]
+            }
+        );
+        // Prose only: the checklist pages, no task.
+        let mut prose = before.clone();
+        prose.checklist = 2;
+        assert_eq!(
+            plan_render(Some(&before), &prose),
+            RenderPlan::Tasks {
+                pages: vec![],
+                tasks: vec![]
+            }
+        );
     }
 
     #[test]

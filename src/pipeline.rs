@@ -423,8 +423,8 @@ pub fn build_book_cached(
                 };
                 let rendered = tera.and_then(|tera| {
                     if cache.pages.is_enabled() && !write {
-                        let shared = hash_of((book.sources.get(CONFIG_FILE), book.checklist_hash, key, &theme.statics));
-                        let now = snapshot(site, shared);
+                        let shared = hash_of((book.sources.get(CONFIG_FILE), key, &theme.statics));
+                        let now = snapshot(site, shared, book.checklist_hash);
                         plan = plan_render(cache.snapshot.as_ref(), &now);
                         cache.snapshot = Some(now);
                     }

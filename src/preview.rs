@@ -167,7 +167,9 @@ impl Preview {
         }
         self.state.set(LiveEvent::Reload);
         let elapsed = start.elapsed();
-        if matches!(report.plan, RenderPlan::Pages(ref p) if !p.is_empty()) {
+        if matches!(report.plan, RenderPlan::Pages(ref p) if !p.is_empty())
+            || matches!(report.plan, RenderPlan::Tasks { .. })
+        {
             // The print page holds every page's body: it is brought up to date once the
             // edits pause (see `refresh_print`), so that it never delays the next reload.
             self.print_pending = true;

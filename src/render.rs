@@ -142,6 +142,7 @@ pub fn render_site(
         RenderPlan::Pages(list) => {
             return list.par_iter().try_for_each(|&i| r.render_page(i).map(|f| sink.put(f)));
         }
+        RenderPlan::Tasks { pages, tasks } => return r.render_checklist_change(pages, tasks, sink),
     }
 
     // Independent jobs, run side by side: the long sequential ones (print, search, alerts)
@@ -334,6 +335,42 @@ impl Renderer<'_> {
         let page = &self.site.pages[i];
         let layout = self.layout(&page.title, &page.path, self.crumbs_for(page), Some(&page.rel));
         self.render("page.html", format!("{}index.html", page.path), layout, "page", &v)
+    }
+
+    /// After a checklist edit that kept its structure: `pages`, the pages of `tasks`, and
+    /// everything that shows statuses or counts.
+    fn render_checklist_change(&self, pages: &[usize], tasks: &[String], sink: &dyn Sink) -> Result<(), Diagnostic> {
+        let (site, config) = (self.site, self.config);
+        let (a, b) = rayon::join(
+            || {
+                pages
+                    .par_iter()
+                    .try_for_each(|&i| self.render_page(i).map(|f| sink.put(f)))
+            },
+            || -> Result<(), Diagnostic> {
+                sink.put(self.render_dashboard()?);
+                sink.put(self.render_owners()?);
+                data::badges(site, config).into_iter().for_each(|f| sink.put(f));
+                sink.put(Rendered::new("progress.json", data::progress_json(site, config)));
+                sink.put(Rendered::new("feed.xml", data::feed(site, config)));
+                let Some(c) = &site.checklist else { return Ok(()) };
+                (0..c.checklist.sections.len())
+                    .into_par_iter()
+                    .try_for_each(|i| self.render_section(i).map(|f| sink.put(f)))?;
+                for id in tasks {
+                    let Some(&(si, ti)) = site.task_index.get(id) else {
+                        continue;
+                    };
+                    let Some(s) = c.checklist.sections.get(si) else {
+                        continue;
+                    };
+                    let Some(t) = s.tasks.get(ti) else { continue };
+                    sink.put(self.render_task(s, t)?);
+                }
+                Ok(())
+            },
+        );
+        a.and(b)
     }
 
     fn render_dashboard(&self) -> Result<Rendered, Diagnostic> {

@@ -282,6 +282,27 @@ fn an_edit_reaches_the_page_and_status_changes_reach_the_badges() {
     });
     assert_ne!(before, s.get("/badges/backups.svg").2);
     assert!(s.get("/sections/backups/").2.matches("status-complete").count() >= 2);
+    // Every other output that shows the status follows, in the same rebuild.
+    assert!(s.get("/badges/progress.svg").2.contains("100% (2/2)"));
+    assert!(
+        s.get("/progress.json").2.contains("\"percent\": 100.0"),
+        "{}",
+        s.get("/progress.json").2
+    );
+    assert!(s.get("/").2.contains("100%"));
+    let runbook = s.get("/runbooks/backups/verify-the-backup/").2;
+    assert!(runbook.contains("status-complete"), "{runbook}");
+
+    // Back to open: the runbook bound to the task shows it.
+    book.write(
+        "content/checklist.md",
+        "# Checklist\n\n## Backups\n\n- `{ }` Verify the backup\n- `{X}` Test a restore\n",
+    );
+    wait_until("the runbook's status back to open", || {
+        let page = s.get("/runbooks/backups/verify-the-backup/").2;
+        !page.contains("status-complete") && page.contains("status-not_started")
+    });
+    assert!(s.get("/badges/backups.svg").2.contains("50% (1/2)"));
 }
 
 #[test]
