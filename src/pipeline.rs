@@ -402,7 +402,11 @@ pub fn build_book_cached(
         };
         // Every code block was highlighted while reading the pages: the highlight cache's
         // file is made while the site renders, and written if the build succeeds.
-        let saver = write.then(|| std::thread::spawn(crate::highlight::cache::prepare));
+        let cache_file = crate::highlight::cache::cache_file(&config.output_dir);
+        let saver = write.then(|| {
+            let file = cache_file.clone();
+            std::thread::spawn(move || crate::highlight::cache::prepare(&file, true))
+        });
         let collect = if cache.pages.is_enabled() {
             Collect::files()
         } else {
@@ -457,15 +461,8 @@ pub fn build_book_cached(
             written = true;
             // The cache only saves work: a cache that cannot be written costs the next build
             // time, never its output.
-            let cache = crate::highlight::cache::cache_file(&config.output_dir);
-            match saver.map(|s| s.join()) {
-                Some(Ok(Some(prepared))) => {
-                    let _ = prepared.write(&cache);
-                }
-                Some(Ok(None)) if cache.exists() => {}
-                _ => {
-                    let _ = crate::highlight::cache::save(&cache);
-                }
+            if let Some(Ok(Some(prepared))) = saver.map(|s| s.join()) {
+                let _ = prepared.commit(&cache_file);
             }
             log_time("write", &mut clock);
         }

@@ -53,7 +53,7 @@ const STOP_WORDS: &[&str] = &[
 
 /// One thing search can find.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Doc {
+pub struct Doc<'a> {
     /// What the result line names it: the page's kind (`Runbook`, `Disaster recovery`), or
     /// `Task`.
     pub kind: &'static str,
@@ -64,7 +64,9 @@ pub struct Doc {
     pub url: String,
     /// The start of its text, for the snippet.
     pub text: String,
-    fields: [String; 4],
+    /// The words of each field, borrowed from the site in parts (a part never joins the
+    /// next one in a word).
+    fields: [Vec<&'a str>; 4],
 }
 
 /// The words of `text` as the index holds them: lowercased runs of letters and digits, and the
@@ -199,25 +201,27 @@ pub fn shard_key(word: &str) -> String {
 
 /// Everything search can find in the site, in a fixed order. Tasks link to
 /// `<tasks_prefix>/<id>/`.
-pub fn documents(site: &Site, tasks_prefix: &str) -> Vec<Doc> {
+pub fn documents<'a>(site: &'a Site, tasks_prefix: &str) -> Vec<Doc<'a>> {
     let per_page: Vec<Vec<Doc>> = site
         .pages
         .par_iter()
         .map(|page| {
             let mut docs = Vec::with_capacity(page.headings.len() + 1);
             let opening = page.text.first().map(String::as_str).unwrap_or_default();
-            let mut body = opening.to_string();
-            for extra in page.meta.owner.iter().chain(page.meta.tags.iter()) {
-                body.push(' ');
-                body.push_str(extra);
-            }
+            let mut body = vec![opening];
+            body.extend(page.meta.owner.iter().chain(page.meta.tags.iter()).map(String::as_str));
             docs.push(Doc {
                 kind: page.kind.label(),
                 title: page.title.clone(),
                 heading: String::new(),
                 url: page.path.clone(),
                 text: snippet(opening),
-                fields: [page.title.clone(), page.meta.alerts.join(" "), String::new(), body],
+                fields: [
+                    vec![page.title.as_str()],
+                    page.meta.alerts.iter().map(String::as_str).collect(),
+                    Vec::new(),
+                    body,
+                ],
             });
             for (i, h) in page.headings.iter().enumerate() {
                 let text = page.text.get(i + 1).map(String::as_str).unwrap_or_default();
@@ -228,10 +232,10 @@ pub fn documents(site: &Site, tasks_prefix: &str) -> Vec<Doc> {
                     url: format!("{}#{}", page.path, h.id),
                     text: snippet(text),
                     fields: [
-                        String::new(),
-                        String::new(),
-                        h.text.clone(),
-                        format!("{text} {}", page.title),
+                        Vec::new(),
+                        Vec::new(),
+                        vec![h.text.as_str()],
+                        vec![text, page.title.as_str()],
                     ],
                 });
             }
@@ -245,14 +249,18 @@ pub fn documents(site: &Site, tasks_prefix: &str) -> Vec<Doc> {
             .par_iter()
             .map(|(section, task)| {
                 let notes: Vec<&str> = task.notes.iter().map(|n| n.text.as_str()).collect();
-                let notes = notes.join(" ");
                 Doc {
                     kind: "Task",
                     title: task.title.clone(),
                     heading: format!("{} · {}", task.status.label(), section.title),
                     url: format!("{tasks_prefix}/{}/", task.id),
-                    text: snippet(&notes),
-                    fields: [task.title.clone(), String::new(), section.title.clone(), notes],
+                    text: snippet(&notes.join(" ")),
+                    fields: [
+                        vec![task.title.as_str()],
+                        Vec::new(),
+                        vec![section.title.as_str()],
+                        notes,
+                    ],
                 }
             })
             .collect();
@@ -319,8 +327,10 @@ pub fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<(u32, u32)>> {
                 let d = (c * DOCS_PER_CHUNK + k) as u32;
                 buf.clear();
                 ranges.clear();
-                for (f, text) in doc.fields.iter().enumerate() {
-                    tokenize(text, f as u8, &mut buf, &mut ranges);
+                for (f, parts) in doc.fields.iter().enumerate() {
+                    for text in parts {
+                        tokenize(text, f as u8, &mut buf, &mut ranges);
+                    }
                 }
                 let mut length = [0u32; 4];
                 let mut tf: FxHashMap<&str, [u16; 4]> = FxHashMap::default();
@@ -589,14 +599,14 @@ mod tests {
         assert_eq!(query_words("a ! ?"), Vec::<String>::new());
     }
 
-    fn doc(title: &str, alerts: &str, heading: &str, body: &str) -> Doc {
+    fn doc<'a>(title: &'a str, alerts: &'a str, heading: &'a str, body: &'a str) -> Doc<'a> {
         Doc {
             kind: "runbook",
             title: title.into(),
             heading: heading.into(),
             url: String::new(),
             text: String::new(),
-            fields: [title.into(), alerts.into(), heading.into(), body.into()],
+            fields: [vec![title], vec![alerts], vec![heading], vec![body]],
         }
     }
 
@@ -639,16 +649,17 @@ mod tests {
     /// documents from every chunk must all be found, under their own numbers.
     #[test]
     fn terms_spread_over_many_chunks_keep_their_documents() {
-        let docs: Vec<Doc> = (0..DOCS_PER_CHUNK * 3 + 7)
+        let texts: Vec<(String, String)> = (0..DOCS_PER_CHUNK * 3 + 7)
             .map(|i| {
                 let body = match i {
                     0 | 700 => "zebra crossing".to_string(),
                     i if i == DOCS_PER_CHUNK * 3 + 6 => "zebra".to_string(),
                     i => format!("filler {i}"),
                 };
-                doc(&format!("Doc {i}"), "", "", &body)
+                (format!("Doc {i}"), body)
             })
             .collect();
+        let docs: Vec<Doc> = texts.iter().map(|(title, body)| doc(title, "", "", body)).collect();
         let index = postings(&docs);
         let mut found = query(&index, "zebra");
         found.sort_unstable();

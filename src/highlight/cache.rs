@@ -36,6 +36,9 @@ struct Memo {
     /// How many entries the cache file held when read or last written: a build that made
     /// nothing new and used as many leaves the file as it is.
     on_disk: AtomicUsize,
+    /// Whether the file has been read into memory (once per process, or again after the
+    /// entries were dropped).
+    loaded: AtomicBool,
 }
 
 fn memo() -> &'static Memo {
@@ -90,9 +93,9 @@ pub fn cache_file(output_dir: &Path) -> PathBuf {
 /// memory once per process (later builds already hold what it has).
 pub fn begin_build(file: &Path) {
     let memo = memo();
-    let build = memo.build.fetch_add(1, Ordering::Relaxed) + 1;
+    memo.build.fetch_add(1, Ordering::Relaxed);
     memo.made.store(false, Ordering::Relaxed);
-    if build == 1 {
+    if !memo.loaded.swap(true, Ordering::Relaxed) {
         if let Ok(bytes) = std::fs::read(file) {
             memo.on_disk.store(load(&bytes), Ordering::Relaxed);
         }
@@ -145,31 +148,40 @@ fn load(bytes: &[u8]) -> usize {
     }
 }
 
-/// Writes the entries the current build used to `file` (atomically), in a fixed order.
-pub fn save(file: &Path) -> anyhow::Result<()> {
-    match prepare() {
-        Some(p) => p.write(file),
-        None if file.exists() => Ok(()),
-        // Nothing new, but the file is gone: write it again.
-        None => Prepared::everything_used().write(file),
-    }
-}
-
-/// The cache file's bytes, made (the slow part) before the build knows whether it will
-/// succeed, and written only if it does.
+/// The cache file, written beside the output's folder before the build knows whether it will
+/// succeed (on its own thread, while the site renders), and moved into place only if it does;
+/// dropped, it is deleted.
 pub struct Prepared {
-    bytes: Vec<u8>,
+    tmp: tempfile::NamedTempFile,
     count: usize,
 }
 
-/// The bytes to save, or `None` when the build made nothing new and used as many entries as
-/// the file already holds.
-pub fn prepare() -> Option<Prepared> {
+/// Writes the entries the build used to a temporary file, or `None` when the build made
+/// nothing new and used as many entries as `file` already holds (or the file cannot be
+/// written: the cache only saves work). With `release`, the entries are then dropped from
+/// memory: the next build of this process loads them from the file again.
+pub fn prepare(file: &Path, release: bool) -> Option<Prepared> {
     let memo = memo();
-    if !memo.made.load(Ordering::Relaxed) && used_count() == memo.on_disk.load(Ordering::Relaxed) {
+    if !memo.made.load(Ordering::Relaxed) && used_count() == memo.on_disk.load(Ordering::Relaxed) && file.exists() {
+        if release {
+            forget();
+        }
         return None;
     }
-    Some(Prepared::everything_used())
+    let prepared = write_used(file).ok();
+    if release {
+        forget();
+    }
+    prepared
+}
+
+/// Drops every entry from memory; the next [`begin_build`] reads the file again.
+fn forget() {
+    let memo = memo();
+    if let Ok(mut entries) = memo.entries.write() {
+        *entries = FxHashMap::default();
+    }
+    memo.loaded.store(false, Ordering::Relaxed);
 }
 
 fn used_count() -> usize {
@@ -186,42 +198,43 @@ fn used_count() -> usize {
         .unwrap_or(0)
 }
 
-impl Prepared {
-    fn everything_used() -> Prepared {
-        let memo = memo();
-        let build = memo.build.load(Ordering::Relaxed);
-        let Ok(entries) = memo.entries.read() else {
-            return Prepared {
-                bytes: Vec::new(),
-                count: 0,
-            };
-        };
-        let mut used: Vec<&Entry> = entries
-            .values()
-            .flatten()
-            .filter(|e| e.used.load(Ordering::Relaxed) == build)
-            .collect();
-        used.sort_by(|a, b| (&a.lang, &a.code).cmp(&(&b.lang, &b.code)));
-        let mut out = Vec::with_capacity(used.iter().map(|e| e.code.len() + e.html.len() + 16).sum::<usize>() + 64);
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(version_line().as_bytes());
-        for e in &used {
-            for text in [&*e.lang, &*e.code, &*e.html] {
-                out.extend_from_slice(&(text.len() as u32).to_le_bytes());
-                out.extend_from_slice(text.as_bytes());
-            }
-        }
-        Prepared {
-            bytes: out,
-            count: used.len(),
+fn write_used(file: &Path) -> anyhow::Result<Prepared> {
+    use std::io::Write;
+    let memo = memo();
+    let build = memo.build.load(Ordering::Relaxed);
+    let entries = memo
+        .entries
+        .read()
+        .map_err(|_| anyhow::anyhow!("highlight cache poisoned"))?;
+    let mut used: Vec<&Entry> = entries
+        .values()
+        .flatten()
+        .filter(|e| e.used.load(Ordering::Relaxed) == build)
+        .collect();
+    used.sort_by(|a, b| (&a.lang, &a.code).cmp(&(&b.lang, &b.code)));
+    // Beside the cache's folder (the output's parent, which exists), so that a failed build
+    // leaves nothing behind.
+    let dir = file.parent().and_then(Path::parent).unwrap_or(Path::new("."));
+    let tmp = tempfile::Builder::new()
+        .prefix(".opsbook-highlight-")
+        .tempfile_in(dir)?;
+    let mut out = std::io::BufWriter::with_capacity(256 * 1024, tmp.as_file());
+    out.write_all(MAGIC)?;
+    out.write_all(version_line().as_bytes())?;
+    for e in &used {
+        for text in [&*e.lang, &*e.code, &*e.html] {
+            out.write_all(&(text.len() as u32).to_le_bytes())?;
+            out.write_all(text.as_bytes())?;
         }
     }
+    out.flush()?;
+    drop(out);
+    Ok(Prepared { tmp, count: used.len() })
+}
 
-    /// Writes the cache file (atomically).
-    pub fn write(self, file: &Path) -> anyhow::Result<()> {
-        if self.bytes.is_empty() {
-            return Ok(());
-        }
+impl Prepared {
+    /// Moves the file into place as `file`.
+    pub fn commit(self, file: &Path) -> anyhow::Result<()> {
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir)?;
             // The folder is ours alone; a note says what it is.
@@ -233,7 +246,7 @@ impl Prepared {
                 );
             }
         }
-        crate::output::write_file_atomic(file, &self.bytes)?;
+        self.tmp.persist(file).map_err(|e| e.error)?;
         let memo = memo();
         memo.on_disk.store(self.count, Ordering::Relaxed);
         memo.made.store(false, Ordering::Relaxed);
