@@ -38,7 +38,7 @@ mod memo;
 /// inside a wrapper holding a copy button. `lang` is escaped wherever it lands. Blocks seen
 /// before (in this process or the last build) come from [`cache`].
 pub fn highlight_block(code: &str, lang: &str) -> String {
-    cache::get_or_make(lang, code, || make_block(code, lang)).to_string()
+    cache::get_or_make(lang, code, || make_block(code, lang))
 }
 
 fn make_block(code: &str, lang: &str) -> String {

@@ -12,24 +12,54 @@
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::RwLock;
 
 use rustc_hash::{FxHashMap, FxHasher};
 
 /// The cache file's first line; the version line follows.
 const MAGIC: &[u8] = b"opsbook highlight cache 1\n";
 
+/// A text of an entry: made by this process, or a place in the cache file as read (the file
+/// is kept whole in memory rather than cut into a string per entry).
+enum Text {
+    Own(Box<str>),
+    File { start: usize, len: usize },
+}
+
 struct Entry {
-    lang: Box<str>,
-    code: Box<str>,
-    html: Arc<str>,
+    lang: Text,
+    code: Text,
+    html: Text,
     /// The build that last used it.
     used: AtomicU32,
 }
 
 #[derive(Default)]
+struct Store {
+    map: FxHashMap<u64, Vec<Entry>>,
+    /// The cache file as read.
+    file: Vec<u8>,
+}
+
+impl Store {
+    fn bytes<'a>(&'a self, t: &'a Text) -> &'a [u8] {
+        match t {
+            Text::Own(s) => s.as_bytes(),
+            Text::File { start, len } => self.file.get(*start..*start + *len).unwrap_or_default(),
+        }
+    }
+
+    fn find(&self, k: u64, lang: &str, code: &str) -> Option<&Entry> {
+        self.map
+            .get(&k)?
+            .iter()
+            .find(|e| self.bytes(&e.lang) == lang.as_bytes() && self.bytes(&e.code) == code.as_bytes())
+    }
+}
+
+#[derive(Default)]
 struct Memo {
-    entries: RwLock<FxHashMap<u64, Vec<Entry>>>,
+    entries: RwLock<Store>,
     build: AtomicU32,
     /// Whether this build highlighted anything new.
     made: AtomicBool,
@@ -54,28 +84,27 @@ fn key(lang: &str, code: &str) -> u64 {
 }
 
 /// The HTML of a code block, from the cache or made by `make` (and then kept).
-pub fn get_or_make(lang: &str, code: &str, make: impl FnOnce() -> String) -> Arc<str> {
+pub fn get_or_make(lang: &str, code: &str, make: impl FnOnce() -> String) -> String {
     let memo = memo();
     let k = key(lang, code);
     let build = memo.build.load(Ordering::Relaxed);
-    if let Ok(entries) = memo.entries.read() {
-        if let Some(e) = entries
-            .get(&k)
-            .and_then(|list| list.iter().find(|e| &*e.lang == lang && &*e.code == code))
-        {
-            e.used.store(build, Ordering::Relaxed);
-            return e.html.clone();
+    if let Ok(store) = memo.entries.read() {
+        if let Some(e) = store.find(k, lang, code) {
+            // Texts were checked to be UTF-8 when the file was read.
+            if let Ok(html) = std::str::from_utf8(store.bytes(&e.html)) {
+                e.used.store(build, Ordering::Relaxed);
+                return html.to_string();
+            }
         }
     }
-    let html: Arc<str> = make().into();
+    let html = make();
     memo.made.store(true, Ordering::Relaxed);
-    if let Ok(mut entries) = memo.entries.write() {
-        let list = entries.entry(k).or_default();
-        if !list.iter().any(|e| &*e.lang == lang && &*e.code == code) {
-            list.push(Entry {
-                lang: lang.into(),
-                code: code.into(),
-                html: html.clone(),
+    if let Ok(mut store) = memo.entries.write() {
+        if store.find(k, lang, code).is_none() {
+            store.map.entry(k).or_default().push(Entry {
+                lang: Text::Own(lang.into()),
+                code: Text::Own(code.into()),
+                html: Text::Own(html.as_str().into()),
                 used: AtomicU32::new(build),
             });
         }
@@ -97,7 +126,7 @@ pub fn begin_build(file: &Path) {
     memo.made.store(false, Ordering::Relaxed);
     if !memo.loaded.swap(true, Ordering::Relaxed) {
         if let Ok(bytes) = std::fs::read(file) {
-            memo.on_disk.store(load(&bytes), Ordering::Relaxed);
+            memo.on_disk.store(load(bytes), Ordering::Relaxed);
         }
     }
 }
@@ -107,41 +136,64 @@ fn version_line() -> String {
 }
 
 /// Reads the entries of a cache file; returns how many it held whole (0 for a foreign file).
-fn load(bytes: &[u8]) -> usize {
+fn load(bytes: Vec<u8>) -> usize {
     let Some(rest) = bytes.strip_prefix(MAGIC) else {
         return 0;
     };
-    let Some(mut rest) = rest.strip_prefix(version_line().as_bytes()) else {
+    let Some(rest) = rest.strip_prefix(version_line().as_bytes()) else {
         return 0;
     };
-    let read = |rest: &mut &[u8]| -> Option<Box<str>> {
-        let len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
-        let text = std::str::from_utf8(rest.get(4..4 + len)?).ok()?;
-        *rest = &rest[4 + len..];
-        Some(text.into())
+    let mut at = bytes.len() - rest.len();
+    // The next text: its place in the file, checked to be UTF-8.
+    let read = |at: &mut usize| -> Option<(usize, usize)> {
+        let len = u32::from_le_bytes(bytes.get(*at..*at + 4)?.try_into().ok()?) as usize;
+        let start = *at + 4;
+        std::str::from_utf8(bytes.get(start..start + len)?).ok()?;
+        *at = start + len;
+        Some((start, len))
     };
-    let memo = memo();
-    let Ok(mut entries) = memo.entries.write() else {
-        return 0;
-    };
-    let mut count = 0;
+    let mut found = Vec::new();
     // A damaged tail is dropped: every whole record before it is still good.
-    while !rest.is_empty() {
-        let (Some(lang), Some(code), Some(html)) = (read(&mut rest), read(&mut rest), read(&mut rest)) else {
+    while at < bytes.len() {
+        let (Some(lang), Some(code), Some(html)) = (read(&mut at), read(&mut at), read(&mut at)) else {
             break;
         };
-        count += 1;
-        let list = entries.entry(key(&lang, &code)).or_default();
-        if !list.iter().any(|e| e.lang == lang && e.code == code) {
-            list.push(Entry {
-                lang,
-                code,
-                html: Arc::from(html),
+        found.push((lang, code, html));
+    }
+    let whole = at == bytes.len();
+    let count = found.len();
+    let memo = memo();
+    let Ok(mut store) = memo.entries.write() else {
+        return 0;
+    };
+    let old = std::mem::replace(&mut store.file, bytes);
+    // Entries already pointing into a previous file would be wrong now: keep only own ones.
+    if !old.is_empty() {
+        store
+            .map
+            .values_mut()
+            .for_each(|l| l.retain(|e| matches!(e.lang, Text::Own(_))));
+    }
+    for ((ls, ll), (cs, cl), (hs, hl)) in found {
+        let text = |start: usize, len: usize| Text::File { start, len };
+        let (lang, code) = {
+            let b = &store.file;
+            (
+                std::str::from_utf8(&b[ls..ls + ll]).unwrap_or_default().to_string(),
+                std::str::from_utf8(&b[cs..cs + cl]).unwrap_or_default(),
+            )
+        };
+        let k = key(&lang, code);
+        if store.find(k, &lang, code).is_none() {
+            store.map.entry(k).or_default().push(Entry {
+                lang: text(ls, ll),
+                code: text(cs, cl),
+                html: text(hs, hl),
                 used: AtomicU32::new(0),
             });
         }
     }
-    if rest.is_empty() {
+    if whole {
         count
     } else {
         0 // damaged: rewrite it
@@ -178,8 +230,8 @@ pub fn prepare(file: &Path, release: bool) -> Option<Prepared> {
 /// Drops every entry from memory; the next [`begin_build`] reads the file again.
 fn forget() {
     let memo = memo();
-    if let Ok(mut entries) = memo.entries.write() {
-        *entries = FxHashMap::default();
+    if let Ok(mut store) = memo.entries.write() {
+        *store = Store::default();
     }
     memo.loaded.store(false, Ordering::Relaxed);
 }
@@ -189,8 +241,9 @@ fn used_count() -> usize {
     let build = memo.build.load(Ordering::Relaxed);
     memo.entries
         .read()
-        .map(|e| {
-            e.values()
+        .map(|s| {
+            s.map
+                .values()
                 .flatten()
                 .filter(|e| e.used.load(Ordering::Relaxed) == build)
                 .count()
@@ -202,16 +255,19 @@ fn write_used(file: &Path) -> anyhow::Result<Prepared> {
     use std::io::Write;
     let memo = memo();
     let build = memo.build.load(Ordering::Relaxed);
-    let entries = memo
+    let store = memo
         .entries
         .read()
         .map_err(|_| anyhow::anyhow!("highlight cache poisoned"))?;
-    let mut used: Vec<&Entry> = entries
+    let mut used: Vec<&Entry> = store
+        .map
         .values()
         .flatten()
         .filter(|e| e.used.load(Ordering::Relaxed) == build)
         .collect();
-    used.sort_by(|a, b| (&a.lang, &a.code).cmp(&(&b.lang, &b.code)));
+    used.sort_by(|a, b| {
+        (store.bytes(&a.lang), store.bytes(&a.code)).cmp(&(store.bytes(&b.lang), store.bytes(&b.code)))
+    });
     // Beside the cache's folder (the output's parent, which exists), so that a failed build
     // leaves nothing behind.
     let dir = file.parent().and_then(Path::parent).unwrap_or(Path::new("."));
@@ -222,9 +278,10 @@ fn write_used(file: &Path) -> anyhow::Result<Prepared> {
     out.write_all(MAGIC)?;
     out.write_all(version_line().as_bytes())?;
     for e in &used {
-        for text in [&*e.lang, &*e.code, &*e.html] {
-            out.write_all(&(text.len() as u32).to_le_bytes())?;
-            out.write_all(text.as_bytes())?;
+        for text in [&e.lang, &e.code, &e.html] {
+            let bytes = store.bytes(text);
+            out.write_all(&(bytes.len() as u32).to_le_bytes())?;
+            out.write_all(bytes)?;
         }
     }
     out.flush()?;
@@ -278,11 +335,11 @@ mod tests {
 
     #[test]
     fn a_damaged_or_foreign_file_is_ignored() {
-        load(b"not a cache at all");
+        load(b"not a cache at all".to_vec());
         let mut bytes = MAGIC.to_vec();
         bytes.extend_from_slice(version_line().as_bytes());
         bytes.extend_from_slice(&[200, 0, 0, 0, b'x']); // a length past the end
-        load(&bytes);
+        load(bytes);
         let html = get_or_make("bash", "echo damaged-cache-test\n", || "<pre>fresh</pre>".into());
         assert_eq!(&*html, "<pre>fresh</pre>");
     }
