@@ -75,15 +75,37 @@ pub fn run(dir: &Path, args: ServeArgs) -> CmdResult {
         }
         let app = router(preview_dir.path(), &base, live, allowed_hosts(&addr));
         axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
+            .with_graceful_shutdown(shutdown_signal())
             .await
             .context("the server stopped")?;
         drop(preview_dir);
         Ok::<(), anyhow::Error>(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Ctrl+C, or a polite `kill` (SIGTERM): either way the server stops and the preview folder
+/// is removed.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Binds `host:port`; with `find_port`, the next free port when that one is taken.

@@ -355,8 +355,37 @@ fn marker() -> &'static str {
 /// A page's body as the print page shows it: its ids (and the links to them) prefixed by
 /// `anchor`, so that two pages' `#steps` stay apart.
 fn print_body(html: &str, anchor: &str) -> String {
-    html.replace(" id=\"", &format!(" id=\"{anchor}-"))
-        .replace("href=\"#", &format!("href=\"#{anchor}-"))
+    let mut out = Vec::with_capacity(html.len() + 256);
+    // Writing into a Vec cannot fail, and only ASCII is inserted between whole characters.
+    let _ = write_print_body(&mut out, html, anchor);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`print_body`] written straight into `w`, in one pass over the page.
+fn write_print_body(w: &mut dyn std::io::Write, html: &str, anchor: &str) -> std::io::Result<()> {
+    const ID: &[u8] = b" id=\"";
+    const HREF: &[u8] = b"href=\"#";
+    let bytes = html.as_bytes();
+    let mut ids = memchr::memmem::find_iter(bytes, ID).map(|at| at + ID.len()).peekable();
+    let mut hrefs = memchr::memmem::find_iter(bytes, HREF)
+        .map(|at| at + HREF.len())
+        .peekable();
+    let mut last = 0;
+    loop {
+        // The next place to insert the prefix: just after either pattern, in order.
+        let at = match (ids.peek(), hrefs.peek()) {
+            (Some(&a), Some(&b)) if a <= b => ids.next(),
+            (Some(_), Some(_)) | (None, Some(_)) => hrefs.next(),
+            (Some(_), None) => ids.next(),
+            (None, None) => None,
+        };
+        let Some(at) = at else { break };
+        w.write_all(&bytes[last..at])?;
+        w.write_all(anchor.as_bytes())?;
+        w.write_all(b"-")?;
+        last = at;
+    }
+    w.write_all(&bytes[last..])
 }
 
 /// Writes the print page rendered from a spliced [`print_view`]: the template's output, with
@@ -378,7 +407,7 @@ pub fn write_print(
             .ok()
             .and_then(|n| n.parse::<usize>().ok());
         match index.and_then(|i| Some((site.pages.get(i)?, *anchors.get(&i)?))) {
-            Some((page, anchor)) => w.write_all(print_body(&page.html, anchor).as_bytes())?,
+            Some((page, anchor)) => write_print_body(w, &page.html, anchor)?,
             // Not one of ours (cannot happen with the built-in template): left as it was.
             None => w.write_all(&rest[at..at + marker.len() + end])?,
         }

@@ -523,3 +523,47 @@ fn body_edits_rebuild_one_page_and_other_edits_reach_every_page() {
         s.get("/runbooks/backups/").2.contains("Rotate keys")
     });
 }
+
+/// `kill` (SIGTERM), as a terminal multiplexer or a process manager sends it, stops serve like
+/// Ctrl+C does: its preview folder (a whole copy of the site) is removed, not left in /tmp.
+#[cfg(unix)]
+#[test]
+fn a_polite_kill_removes_the_preview_folder() {
+    let book = Book::with_files(&[("content/faq.md", "# FAQ\n\nAn answer.\n")]);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("opsbook"))
+        .current_dir(book.path())
+        .env("TMPDIR", tmp.path())
+        .args(["serve", "-p", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start opsbook serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    assert!(
+        lines.any(|l| l.map(|l| l.starts_with("Serving ")).unwrap_or(false)),
+        "serve never said where it serves"
+    );
+    let previews = || -> usize {
+        std::fs::read_dir(tmp.path())
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| e.file_name().to_string_lossy().starts_with("opsbook-serve-"))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    assert_eq!(previews(), 1, "the preview folder lives in TMPDIR while serving");
+    let status = Command::new("kill").arg(child.id().to_string()).status().expect("kill");
+    assert!(status.success());
+    let start = Instant::now();
+    while child.try_wait().ok().flatten().is_none() && start.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        child.try_wait().ok().flatten().is_some(),
+        "serve did not stop on SIGTERM"
+    );
+    assert_eq!(previews(), 0, "the preview folder was left behind");
+}
