@@ -215,8 +215,9 @@ pub fn normalize_text(text: String) -> String {
         Some(rest) => rest.to_string(),
         None => text,
     };
+    // CRLF (Windows) and a lone CR (classic Mac) both end a line, as in CommonMark.
     if text.contains('\r') {
-        text.replace("\r\n", "\n")
+        text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text
     }

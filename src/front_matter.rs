@@ -43,6 +43,9 @@ pub struct Split<'a> {
     pub raw: &'a str,
     pub raw_line: usize,
     pub body_start: usize,
+    /// The text opens with a fence (`---`, `+++`) that never closes: read as no front
+    /// matter, and worth a warning (a half-saved file, a forgotten line).
+    pub unclosed: bool,
 }
 
 /// Splits front matter from `text`. A text that opens with `---` but never closes it has no
@@ -58,6 +61,7 @@ pub fn split(text: &str) -> Split<'_> {
         raw: "",
         raw_line: 1,
         body_start: bom,
+        unclosed: false,
     };
     let text_nobom = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - text_nobom.len();
@@ -87,11 +91,12 @@ pub fn split(text: &str) -> Split<'_> {
                 raw: &text_nobom[first_end..pos],
                 raw_line: 2,
                 body_start: bom + line_end,
+                unclosed: false,
             };
         }
         pos = line_end;
     }
-    none
+    Split { unclosed: true, ..none }
 }
 
 /// The byte offset where the body of `text` starts (0 without front matter).

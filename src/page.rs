@@ -94,6 +94,17 @@ pub struct Page {
 pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page, Vec<Diagnostic>) {
     let split = front_matter::split(&src.text);
     let (meta, mut diags) = front_matter::parse_meta(&src.display, &split);
+    if split.unclosed {
+        diags.push(
+            Diagnostic::warning(
+                &src.display,
+                1,
+                1,
+                "front matter opened here is never closed, so the file has none",
+            )
+            .with_hint("add the closing `---` (or `+++`) line after the keys, or remove the first line"),
+        );
+    }
     let ctx = MarkdownContext::of(src, index, config);
     let md = render_markdown(&ctx, &src.text, split.body_start);
     diags.extend(md.diagnostics);

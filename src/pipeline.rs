@@ -456,14 +456,20 @@ pub fn build_book_cached(
         log_time("render", &mut clock);
         files = collect.into_files();
         // A build with errors drops its staging folder: the previous site stays as it was.
+        // The cache file is made either way; it is kept only when the build succeeds, and
+        // otherwise deleted here, before the process can end under the thread making it.
+        let prepared = saver.and_then(|s| s.join().ok()).flatten();
         if let (Some(staging), true) = (staging, more.iter().all(|d| !d.is_error())) {
-            staging.finish(&book.assets)?;
-            written = true;
-            // The cache only saves work: a cache that cannot be written costs the next build
-            // time, never its output.
-            if let Some(Ok(Some(prepared))) = saver.map(|s| s.join()) {
-                let _ = prepared.commit(&cache_file);
+            let finished = staging.finish(&book.assets);
+            if finished.is_ok() {
+                // The cache only saves work: a cache that cannot be written costs the next
+                // build time, never its output.
+                if let Some(prepared) = prepared {
+                    let _ = prepared.commit(&cache_file);
+                }
             }
+            finished?;
+            written = true;
             log_time("write", &mut clock);
         }
     }

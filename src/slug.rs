@@ -33,7 +33,28 @@ pub fn id_slug(text: &str) -> String {
     while out.ends_with('-') {
         out.pop();
     }
-    out
+    cap_id(out)
+}
+
+/// The longest id: it becomes a folder name (`/tasks/<id>/`), and file systems refuse names
+/// past 255 bytes.
+pub const MAX_ID: usize = 200;
+
+/// Cuts an id past [`MAX_ID`] bytes at its last word boundary (`-`) within the limit.
+fn cap_id(mut id: String) -> String {
+    if id.len() <= MAX_ID {
+        return id;
+    }
+    let mut end = MAX_ID;
+    while !id.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = id[..end].rfind('-').filter(|&i| i > MAX_ID / 2).unwrap_or(end);
+    id.truncate(cut);
+    while id.ends_with('-') {
+        id.pop();
+    }
+    id
 }
 
 /// Hands out GitHub's de-duplicated anchors within one page: `x`, `x-1`, `x-2`.

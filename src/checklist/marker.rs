@@ -49,11 +49,17 @@ pub(super) fn parse_marker(s: &str) -> Option<(Marker, usize)> {
     }
     let close = rest.find('}')?;
     let inner = &rest[1..close];
-    if inner.len() > 6
+    // Marker-shaped: up to six letters, digits or marks, in any script, so that a lookalike
+    // (`{Х}` with a Cyrillic Х, `{✓}`) is reported rather than silently read as prose.
+    if inner.chars().count() > 6
         || inner.starts_with('#')
-        || !inner
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '?' | '!' | '/' | '_'))
+        || !inner.chars().all(|c| {
+            c.is_alphanumeric()
+                || matches!(
+                    c,
+                    ' ' | '-' | '?' | '!' | '/' | '_' | '✓' | '✔' | '✗' | '✘' | '☐' | '☑' | '☒'
+                )
+        })
     {
         return None;
     }

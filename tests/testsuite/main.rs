@@ -10,6 +10,7 @@ mod build;
 mod commands;
 mod corpora;
 mod errors;
+mod hostile;
 mod permanence;
 mod publish;
 mod regressions;
