@@ -11,8 +11,10 @@
 //! page shows.
 
 mod checklist;
+mod filesystem;
 mod front_matter;
 mod injection;
+mod links;
 
 use std::path::Path;
 
