@@ -11,16 +11,16 @@ use std::time::{Duration, Instant};
 use crate::support::{Book, FIXED_EPOCH};
 
 /// A running `opsbook serve`, stopped when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     base: String,
     /// Every line serve printed so far.
     lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Server {
-    fn start(book: &Book, extra: &[&str]) -> Server {
+    pub(crate) fn start(book: &Book, extra: &[&str]) -> Server {
         let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("opsbook"));
         cmd.current_dir(book.path())
             .env_clear()
@@ -73,7 +73,7 @@ impl Server {
     }
 
     /// Sends a raw request; returns (status, head, body).
-    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> (u16, String, String) {
+    pub(crate) fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> (u16, String, String) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
         stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
         let host = format!("127.0.0.1:{}", self.port);
@@ -102,12 +102,12 @@ impl Server {
             .unwrap_or(0)
     }
 
-    fn get(&self, path: &str) -> (u16, String, String) {
+    pub(crate) fn get(&self, path: &str) -> (u16, String, String) {
         self.request("GET", path, &[])
     }
 
     /// The first live-reload event a new connection receives within `wait`, if any.
-    fn first_event(&self, wait: Duration) -> Option<String> {
+    pub(crate) fn first_event(&self, wait: Duration) -> Option<String> {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).ok()?;
         stream.set_read_timeout(Some(wait)).ok()?;
         let req = format!(
@@ -140,7 +140,7 @@ impl Drop for Server {
 
 /// Polls `check` every 50 ms for at most 20 s.
 #[track_caller]
-fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
+pub(crate) fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(20) {
         if check() {
@@ -151,7 +151,7 @@ fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
     panic!("timed out waiting for: {what}");
 }
 
-fn small_book() -> Book {
+pub(crate) fn small_book() -> Book {
     Book::with_files(&[
         (
             "content/checklist.md",

@@ -116,3 +116,32 @@ fn an_empty_book_toml_is_the_defaults() {
     let (_, run) = hostile_build(&[("book.toml", b""), ("content/p.md", b"# P\n")]);
     run.success();
 }
+
+/// Found by the `front_matter` fuzz target: a key broken by a run of lone CRs. Each CR ends a
+/// line, so every diagnostic must point at a line the file has.
+#[test]
+fn fuzz_found_lone_crs_in_front_matter_give_lines_the_file_has() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/testsuite/fixtures/fuzz/front-matter-lone-cr.md"
+    ))
+    .expect("fixture");
+    let lines = String::from_utf8_lossy(&bytes)
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .lines()
+        .count();
+    let (_, run) = hostile_build(&[("content/p.md", &bytes)]);
+    for line in run
+        .stderr()
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("--> content/p.md:"))
+    {
+        let n: usize = line.split(':').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+        assert!(
+            n <= lines,
+            "diagnostic at line {n} of a {lines}-line file:\n{}",
+            run.stderr()
+        );
+    }
+}

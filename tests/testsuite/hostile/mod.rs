@@ -13,8 +13,11 @@
 mod checklist;
 mod filesystem;
 mod front_matter;
+mod fuzz_corpus;
 mod injection;
 mod links;
+mod serve;
+mod watch;
 
 use std::path::Path;
 
