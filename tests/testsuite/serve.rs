@@ -12,7 +12,7 @@ use crate::support::{Book, FIXED_EPOCH};
 
 /// A running `opsbook serve`, stopped when dropped.
 pub(crate) struct Server {
-    child: Child,
+    pub(crate) child: Child,
     pub(crate) port: u16,
     base: String,
     /// Every line serve printed so far.

@@ -143,3 +143,14 @@ fn an_alias_cannot_write_a_script_into_its_redirect() {
     let (_, run) = hostile_build(&[("content/p.md", front.as_bytes())]);
     assert!(run.code() <= 1, "{}", run.stderr());
 }
+
+/// Alert names become URLs (`/alerts/<Name>/`): markup or a path in one is refused at its line.
+#[test]
+fn alert_names_with_markup_or_paths_are_errors() {
+    let front = "---\ntitle: T\nalerts: ['<script>zzpwn()</script>', '../../escape', 'Ok\"><img src=x onerror=zzpwn()>']\n---\n\nBody.\n";
+    let (book, run) = hostile_build(&[("content/p.md", front.as_bytes())]);
+    run.fails_with(1)
+        .stderr_has("alert name `../../escape` cannot be a URL")
+        .stderr_has("content/p.md:3:1");
+    assert!(!book.path().join("escape").exists() && !book.exists("site"));
+}
