@@ -11,7 +11,12 @@ pub fn github_slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.trim().chars() {
         if c.is_alphanumeric() || c == '-' || c == '_' {
-            out.extend(c.to_lowercase());
+            // Lowercasing can add a combining mark (`İ` → `i̇`): dropped as it would be from
+            // the text, so that the slug of a slug is the same slug.
+            out.extend(
+                c.to_lowercase()
+                    .filter(|l| l.is_alphanumeric() || *l == '-' || *l == '_'),
+            );
         } else if c == ' ' {
             out.push('-');
         }
@@ -96,7 +101,10 @@ pub fn url_segment(name: &str, lowercase: bool) -> String {
     for c in name.trim().chars() {
         if c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '~') {
             if lowercase {
-                out.extend(c.to_lowercase());
+                out.extend(
+                    c.to_lowercase()
+                        .filter(|l| l.is_alphanumeric() || matches!(l, '-' | '_' | '.' | '~')),
+                );
             } else {
                 out.push(c);
             }
@@ -115,6 +123,17 @@ pub fn url_segment(name: &str, lowercase: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `slug` fuzz target: lowercasing `İ` gives `i` and a combining dot.
+    #[test]
+    fn the_slug_of_a_slug_is_the_same_slug() {
+        for text in ["İstanbul DC failover", "Ⅻ Ǆ ǅ ß ﬁ", "Verify the restore"] {
+            let id = id_slug(text);
+            assert_eq!(id_slug(&id), id, "{text}");
+            let seg = url_segment(text, true);
+            assert_eq!(url_segment(&seg, true), seg, "{text}");
+        }
+    }
 
     #[test]
     fn github_rules() {

@@ -64,8 +64,11 @@ fn links(dest: &str) {
         vec!["tasks".into(), "alerts".into()],
     );
     if let Ok((href, Some(_))) = index.resolve("runbooks/db/backup.md", dest) {
+        // Browsers strip white space around a URL.
+        let href = href.trim();
         assert!(
-            href.starts_with("/book/") && !href.contains("/../"),
+            (href.starts_with("/book/") || href.starts_with('?') || href.starts_with('#'))
+                && !href.split(['?', '#']).next().unwrap_or_default().contains("/../"),
             "{dest:?} → {href:?}"
         );
     }
