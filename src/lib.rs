@@ -16,6 +16,8 @@ pub mod checklist;
 pub mod config;
 pub mod content;
 pub mod front_matter;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod highlight;
 pub mod history;
 pub mod incremental;

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use opsbook::links::LinkIndex;
+use opsbook::fuzzing;
 
 fn corpus(target: &str) -> Vec<(PathBuf, String)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -26,69 +26,14 @@ fn corpus(target: &str) -> Vec<(PathBuf, String)> {
     out
 }
 
-fn checklist(text: &str) {
-    let text = opsbook::content::normalize_text(text.to_string());
-    let (checklist, diagnostics) = opsbook::checklist::parse_checklist("checklist.md", &text);
-    let lines = text.lines().count().max(1);
-    for (_, task) in checklist.tasks() {
-        assert!(task.id.len() <= 255 && !task.id.contains('/'), "task id {:?}", task.id);
-        assert!(task.line >= 1 && task.line <= lines + 1);
-    }
-    for d in diagnostics {
-        assert!(d.line <= lines + 1, "diagnostic line {} of {lines}", d.line);
-    }
-}
-
-fn front_matter(text: &str) {
-    let text = &opsbook::content::normalize_text(text.to_string());
-    let split = opsbook::front_matter::split(text);
-    assert!(split.body_start <= text.len() && text.is_char_boundary(split.body_start));
-    let (_meta, diagnostics) = opsbook::front_matter::parse_meta("p.md", &split);
-    let lines = text.lines().count().max(1);
-    for d in diagnostics {
-        assert!(d.line <= lines + 1, "diagnostic line {} of {lines}", d.line);
-    }
-}
-
-fn links(dest: &str) {
-    let pages = [
-        ("runbooks/db/backup.md", "runbooks/db/backup/"),
-        ("faq.md", "faq/"),
-        ("_index.md", ""),
-    ];
-    let index = LinkIndex::new(
-        "/book/",
-        true,
-        pages.iter().copied(),
-        ["img/diagram.png"],
-        vec!["tasks".into(), "alerts".into()],
-    );
-    if let Ok((href, Some(_))) = index.resolve("runbooks/db/backup.md", dest) {
-        // Browsers strip white space around a URL.
-        let href = href.trim();
-        assert!(
-            (href.starts_with("/book/") || href.starts_with('?') || href.starts_with('#'))
-                && !href.split(['?', '#']).next().unwrap_or_default().contains("/../"),
-            "{dest:?} → {href:?}"
-        );
-    }
-}
-
-fn slug(text: &str) {
-    let id = opsbook::slug::id_slug(text);
-    assert!(id.len() <= 255 && !id.contains('/'));
-    assert_eq!(opsbook::slug::id_slug(&id), id, "slug of {text:?} is not stable");
-    assert!(!opsbook::slug::url_segment(text, true).contains('/'));
-}
-
 /// A fuzz target's name and its checks.
 type Target = (&'static str, fn(&str));
 
 const TARGETS: [Target; 4] = [
-    ("checklist", checklist),
-    ("front_matter", front_matter),
-    ("links", links),
-    ("slug", slug),
+    ("checklist", fuzzing::checklist),
+    ("front_matter", fuzzing::front_matter),
+    ("links", fuzzing::links),
+    ("slug", fuzzing::slug),
 ];
 
 #[test]
