@@ -685,7 +685,8 @@ pub fn rebuild_pages(report: &mut Report, changed: &[PathBuf], cache: &mut Build
             }
         }
         book_diags.extend(diags.iter().cloned());
-        if !diags.is_empty() {
+        // Diagnostics show lines of the text: keep the text they quote the new one.
+        if !diags.is_empty() || report.book.sources.contains_key(&src.display) {
             report.book.sources.insert(src.display.clone(), src.text.to_string());
         }
         cache.pages.put(&src.rel, &src.text, &page, &diags);
