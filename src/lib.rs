@@ -5,6 +5,7 @@
 //! ```text
 //! config ─> content ─> checklist, front_matter, markdown (shortcode, highlight) ─> page
 //!        ─> site (links, progress, history) ─> render (theme, badge, view, search) ─> output
+//!           (reuse: files carried over from the last build)
 //! pipeline.rs runs it; `check` stops before writing; cmd/* glue the command line to it;
 //! bundle zips a written site into one archive that opens from disk.
 //! ```
@@ -30,6 +31,7 @@ pub mod pipeline;
 pub mod preview;
 pub mod progress;
 pub mod render;
+pub mod reuse;
 pub mod search;
 pub mod serve;
 pub mod shortcode;

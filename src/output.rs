@@ -14,7 +14,8 @@ use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use crate::content::Asset;
-use crate::render::Sink;
+use crate::render::{Rendered, Sink};
+use crate::reuse::{Entry, Key, Record};
 
 /// The file that marks a folder as written by opsbook, so it may be replaced.
 pub const MARKER: &str = ".opsbook-output";
@@ -100,6 +101,10 @@ pub struct Staging {
     paths: Mutex<Vec<String>>,
     /// The first write that failed: the build fails with it.
     error: Mutex<Option<anyhow::Error>>,
+    /// The site being replaced and the record of how its files were made, when there is one.
+    previous: Option<(PathBuf, Record)>,
+    /// The files of this build made from known inputs, for the next build's record.
+    keyed: Mutex<Vec<(Key, Entry)>>,
 }
 
 impl Staging {
@@ -119,6 +124,13 @@ impl Staging {
             .prefix(&format!(".{name}.building-"))
             .tempdir_in(&parent)
             .with_context(|| format!("cannot create a build folder in {}", parent.display()))?;
+        // Only a site opsbook wrote is taken from.
+        let previous = output
+            .join(MARKER)
+            .is_file()
+            .then(|| Record::load(&crate::reuse::record_file(&output)))
+            .flatten()
+            .map(|record| (output.clone(), record));
         Ok(Staging {
             output,
             parent,
@@ -127,11 +139,12 @@ impl Staging {
             made: Mutex::new(FxHashSet::default()),
             paths: Mutex::new(Vec::new()),
             error: Mutex::new(None),
+            previous,
+            keyed: Mutex::new(Vec::new()),
         })
     }
 
-    fn write_one(&self, rel: &str, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
-        let path = self.dir.path().join(rel);
+    fn make_folder_of(&self, path: &Path) -> Result<()> {
         if let Some(folder) = path.parent() {
             let mut made = lock(&self.made);
             if !made.contains(folder) {
@@ -139,11 +152,80 @@ impl Staging {
                 made.insert(folder.to_path_buf());
             }
         }
-        let file = fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(())
+    }
+
+    fn write_one(&self, rel: &str, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> Result<fs::File> {
+        let path = self.dir.path().join(rel);
+        self.make_folder_of(&path)?;
+        // Always a new file: a path already there may be a hard link to the old site's file,
+        // which must never be written through.
+        let create = || fs::OpenOptions::new().write(true).create_new(true).open(&path);
+        let file = match create() {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => fs::remove_file(&path).and_then(|()| create()),
+            other => other,
+        }
+        .with_context(|| format!("cannot write {}", path.display()))?;
         let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
         write(&mut out)
             .and_then(|()| out.flush())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        out.into_inner()
+            .map_err(|e| e.into_error())
             .with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    fn store(&self, path: String, key: Option<Key>, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) {
+        if lock(&self.error).is_some() {
+            return;
+        }
+        match self.write_one(&path, write) {
+            Ok(file) => {
+                if let Some(key) = key {
+                    if let Some(entry) = file.metadata().ok().and_then(|m| Entry::of(path.clone(), &m)) {
+                        lock(&self.keyed).push((key, entry));
+                    }
+                }
+            }
+            Err(e) => {
+                lock(&self.error).get_or_insert(e);
+            }
+        }
+        lock(&self.paths).push(path);
+    }
+
+    /// Hard-links the old site's files made under `key` into the new one, if every one of
+    /// them is still as recorded.
+    fn link_previous(&self, key: Key) -> bool {
+        let Some((old, record)) = &self.previous else {
+            return false;
+        };
+        let Some(entries) = record.by_key.get(&key) else {
+            return false;
+        };
+        let inside = |p: &str| {
+            Path::new(p)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+        };
+        if !entries.iter().all(|e| inside(&e.path) && e.matches(&old.join(&e.path))) {
+            return false;
+        }
+        let mut linked = Vec::with_capacity(entries.len());
+        for e in entries {
+            let to = self.dir.path().join(&e.path);
+            let ok = self.make_folder_of(&to).is_ok() && fs::hard_link(old.join(&e.path), &to).is_ok();
+            if !ok {
+                for l in linked {
+                    let _ = fs::remove_file(l);
+                }
+                return false;
+            }
+            linked.push(to);
+        }
+        lock(&self.keyed).extend(entries.iter().map(|e| (key, e.clone())));
+        lock(&self.paths).extend(entries.iter().map(|e| e.path.clone()));
+        true
     }
 
     /// Copies `assets`, marks the folder as opsbook's and swaps it in for the output; the old
@@ -195,23 +277,42 @@ impl Staging {
             remove_aside(&aside);
         }
         crate::pipeline::log_time("remove old", &mut clock);
+        // The record of this build, for the next one. Without it the next build renders
+        // everything, which is only slower.
+        let record = crate::reuse::record_file(&output);
+        let keyed = self.keyed.into_inner().unwrap_or_else(|e| e.into_inner());
+        if Record::save(&record, &keyed).is_err() {
+            let _ = fs::remove_file(&record);
+        }
+        crate::pipeline::log_time("record", &mut clock);
         Ok(())
     }
 }
 
 impl Sink for Staging {
     fn put_with(&self, path: String, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) {
-        if lock(&self.error).is_some() {
-            return;
-        }
-        if let Err(e) = self.write_one(&path, write) {
-            lock(&self.error).get_or_insert(e);
-        }
-        lock(&self.paths).push(path);
+        self.store(path, None, write);
     }
 
     fn paths(&self) -> Vec<String> {
         lock(&self.paths).clone()
+    }
+
+    fn wants_keys(&self) -> bool {
+        true
+    }
+
+    fn reuse(&self, key: Key) -> bool {
+        lock(&self.error).is_none() && self.link_previous(key)
+    }
+
+    fn put_keyed(&self, key: Key, file: Rendered) {
+        let Rendered { path, bytes } = file;
+        self.store(path, Some(key), &mut |w| w.write_all(&bytes));
+    }
+
+    fn put_with_keyed(&self, key: Key, path: String, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) {
+        self.store(path, Some(key), write);
     }
 }
 

@@ -17,6 +17,7 @@ use crate::diagnostic::Diagnostic;
 use crate::highlight::stylesheets;
 use crate::incremental::RenderPlan;
 use crate::page::Page;
+use crate::reuse::{Key, KeyHasher};
 use crate::site::Site;
 use crate::theme::Theme;
 use view::{groups, section_summary, Crumb, Layout, PageRef, SiteView, TaskView};
@@ -109,6 +110,9 @@ struct Renderer<'a> {
     site_view: SiteView<'a>,
     sidebar: String,
     prose_html: &'a ProseHtml,
+    /// The inputs every template render shares (the executable, the templates, the site
+    /// view), hashed: set when the sink can carry files over from the last build.
+    shared_key: Option<Key>,
 }
 
 /// Renders every output file of the site.
@@ -130,8 +134,12 @@ pub fn render_site(
         site_view,
         sidebar: String::new(),
         prose_html,
+        shared_key: None,
     };
     r.sidebar = r.render_sidebar()?;
+    if sink.wants_keys() {
+        r.shared_key = shared_key(theme, &r.site_view);
+    }
     match plan {
         RenderPlan::Full => {}
         RenderPlan::Deferred => {
@@ -140,7 +148,7 @@ pub fn render_site(
             return Ok(());
         }
         RenderPlan::Pages(list) => {
-            return list.par_iter().try_for_each(|&i| r.render_page(i).map(|f| sink.put(f)));
+            return list.par_iter().try_for_each(|&i| r.render_page(i, sink));
         }
         RenderPlan::Tasks { pages, tasks } => return r.render_checklist_change(pages, tasks, sink),
     }
@@ -156,22 +164,22 @@ pub fn render_site(
             Box::new(|| {
                 (0..site.pages.len())
                     .into_par_iter()
-                    .try_for_each(|i| r.render_page(i).map(|f| sink.put(f)))
+                    .try_for_each(|i| r.render_page(i, sink))
             }),
         ),
         (
             "sections",
             Box::new(|| {
-                sink.put(r.render_dashboard()?);
+                r.render_dashboard(sink)?;
                 let Some(c) = &site.checklist else { return Ok(()) };
                 (0..c.checklist.sections.len())
                     .into_par_iter()
-                    .try_for_each(|i| r.render_section(i).map(|f| sink.put(f)))?;
+                    .try_for_each(|i| r.render_section(i, sink))?;
                 c.checklist
                     .tasks()
                     .collect::<Vec<_>>()
                     .into_par_iter()
-                    .try_for_each(|(s, t)| r.render_task(s, t).map(|f| sink.put(f)))
+                    .try_for_each(|(s, t)| r.render_task(s, t, sink))
             }),
         ),
         ("alerts", Box::new(|| r.render_alerts(sink))),
@@ -179,7 +187,7 @@ pub fn render_site(
             "misc",
             Box::new(|| {
                 let mut clock = std::time::Instant::now();
-                sink.put(r.render_owners()?);
+                r.render_owners(sink)?;
                 crate::pipeline::log_time("   owners", &mut clock);
                 site.aliases.par_iter().try_for_each(|(alias, i)| {
                     let p = &site.pages[*i];
@@ -189,7 +197,7 @@ pub fn render_site(
                 data::badges(site, config).into_iter().for_each(|f| sink.put(f));
                 sink.put(Rendered::new("progress.json", data::progress_json(site, config)));
                 crate::pipeline::log_time("   progress", &mut clock);
-                sink.put(r.render_404()?);
+                r.render_404(sink)?;
                 crate::pipeline::log_time("   404", &mut clock);
                 sink.put(Rendered::new("feed.xml", data::feed(site, config)));
                 crate::pipeline::log_time("   feed", &mut clock);
@@ -203,7 +211,19 @@ pub fn render_site(
         (
             "search",
             Box::new(|| {
-                crate::search::build(site, config).into_iter().for_each(|f| sink.put(f));
+                let mut clock = std::time::Instant::now();
+                let docs = crate::search::documents(site, &config.urls.tasks);
+                let key = sink.wants_keys().then(|| crate::search::key(&docs, config)).flatten();
+                crate::pipeline::log_time("  search docs", &mut clock);
+                if key.is_some_and(|k| sink.reuse(k)) {
+                    return Ok(());
+                }
+                for f in crate::search::files(&docs, config) {
+                    match key {
+                        Some(k) => sink.put_keyed(k, f),
+                        None => sink.put(f),
+                    }
+                }
                 Ok(())
             }),
         ),
@@ -231,6 +251,15 @@ pub fn render_site(
     Ok(())
 }
 
+/// What every template render is made of besides its own view: the templates and the site.
+fn shared_key(theme: &Theme, site_view: &SiteView) -> Option<Key> {
+    let mut h = KeyHasher::new()?;
+    for (name, text) in &theme.templates {
+        h.str(name).str(text);
+    }
+    Some(h.value(site_view)?.finish())
+}
+
 #[derive(Serialize)]
 struct SidebarView {
     groups: Vec<view::GroupView>,
@@ -245,6 +274,35 @@ struct SidebarView {
 const SIDEBAR_SECTIONS: usize = 60;
 
 impl Renderer<'_> {
+    /// Renders `template` into `sink` at `path`, or, when the last build rendered it from the
+    /// same inputs, takes that file over.
+    fn emit(
+        &self,
+        sink: &dyn Sink,
+        template: &str,
+        path: String,
+        layout: Layout,
+        name: &str,
+        value: &impl Serialize,
+    ) -> Result<(), Diagnostic> {
+        let key = self.shared_key.and_then(|shared| {
+            let mut h = KeyHasher::new()?;
+            h.key(shared).str(template).str(&path).str(name);
+            Some(h.value(&layout)?.value(value)?.finish())
+        });
+        if let Some(key) = key {
+            if sink.reuse(key) {
+                return Ok(());
+            }
+        }
+        let file = self.render(template, path, layout, name, value)?;
+        match key {
+            Some(key) => sink.put_keyed(key, file),
+            None => sink.put(file),
+        }
+        Ok(())
+    }
+
     fn render(
         &self,
         template: &str,
@@ -330,11 +388,18 @@ impl Renderer<'_> {
         crumbs
     }
 
-    fn render_page(&self, i: usize) -> Result<Rendered, Diagnostic> {
+    fn render_page(&self, i: usize, sink: &dyn Sink) -> Result<(), Diagnostic> {
         let v = data::page_view(self.site, self.config, i);
         let page = &self.site.pages[i];
         let layout = self.layout(&page.title, &page.path, self.crumbs_for(page), Some(&page.rel));
-        self.render("page.html", format!("{}index.html", page.path), layout, "page", &v)
+        self.emit(
+            sink,
+            "page.html",
+            format!("{}index.html", page.path),
+            layout,
+            "page",
+            &v,
+        )
     }
 
     /// After a checklist edit that kept its structure: `pages`, the pages of `tasks`, and
@@ -342,21 +407,17 @@ impl Renderer<'_> {
     fn render_checklist_change(&self, pages: &[usize], tasks: &[String], sink: &dyn Sink) -> Result<(), Diagnostic> {
         let (site, config) = (self.site, self.config);
         let (a, b) = rayon::join(
-            || {
-                pages
-                    .par_iter()
-                    .try_for_each(|&i| self.render_page(i).map(|f| sink.put(f)))
-            },
+            || pages.par_iter().try_for_each(|&i| self.render_page(i, sink)),
             || -> Result<(), Diagnostic> {
-                sink.put(self.render_dashboard()?);
-                sink.put(self.render_owners()?);
+                self.render_dashboard(sink)?;
+                self.render_owners(sink)?;
                 data::badges(site, config).into_iter().for_each(|f| sink.put(f));
                 sink.put(Rendered::new("progress.json", data::progress_json(site, config)));
                 sink.put(Rendered::new("feed.xml", data::feed(site, config)));
                 let Some(c) = &site.checklist else { return Ok(()) };
                 (0..c.checklist.sections.len())
                     .into_par_iter()
-                    .try_for_each(|i| self.render_section(i).map(|f| sink.put(f)))?;
+                    .try_for_each(|i| self.render_section(i, sink))?;
                 for id in tasks {
                     let Some(&(si, ti)) = site.task_index.get(id) else {
                         continue;
@@ -365,7 +426,7 @@ impl Renderer<'_> {
                         continue;
                     };
                     let Some(t) = s.tasks.get(ti) else { continue };
-                    sink.put(self.render_task(s, t)?);
+                    self.render_task(s, t, sink)?;
                 }
                 Ok(())
             },
@@ -373,7 +434,7 @@ impl Renderer<'_> {
         a.and(b)
     }
 
-    fn render_dashboard(&self) -> Result<Rendered, Diagnostic> {
+    fn render_dashboard(&self, sink: &dyn Sink) -> Result<(), Diagnostic> {
         let v = data::dashboard_view(self.site, self.config, self.prose_html);
         let rel = self.site.root_page.as_ref().map(|p| p.rel.as_str()).or(self
             .site
@@ -381,10 +442,10 @@ impl Renderer<'_> {
             .as_ref()
             .map(|c| c.rel.as_str()));
         let layout = self.layout(&self.site.title, "", Vec::new(), rel);
-        self.render("dashboard.html", "index.html".into(), layout, "dashboard", &v)
+        self.emit(sink, "dashboard.html", "index.html".into(), layout, "dashboard", &v)
     }
 
-    fn render_section(&self, i: usize) -> Result<Rendered, Diagnostic> {
+    fn render_section(&self, i: usize, sink: &dyn Sink) -> Result<(), Diagnostic> {
         let Some(c) = &self.site.checklist else {
             return Err(Diagnostic::error("", 0, 0, "no checklist"));
         };
@@ -408,18 +469,20 @@ impl Renderer<'_> {
         };
         let path = format!("{}/{}/", self.config.urls.sections, section.id);
         let layout = self.layout(&section.title, &path, vec![self.home_crumb()], Some(&c.rel));
-        self.render("section.html", format!("{path}index.html"), layout, "section", &v)
+        self.emit(sink, "section.html", format!("{path}index.html"), layout, "section", &v)
     }
 
     fn render_task(
         &self,
         section: &crate::checklist::Section,
         task: &crate::checklist::Task,
-    ) -> Result<Rendered, Diagnostic> {
+        sink: &dyn Sink,
+    ) -> Result<(), Diagnostic> {
         let path = format!("{}/{}/", self.config.urls.tasks, task.id);
         if let Some(&i) = self.site.task_page.get(&task.id) {
             let p = &self.site.pages[i];
-            return self.redirect(&format!("{path}index.html"), &p.path, &p.title);
+            sink.put(self.redirect(&format!("{path}index.html"), &p.path, &p.title)?);
+            return Ok(());
         }
         let v = data::TaskPageView {
             task: TaskView::new(self.site, self.config, section, task),
@@ -442,7 +505,7 @@ impl Renderer<'_> {
             },
         ];
         let layout = self.layout(&task.title, &path, crumbs, None);
-        self.render("task.html", format!("{path}index.html"), layout, "task", &v)
+        self.emit(sink, "task.html", format!("{path}index.html"), layout, "task", &v)
     }
 
     fn render_alerts(&self, sink: &dyn Sink) -> Result<(), Diagnostic> {
@@ -477,7 +540,8 @@ impl Renderer<'_> {
                     ],
                     None,
                 );
-                sink.put(self.render(
+                self.emit(
+                    sink,
                     "alerts.html",
                     format!("{path}index.html"),
                     layout,
@@ -486,13 +550,14 @@ impl Renderer<'_> {
                         alerts: vec![a.clone()],
                         single: true,
                     },
-                )?);
+                )?;
             }
             Ok(())
         })?;
         let path = format!("{prefix}/");
         let layout = self.layout("Alerts", &path, vec![self.home_crumb()], None);
-        sink.put(self.render(
+        self.emit(
+            sink,
             "alerts.html",
             format!("{path}index.html"),
             layout,
@@ -501,7 +566,7 @@ impl Renderer<'_> {
                 alerts: all,
                 single: false,
             },
-        )?);
+        )?;
         Ok(())
     }
 
@@ -535,27 +600,44 @@ impl Renderer<'_> {
         let v = data::print_view(self.site, self.config, spliced);
         let path = format!("{}/", self.config.urls.print);
         let layout = self.layout(&self.site.title, &path, vec![self.home_crumb()], None);
-        let file = self.render("print.html", format!("{path}index.html"), layout, "print", &v)?;
         if !spliced {
-            sink.put(file);
+            return self.emit(sink, "print.html", format!("{path}index.html"), layout, "print", &v);
+        }
+        let key = self.shared_key.and_then(|shared| {
+            let mut h = KeyHasher::new()?;
+            h.key(shared).str("print.html").str(&path).value(&layout)?;
+            data::print_key(&mut h, &v, self.site)?;
+            Some(h.finish())
+        });
+        if key.is_some_and(|k| sink.reuse(k)) {
             return Ok(());
         }
-        sink.put_with(file.path, &mut |w| {
-            data::write_print(w, &file.bytes, &v.pages, self.site)
-        });
+        let file = self.render("print.html", format!("{path}index.html"), layout, "print", &v)?;
+        let mut write = |w: &mut dyn std::io::Write| data::write_print(w, &file.bytes, &v.pages, self.site);
+        match key {
+            Some(k) => sink.put_with_keyed(k, file.path.clone(), &mut write),
+            None => sink.put_with(file.path.clone(), &mut write),
+        }
         Ok(())
     }
 
-    fn render_owners(&self) -> Result<Rendered, Diagnostic> {
+    fn render_owners(&self, sink: &dyn Sink) -> Result<(), Diagnostic> {
         let path = format!("{}/", self.config.urls.owners);
         let layout = self.layout("Owners", &path, vec![self.home_crumb()], None);
         let owners = data::owner_views(self.site, self.config);
-        self.render("owners.html", format!("{path}index.html"), layout, "owners", &owners)
+        self.emit(
+            sink,
+            "owners.html",
+            format!("{path}index.html"),
+            layout,
+            "owners",
+            &owners,
+        )
     }
 
-    fn render_404(&self) -> Result<Rendered, Diagnostic> {
+    fn render_404(&self, sink: &dyn Sink) -> Result<(), Diagnostic> {
         let layout = self.layout("Page not found", "404.html", vec![self.home_crumb()], None);
         let known = data::known_urls(self.site, self.config);
-        self.render("404.html", "404.html".into(), layout, "known", &known)
+        self.emit(sink, "404.html", "404.html".into(), layout, "known", &known)
     }
 }

@@ -24,6 +24,7 @@ use rustc_hash::FxHashMap;
 
 use crate::config::Config;
 use crate::render::Rendered;
+use crate::reuse::{Key, KeyHasher};
 use crate::site::Site;
 
 /// Documents per chunk file.
@@ -485,7 +486,29 @@ pub fn build(site: &Site, config: &Config) -> Vec<Rendered> {
     let mut t = std::time::Instant::now();
     let docs = documents(site, &config.urls.tasks);
     crate::pipeline::log_time("  search docs", &mut t);
-    let index = postings(&docs);
+    files(&docs, config)
+}
+
+/// Everything the index files are made of, hashed: when it is the last build's, so are they.
+pub fn key(docs: &[Doc], config: &Config) -> Option<Key> {
+    let mut h = KeyHasher::new()?;
+    h.str("search").str(&config.urls.search);
+    for d in docs {
+        h.str(d.kind).str(&d.title).str(&d.heading).str(&d.url).str(&d.text);
+        for field in &d.fields {
+            h.bytes(&(field.len() as u64).to_le_bytes());
+            for part in field {
+                h.str(part);
+            }
+        }
+    }
+    Some(h.finish())
+}
+
+/// The index files of `docs`.
+pub fn files(docs: &[Doc], config: &Config) -> Vec<Rendered> {
+    let mut t = std::time::Instant::now();
+    let index = postings(docs);
     crate::pipeline::log_time("  search postings", &mut t);
     let prefix = &config.urls.search;
     let shards = shards(&index);

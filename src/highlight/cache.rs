@@ -294,14 +294,7 @@ impl Prepared {
     pub fn commit(self, file: &Path) -> anyhow::Result<()> {
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir)?;
-            // The folder is ours alone; a note says what it is.
-            let readme = dir.join("README");
-            if !readme.exists() {
-                let _ = std::fs::write(
-                    readme,
-                    "opsbook keeps highlighted code here between builds. Delete this folder at any time.\n",
-                );
-            }
+            crate::reuse::mark_cache_folder(dir);
         }
         self.tmp.persist(file).map_err(|e| e.error)?;
         let memo = memo();

@@ -297,6 +297,36 @@ pub struct PrintSection {
     pub tasks: Vec<TaskView>,
 }
 
+/// Adds what a spliced print page is made of to `h`: its view, each page's body in place of
+/// its placeholder (whose nonce changes from run to run).
+pub fn print_key(h: &mut crate::reuse::KeyHasher, v: &PrintView, site: &Site) -> Option<()> {
+    let PrintView {
+        totals,
+        groups,
+        sections,
+        pages,
+    } = v;
+    h.value(totals)?.value(groups)?.value(sections)?;
+    h.bytes(&(pages.len() as u64).to_le_bytes());
+    for p in pages {
+        let PrintPage {
+            anchor,
+            title,
+            url,
+            kind,
+            html: _,
+            page,
+        } = p;
+        h.str(anchor)
+            .str(title)
+            .str(url)
+            .str(kind)
+            .bytes(&(*page as u64).to_le_bytes());
+        h.str(&site.pages.get(*page)?.html);
+    }
+    Some(())
+}
+
 /// The print page's view. With `spliced`, each page's `html` is a placeholder that
 /// [`write_print`] replaces with the page's body while writing the file.
 pub fn print_view<'a>(site: &'a Site, config: &'a Config, spliced: bool) -> PrintView<'a> {

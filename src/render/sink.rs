@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use std::sync::Mutex;
 
 use super::Rendered;
+use crate::reuse::Key;
 
 /// Takes the files of the output as the renderer makes them, from any thread.
 pub trait Sink: Sync {
@@ -21,6 +22,28 @@ pub trait Sink: Sync {
 
     /// The path of every file taken so far.
     fn paths(&self) -> Vec<String>;
+
+    /// Whether this sink can carry files over from the last build, so that the renderer
+    /// should work out the [`Key`] of what it makes (`build` only).
+    fn wants_keys(&self) -> bool {
+        false
+    }
+
+    /// Takes over every file the last build made under `key`, unchanged since; `false` when
+    /// there is none or any of them changed, and the caller renders them.
+    fn reuse(&self, _key: Key) -> bool {
+        false
+    }
+
+    /// [`Sink::put`] for a file made from the inputs hashed into `key`.
+    fn put_keyed(&self, _key: Key, file: Rendered) {
+        self.put(file)
+    }
+
+    /// [`Sink::put_with`] for a file made from the inputs hashed into `key`.
+    fn put_with_keyed(&self, _key: Key, path: String, write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>) {
+        self.put_with(path, write)
+    }
 }
 
 /// Keeps what it is given: whole files (`serve`, tests) or only their paths (`check`).

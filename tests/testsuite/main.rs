@@ -13,6 +13,7 @@ mod errors;
 mod hostile;
 mod permanence;
 mod publish;
+mod rebuild;
 mod regressions;
 mod serve;
 mod snapshots;
