@@ -27,6 +27,8 @@ const HEADER: &str = "# opsbook.lock: every URL this book has published, one per
 pub struct Record {
     /// Each URL and the line it is first on.
     lines: FxHashMap<String, usize>,
+    /// Whether the file is exactly what [`render_record`] writes for its URLs.
+    canonical: bool,
 }
 
 impl Record {
@@ -34,6 +36,31 @@ impl Record {
     pub fn urls(&self) -> impl Iterator<Item = &String> {
         self.lines.keys()
     }
+
+    /// Whether writing the record after a build would change nothing: the file is as
+    /// opsbook writes it, it holds every URL published now, and none is accepted as removed.
+    pub fn is_unchanged_by(&self, current: &FxHashSet<String>, accepted: &BTreeSet<String>) -> bool {
+        self.canonical && accepted.is_empty() && current.iter().all(|u| self.lines.contains_key(u))
+    }
+}
+
+/// Whether `text` is the header and then strictly sorted site paths, one per line: what
+/// [`render_record`] writes.
+fn is_canonical(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix(HEADER) else {
+        return false;
+    };
+    if !(rest.is_empty() || rest.ends_with('\n')) {
+        return false;
+    }
+    let mut prev: Option<&str> = None;
+    for line in rest.split_terminator('\n') {
+        if !line.starts_with('/') || line.contains(char::is_whitespace) || prev.is_some_and(|p| p >= line) {
+            return false;
+        }
+        prev = Some(line);
+    }
+    true
 }
 
 /// [`parse_record`], remembered for the process: `serve` reads the same record on every
@@ -85,6 +112,7 @@ pub fn parse_record(text: &str) -> Result<Record, Vec<Diagnostic>> {
         }
         record.lines.entry(l.to_string()).or_insert(i + 1);
     }
+    record.canonical = is_canonical(text);
     if errors.is_empty() {
         Ok(record)
     } else {
@@ -279,5 +307,23 @@ mod tests {
         assert!(text.ends_with("/a/\n/b/\n/old/\n"), "{text}");
         let accepted: BTreeSet<String> = ["/old/".to_string()].into();
         assert!(!render_record(Some(&r), &current, &accepted).contains("/old/"));
+    }
+
+    #[test]
+    fn a_record_as_written_with_nothing_new_needs_no_writing() {
+        let none = BTreeSet::new();
+        let current: FxHashSet<String> = ["/a/".to_string(), "/b/#x".to_string()].into_iter().collect();
+        let written = render_record(None, &current, &none);
+        let r = parse_record(&written).unwrap();
+        assert!(r.is_unchanged_by(&current, &none));
+        // The same URLs by hand (unsorted, or without the header) are written again.
+        assert!(!parse_record("/b/#x\n/a/\n").unwrap().is_unchanged_by(&current, &none));
+        let unsorted = written.replace("/a/\n/b/#x\n", "/b/#x\n/a/\n");
+        assert!(!parse_record(&unsorted).unwrap().is_unchanged_by(&current, &none));
+        // A new URL, or an accepted removal, changes the file.
+        let more: FxHashSet<String> = ["/a/".to_string(), "/c/".to_string()].into_iter().collect();
+        assert!(!r.is_unchanged_by(&more, &none));
+        let accepted: BTreeSet<String> = ["/b/".to_string()].into();
+        assert!(!r.is_unchanged_by(&current, &accepted));
     }
 }

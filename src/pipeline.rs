@@ -192,23 +192,47 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
     if cache.is_enabled() {
         cache.index = Some(index.clone());
     }
-    let checklist = checklist_pos.map(|i| {
-        let src = &content.sources[i];
-        book.checklist_hash = hash_of(&src.text);
-        let key = hash_of((&src.text, overrides.strict, overrides.history));
-        let (source, d, prose) = match cache.checklist(key) {
-            Some(hit) => hit,
-            None => {
+    // The checklist and the pages are read side by side: neither needs the other.
+    let checklist_src = checklist_pos.map(|i| &content.sources[i]);
+    let checklist_key = checklist_src.map(|src| hash_of((&src.text, overrides.strict, overrides.history)));
+    let checklist_hit = checklist_key.and_then(|key| cache.checklist(key));
+    // Pages are built from their text, the list of files (links) and book.toml: while the
+    // last two stay the same, an unchanged text gives the same page.
+    let cache_ref: &PageCache = cache;
+    let (checklist_read, built) = rayon::join(
+        || match (checklist_hit, checklist_src) {
+            (Some(hit), _) => Some((hit, false)),
+            (None, Some(src)) => {
                 let (source, d, prose) = read_checklist(src, &index, &config, overrides);
-                let read = (std::sync::Arc::new(source), d, prose);
-                cache.put_checklist(key, &read);
-                read
+                Some(((std::sync::Arc::new(source), d, prose), true))
             }
-        };
+            (None, None) => None,
+        },
+        || -> Vec<_> {
+            content
+                .sources
+                .par_iter()
+                .enumerate()
+                .filter(|(i, _)| Some(*i) != checklist_pos)
+                .map(|(_, src)| match cache_ref.get(&src.rel, &src.text) {
+                    Some(hit) => (hit, None),
+                    None => (build_page(src, &index, &config), Some(src)),
+                })
+                .collect()
+        },
+    );
+    let checklist = checklist_read.map(|(read, fresh)| {
+        if let (true, Some(key)) = (fresh, checklist_key) {
+            cache.put_checklist(key, &read);
+        }
+        let (source, d, prose) = read;
         diags.extend(d);
         book.prose_html = prose;
         source
     });
+    if let Some(src) = checklist_src {
+        book.checklist_hash = hash_of(&src.text);
+    }
     if checklist.is_none() && config.checklist != "checklist.md" {
         diags.push(
             Diagnostic::warning(
@@ -220,21 +244,6 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
             .with_hint("fix `checklist` under [build], or create the file"),
         );
     }
-
-    log_time("checklist", &mut clock);
-    // Pages are built from their text, the list of files (links) and book.toml: while the
-    // last two stay the same, an unchanged text gives the same page.
-    let cache_ref: &PageCache = cache;
-    let built: Vec<_> = content
-        .sources
-        .par_iter()
-        .enumerate()
-        .filter(|(i, _)| Some(*i) != checklist_pos)
-        .map(|(_, src)| match cache_ref.get(&src.rel, &src.text) {
-            Some(hit) => (hit, None),
-            None => (build_page(src, &index, &config), Some(src)),
-        })
-        .collect();
     if cache.is_enabled() {
         for ((page, d), src) in &built {
             if let Some(src) = src {

@@ -28,7 +28,9 @@ pub fn run(
     };
     let report = build_book(dir, &overrides, true)?;
     if report.written {
+        let mut clock = std::time::Instant::now();
         record_urls(dir, &report.book)?;
+        crate::pipeline::log_time("lock file", &mut clock);
     }
     let diags = &report.book.diagnostics;
     print_diagnostics(diags, &report.book.sources);
@@ -100,6 +102,8 @@ pub fn run(
             stats.bytes as f64 / 1e6
         );
     }
+    // The process ends here: freeing a large book's pages one by one only delays the exit.
+    std::mem::forget(report);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -143,6 +147,11 @@ fn check_bundle_path(zip: &Path, inside: &[(&Path, &str)]) -> Result<(), Failure
 /// Writes `opsbook.lock` after a good build: every URL published so far, sorted.
 fn record_urls(dir: &Path, book: &crate::pipeline::Book) -> anyhow::Result<()> {
     use crate::permanence::{render_record, RECORD_FILE};
+    if let Some(r) = &book.record {
+        if r.is_unchanged_by(&book.published, &book.accepted) {
+            return Ok(());
+        }
+    }
     let text = render_record(book.record.as_deref(), &book.published, &book.accepted);
     let path = dir.join(RECORD_FILE);
     if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {

@@ -69,6 +69,23 @@ struct Memo {
     /// Whether the file has been read into memory (once per process, or again after the
     /// entries were dropped).
     loaded: AtomicBool,
+    /// The file is read on a thread while the book's files are read; the first use waits.
+    pending: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// Set once no read is pending.
+    ready: AtomicBool,
+}
+
+/// Waits for the cache file being read, if it is.
+fn settle() {
+    let memo = memo();
+    if memo.ready.load(Ordering::Acquire) {
+        return;
+    }
+    let mut pending = memo.pending.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(handle) = pending.take() {
+        let _ = handle.join();
+    }
+    memo.ready.store(true, Ordering::Release);
 }
 
 fn memo() -> &'static Memo {
@@ -85,6 +102,7 @@ fn key(lang: &str, code: &str) -> u64 {
 
 /// The HTML of a code block, from the cache or made by `make` (and then kept).
 pub fn get_or_make(lang: &str, code: &str, make: impl FnOnce() -> String) -> String {
+    settle();
     let memo = memo();
     let k = key(lang, code);
     let build = memo.build.load(Ordering::Relaxed);
@@ -125,8 +143,23 @@ pub fn begin_build(file: &Path) {
     memo.build.fetch_add(1, Ordering::Relaxed);
     memo.made.store(false, Ordering::Relaxed);
     if !memo.loaded.swap(true, Ordering::Relaxed) {
-        if let Ok(bytes) = std::fs::read(file) {
-            memo.on_disk.store(load(bytes), Ordering::Relaxed);
+        settle();
+        let file = file.to_path_buf();
+        let read = move || {
+            if let Ok(bytes) = std::fs::read(file) {
+                memo.on_disk.store(load(bytes), Ordering::Relaxed);
+            }
+        };
+        let mut pending = memo.pending.lock().unwrap_or_else(|e| e.into_inner());
+        match std::thread::Builder::new()
+            .name("highlight-cache".into())
+            .spawn(read.clone())
+        {
+            Ok(handle) => {
+                *pending = Some(handle);
+                memo.ready.store(false, Ordering::Release);
+            }
+            Err(_) => read(),
         }
     }
 }
@@ -213,6 +246,7 @@ pub struct Prepared {
 /// written: the cache only saves work). With `release`, the entries are then dropped from
 /// memory: the next build of this process loads them from the file again.
 pub fn prepare(file: &Path, release: bool) -> Option<Prepared> {
+    settle();
     let memo = memo();
     if !memo.made.load(Ordering::Relaxed) && used_count() == memo.on_disk.load(Ordering::Relaxed) && file.exists() {
         if release {

@@ -420,8 +420,17 @@ fn watch_rebuilds_the_output_folder() {
     if let Some(path) = std::env::var_os("PATH") {
         cmd.env("PATH", path);
     }
-    let mut child = cmd.spawn().expect("start opsbook watch");
-    let stdout = child.stdout.take().expect("stdout");
+    /// Stops `opsbook watch` however the test ends, so that a failed assertion leaves no
+    /// process behind.
+    struct Stop(std::process::Child);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = Stop(cmd.spawn().expect("start opsbook watch"));
+    let stdout = child.0.stdout.take().expect("stdout");
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -441,8 +450,7 @@ fn watch_rebuilds_the_output_folder() {
         !book.read("site/faq/index.html").contains("__opsbook"),
         "no live reload in watch output"
     );
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(child);
 }
 
 /// A save that changes only a page's body rebuilds just that page; a save that changes what
