@@ -409,15 +409,21 @@ impl Renderer<'_> {
         let (a, b) = rayon::join(
             || pages.par_iter().try_for_each(|&i| self.render_page(i, sink)),
             || -> Result<(), Diagnostic> {
+                let mut clock = std::time::Instant::now();
                 self.render_dashboard(sink)?;
+                crate::pipeline::log_time("   dashboard", &mut clock);
                 self.render_owners(sink)?;
+                crate::pipeline::log_time("   owners", &mut clock);
                 data::badges(site, config).into_iter().for_each(|f| sink.put(f));
                 sink.put(Rendered::new("progress.json", data::progress_json(site, config)));
+                crate::pipeline::log_time("   progress", &mut clock);
                 sink.put(Rendered::new("feed.xml", data::feed(site, config)));
+                crate::pipeline::log_time("   feed", &mut clock);
                 let Some(c) = &site.checklist else { return Ok(()) };
                 (0..c.checklist.sections.len())
                     .into_par_iter()
                     .try_for_each(|i| self.render_section(i, sink))?;
+                crate::pipeline::log_time("   sections", &mut clock);
                 for id in tasks {
                     let Some(&(si, ti)) = site.task_index.get(id) else {
                         continue;

@@ -364,6 +364,25 @@ fn dashboard_lists_status_changes_from_git() {
 }
 
 #[test]
+fn the_feed_holds_the_newest_hundred_entries() {
+    let book = Book::empty();
+    for day in 0..130 {
+        let date =
+            time::Date::from_calendar_date(2026, time::Month::January, 1).expect("date") + time::Duration::days(day);
+        book.write(
+            &format!("content/runbooks/page-{day:03}.md"),
+            &format!("---\nlast_reviewed: {date}\n---\n# Page {day}\n\nText.\n"),
+        );
+    }
+    book.run(&["build"]).success();
+    let feed: atom_syndication::Feed = book.read("site/feed.xml").parse().expect("a valid Atom feed");
+    let titles: Vec<&str> = feed.entries().iter().map(|e| e.title().as_str()).collect();
+    assert_eq!(titles.len(), 100, "{titles:?}");
+    assert_eq!(titles[0], "Reviewed: Page 129", "newest first");
+    assert_eq!(titles[99], "Reviewed: Page 30", "the 30 oldest are left out");
+}
+
+#[test]
 fn today_makes_stale_and_overdue_deterministic() {
     let book = Book::with_files(&[
         ("book.toml", "[runbooks]\nstale-after-days = 30\n"),
