@@ -187,7 +187,7 @@ pub fn render_site(
             "misc",
             Box::new(|| {
                 let mut clock = std::time::Instant::now();
-                r.render_owners(sink)?;
+                r.render_owners(sink, None)?;
                 crate::pipeline::log_time("   owners", &mut clock);
                 site.aliases.par_iter().try_for_each(|(alias, i)| {
                     let p = &site.pages[*i];
@@ -412,7 +412,13 @@ impl Renderer<'_> {
                 let mut clock = std::time::Instant::now();
                 self.render_dashboard(sink)?;
                 crate::pipeline::log_time("   dashboard", &mut clock);
-                self.render_owners(sink)?;
+                // Only the owners of the changed tasks' runbooks show a changed status.
+                let owners: std::collections::HashSet<&str> = tasks
+                    .iter()
+                    .filter_map(|id| site.task_page.get(id))
+                    .filter_map(|&i| data::page_owner(&site.pages[i]))
+                    .collect();
+                self.render_owners(sink, Some(&owners))?;
                 crate::pipeline::log_time("   owners", &mut clock);
                 data::badges(site, config).into_iter().for_each(|f| sink.put(f));
                 sink.put(Rendered::new("progress.json", data::progress_json(site, config)));
@@ -627,10 +633,13 @@ impl Renderer<'_> {
         Ok(())
     }
 
-    fn render_owners(&self, sink: &dyn Sink) -> Result<(), Diagnostic> {
-        let path = format!("{}/", self.config.urls.owners);
+    /// The owners index and a page for each owner; with `only`, the index and the pages of
+    /// the owners it names.
+    fn render_owners(&self, sink: &dyn Sink, only: Option<&std::collections::HashSet<&str>>) -> Result<(), Diagnostic> {
+        let prefix = &self.config.urls.owners;
+        let path = format!("{prefix}/");
         let layout = self.layout("Owners", &path, vec![self.home_crumb()], None);
-        let owners = data::owner_views(self.site, self.config);
+        let owners = data::owner_summaries(self.site, self.config);
         self.emit(
             sink,
             "owners.html",
@@ -638,7 +647,21 @@ impl Renderer<'_> {
             layout,
             "owners",
             &owners,
-        )
+        )?;
+        data::owner_views(self.site, self.config, only)
+            .par_iter()
+            .try_for_each(|o| {
+                let own = format!("{prefix}/{}/", o.id);
+                let crumbs = vec![
+                    self.home_crumb(),
+                    Crumb {
+                        title: "Owners".into(),
+                        url: self.config.link(&path),
+                    },
+                ];
+                let layout = self.layout(&o.name, &own, crumbs, None);
+                self.emit(sink, "owner.html", format!("{own}index.html"), layout, "owner", o)
+            })
     }
 
     fn render_404(&self, sink: &dyn Sink) -> Result<(), Diagnostic> {

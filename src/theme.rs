@@ -26,6 +26,7 @@ pub const DEFAULT_THEME: &[(&str, &str)] = embed![
     "templates/task.html",
     "templates/alerts.html",
     "templates/owners.html",
+    "templates/owner.html",
     "templates/redirect.html",
     "templates/print.html",
     "templates/404.html",

@@ -128,16 +128,33 @@ fn owners_and_permanent_links() {
         ),
     ]);
     b.run(&["build"]).success();
+    // The index lists each owner, keeping the `#team` anchors the single page had, and links
+    // to the owner's own page.
     let owners = b.read("site/owners/index.html");
     for text in [
         "id=\"dba-team\"",
         "id=\"sec-team\"",
-        "To review",
-        "Rotate the keys",
-        "href=\"/db/backup/\"",
+        "href=\"/owners/dba-team/\"",
+        "href=\"/owners/sec-team/\"",
+        "1 to review",
     ] {
         assert!(owners.contains(text), "/owners/ lacks {text}");
     }
+    let sec = b.read("site/owners/sec-team/index.html");
+    for text in [
+        "<h1>sec-team</h1>",
+        "To review",
+        "Rotate the keys",
+        "status-in_progress",
+    ] {
+        assert!(sec.contains(text), "/owners/sec-team/ lacks {text}");
+    }
+    let dba = b.read("site/owners/dba-team/index.html");
+    assert!(dba.contains("href=\"/db/backup/\""), "{dba}");
+    assert!(
+        !dba.contains("Rotate the keys"),
+        "an owner's page shows only what they own"
+    );
     assert!(b
         .read("site/runbooks/s/rotate-the-keys/index.html")
         .contains("Permanent link: <code>/tasks/rotate-the-keys/</code>"));

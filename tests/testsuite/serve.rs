@@ -306,6 +306,43 @@ fn an_edit_reaches_the_page_and_status_changes_reach_the_badges() {
 }
 
 #[test]
+fn a_status_change_reaches_the_owners_page_of_its_runbook() {
+    let book = Book::with_files(&[
+        (
+            "content/checklist.md",
+            "# Checklist\n\n## Backups\n\n- `{ }` Verify the backup\n- `{ }` Test a restore\n",
+        ),
+        (
+            "content/runbooks/backups/verify-the-backup.md",
+            "---\nowner: dba-team\n---\n# Verify the backup\n\nRun it.\n",
+        ),
+        (
+            "content/runbooks/backups/test-a-restore.md",
+            "---\nowner: sre-team\n---\n# Test a restore\n\nRestore it.\n",
+        ),
+    ]);
+    let s = Server::start(&book, &[]);
+    let dba = s.get("/owners/dba-team/").2;
+    assert!(
+        dba.contains("status-not_started") && !dba.contains("status-complete"),
+        "{dba}"
+    );
+    book.write(
+        "content/checklist.md",
+        "# Checklist\n\n## Backups\n\n- `{X}` Verify the backup\n- `{ }` Test a restore\n",
+    );
+    wait_until("the owner's page showing the task done", || {
+        s.get("/owners/dba-team/").2.contains("status-complete")
+    });
+    let sre = s.get("/owners/sre-team/").2;
+    assert!(
+        sre.contains("status-not_started") && !sre.contains("status-complete"),
+        "{sre}"
+    );
+    assert!(s.get("/owners/").2.contains("href=\"/owners/dba-team/\""));
+}
+
+#[test]
 fn a_broken_save_keeps_the_last_good_site_and_the_next_good_save_recovers() {
     let book = small_book();
     let s = Server::start(&book, &[]);
