@@ -71,6 +71,11 @@ impl PageCache {
             .map(|(_, c)| c.clone())
     }
 
+    /// The checklist as last read, whatever its text.
+    pub fn last_checklist(&self) -> Option<&CachedChecklist> {
+        self.checklist.as_ref().map(|(_, c)| c)
+    }
+
     pub fn put_checklist(&mut self, key: u64, read: &CachedChecklist) {
         if self.enabled {
             self.checklist = Some((key, read.clone()));
@@ -169,19 +174,11 @@ pub fn snapshot(site: &Site, shared: u64, checklist: u64) -> Snapshot {
             }
         }
     }
-    let mut tasks = Vec::new();
     if let Some(c) = &site.checklist {
         for s in &c.checklist.sections {
             (&s.id, &s.number, &s.title, &s.group).hash(&mut h);
             for t in &s.tasks {
-                let page = site.task_page.get(&t.id).copied();
-                (&t.id, page).hash(&mut h);
-                let mut th = FxHasher::default();
-                (&t.text, &t.title, t.status, t.line, t.col).hash(&mut th);
-                for n in &t.notes {
-                    (&n.text, n.depth).hash(&mut th);
-                }
-                tasks.push((t.id.clone(), th.finish(), page));
+                (&t.id, site.task_page.get(&t.id).copied()).hash(&mut h);
             }
         }
     }
@@ -189,8 +186,24 @@ pub fn snapshot(site: &Site, shared: u64, checklist: u64) -> Snapshot {
         shape: h.finish(),
         pages: site.pages.iter().map(|p| (p.path.clone(), p.body_hash)).collect(),
         checklist,
-        tasks,
+        tasks: task_entries(site),
     }
+}
+
+/// Per task, in checklist order: its id, a hash of what is shown of it, and its runbook page.
+pub fn task_entries(site: &Site) -> Vec<(String, u64, Option<usize>)> {
+    let mut tasks = Vec::new();
+    if let Some(c) = &site.checklist {
+        for t in c.checklist.sections.iter().flat_map(|s| &s.tasks) {
+            let mut th = FxHasher::default();
+            (&t.text, &t.title, t.status, t.line, t.col).hash(&mut th);
+            for n in &t.notes {
+                (&n.text, n.depth).hash(&mut th);
+            }
+            tasks.push((t.id.clone(), th.finish(), site.task_page.get(&t.id).copied()));
+        }
+    }
+    tasks
 }
 
 /// What must be rendered again to go from the site of `before` to that of `now`.

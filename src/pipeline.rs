@@ -729,6 +729,134 @@ pub fn rebuild_pages(report: &mut Report, changed: &[PathBuf], cache: &mut Build
     true
 }
 
+/// `serve`'s path for a save of the checklist alone that changed nothing but task statuses
+/// (the most common edit of all): the last build's site takes the new checklist and its
+/// counts, and what shows statuses is rendered again ([`RenderPlan::Tasks`]), without
+/// reading, building or linking the pages again. Anything else in the checklist (a task's
+/// text, a note, a line moved, the prose, the progress table) returns false, untouched: the
+/// caller builds the whole book.
+pub fn rebuild_statuses(
+    report: &mut Report,
+    changed: &[PathBuf],
+    overrides: &Overrides,
+    cache: &mut BuildCache,
+) -> bool {
+    let start = Instant::now();
+    if report.book.has_errors() {
+        return false;
+    }
+    let (Some(config), Some(site)) = (&report.book.config, &report.book.site) else {
+        return false;
+    };
+    let (Some(index), Some(old), true) = (cache.pages.index.clone(), site.checklist.clone(), site.today == today())
+    else {
+        return false;
+    };
+    let [abs] = changed else { return false };
+    let Ok(content) = config.content_dir.canonicalize() else {
+        return false;
+    };
+    let rel = abs
+        .strip_prefix(&content)
+        .ok()
+        .and_then(|r| r.to_str())
+        .map(|r| r.replace('\\', "/"));
+    if rel.as_deref() != Some(config.checklist.as_str())
+        || std::fs::symlink_metadata(abs).map(|m| !m.is_file()).unwrap_or(true)
+    {
+        return false;
+    }
+    let Ok(src) = crate::content::read_source(old.rel.clone(), old.display.clone(), abs) else {
+        return false;
+    };
+    let key = hash_of((&src.text, overrides.strict, overrides.history));
+    let read = cache.pages.checklist(key).unwrap_or_else(|| {
+        let (source, d, prose) = read_checklist(&src, &index, config, overrides);
+        (std::sync::Arc::new(source), d, prose)
+    });
+    let (new, diags, prose) = &read;
+    // The same checklist but for statuses: with the old statuses put back, nothing differs.
+    let mut masked = new.checklist.clone();
+    for (s, o) in masked.sections.iter_mut().zip(&old.checklist.sections) {
+        for (t, ot) in s.tasks.iter_mut().zip(&o.tasks) {
+            t.status = ot.status;
+        }
+    }
+    if masked != old.checklist
+        || new.task_html != old.task_html
+        || *prose != report.book.prose_html
+        || diags.iter().any(Diagnostic::is_error)
+    {
+        return false;
+    }
+    let old_diags = cache.pages.last_checklist().map(|c| c.1.clone()).unwrap_or_default();
+    cache.pages.put_checklist(key, &read);
+    let Book {
+        site,
+        config,
+        diagnostics,
+        sources,
+        checklist_hash,
+        prose_html,
+        ..
+    } = &mut report.book;
+    let (Some(site), Some(config)) = (site.as_mut(), config.as_ref()) else {
+        return false;
+    };
+    site.checklist = Some(new.clone());
+    (site.section_counts, site.totals) = crate::progress::count_checklist(&new.checklist);
+    for d in &old_diags {
+        if let Some(at) = diagnostics.iter().position(|x| x == d) {
+            diagnostics.remove(at);
+        }
+    }
+    diagnostics.extend(diags.iter().cloned());
+    sort_diagnostics(diagnostics);
+    if !diags.is_empty() || sources.contains_key(&src.display) {
+        sources.insert(src.display.clone(), src.text.to_string());
+    }
+    *checklist_hash = hash_of(&src.text);
+    // What changed, as the snapshot the next rebuild is compared with sees it.
+    let now = crate::incremental::task_entries(site);
+    let mut tasks = Vec::new();
+    let mut pages = Vec::new();
+    if let Some(snap) = cache.snapshot.as_mut() {
+        for (a, b) in snap.tasks.iter().zip(&now) {
+            if a.1 != b.1 {
+                tasks.push(b.0.clone());
+                pages.extend(b.2);
+            }
+        }
+        snap.tasks = now;
+        snap.checklist = *checklist_hash;
+    } else {
+        tasks = now.iter().map(|t| t.0.clone()).collect();
+        pages = now.iter().filter_map(|t| t.2).collect();
+    }
+    pages.sort_unstable();
+    pages.dedup();
+    let plan = RenderPlan::Tasks { pages, tasks };
+    let files = Collect::files();
+    let result = load_theme(&config.root, &config.theme).and_then(|theme| {
+        let key = hash_of(&theme.templates);
+        let tera = match cache.tera.take() {
+            Some((k, tera)) if k == key => tera,
+            _ => load_templates(&theme)?,
+        };
+        let out = render_site(site, config, &theme, &tera, prose_html, &plan, &files);
+        cache.tera = Some((key, tera));
+        out
+    });
+    if let Err(d) = result {
+        diagnostics.push(d);
+    }
+    report.files = files.into_files();
+    report.file_count = report.files.len();
+    report.plan = plan;
+    report.elapsed = start.elapsed();
+    true
+}
+
 /// Renders, after a build that rendered only some pages, the outputs of `plan` (the print
 /// page) from the same book.
 pub fn render_deferred(report: &Report, plan: &RenderPlan) -> Result<Vec<Rendered>, Diagnostic> {

@@ -120,7 +120,10 @@ impl Preview {
     pub fn rebuild_changed(&mut self, changed: Option<&[PathBuf]>) -> Result<Outcome> {
         let start = Instant::now();
         let fast = match (changed, self.last.as_mut()) {
-            (Some(paths), Some(last)) => crate::pipeline::rebuild_pages(last, paths, &mut self.cache),
+            (Some(paths), Some(last)) => {
+                crate::pipeline::rebuild_pages(last, paths, &mut self.cache)
+                    || crate::pipeline::rebuild_statuses(last, paths, &self.overrides, &mut self.cache)
+            }
             _ => false,
         };
         let report = match (fast, self.last.take()) {

@@ -24,7 +24,7 @@ use view::{groups, section_summary, Crumb, Layout, PageRef, SiteView, TaskView};
 
 /// The checklist's prose as HTML: the introduction (shown under the title) and the rest
 /// (shown after the sections).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProseHtml {
     pub intro: String,
     pub rest: String,

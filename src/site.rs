@@ -30,7 +30,7 @@ pub struct ChecklistSource {
 }
 
 /// A task's text and its notes, rendered.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TaskHtml {
     pub text: String,
     pub notes: Vec<String>,

@@ -342,6 +342,92 @@ fn a_status_change_reaches_the_owners_page_of_its_runbook() {
     assert!(s.get("/owners/").2.contains("href=\"/owners/dba-team/\""));
 }
 
+/// What serve shows after status edits (rendered from the last build, see
+/// `pipeline::rebuild_statuses`) is what a fresh build of the same book writes, for every
+/// output that shows a status or a count.
+#[test]
+fn status_edits_in_serve_match_a_fresh_build() {
+    let checklist = |a: &str, b: &str, c: &str, note: &str| {
+        // A fourth task appears in the last step.
+        let more = if note.ends_with('!') {
+            "- `{ }` Check the alerts\n"
+        } else {
+            ""
+        };
+        format!(
+            "# Checklist\n\n| Section | Done |\n|---|---|\n| Backups | 1/2 |\n\n## Backups\n\n- `{a}` Verify the backup\n  - {note}\n- `{b}` Test a restore\n\n## Keys\n\n- `{c}` Rotate the keys\n{more}"
+        )
+    };
+    let book = Book::with_files(&[
+        (
+            "content/checklist.md",
+            &checklist("{X}", "{ }", "{ }", "check the size"),
+        ),
+        (
+            "content/runbooks/backups/verify-the-backup.md",
+            "---\nowner: dba-team\n---\n# Verify the backup\n\nRun it.\n",
+        ),
+        (
+            "content/runbooks/keys/rotate-the-keys.md",
+            "---\nowner: sec-team\n---\n# Rotate the keys\n\nRotate.\n",
+        ),
+        (
+            "content/faq.md",
+            "# FAQ\n\nSee [the restore](runbooks/backups/verify-the-backup.md).\n",
+        ),
+    ]);
+    let s = Server::start(&book, &[]);
+    let paths = [
+        "index.html",
+        "sections/backups/index.html",
+        "sections/keys/index.html",
+        "runbooks/backups/verify-the-backup/index.html",
+        "runbooks/keys/rotate-the-keys/index.html",
+        "tasks/test-a-restore/index.html",
+        "tasks/rotate-the-keys/index.html",
+        "owners/index.html",
+        "owners/dba-team/index.html",
+        "owners/sec-team/index.html",
+        "badges/progress.svg",
+        "badges/backups.svg",
+        "badges/keys.svg",
+        "badges/progress.json",
+        "progress.json",
+        "feed.xml",
+    ];
+    let live = "<script src=\"/__opsbook/live.js\"></script>";
+    // Status edits, then one that changes a note too (the whole book is built again).
+    for (step, (a, b, c, note)) in [
+        ("{X}", "{X}", "{ }", "check the size"),
+        ("{ }", "{X}", "{IP}", "check the size"),
+        ("{ }", "{IP}", "{X}", "check the size"),
+        ("{X}", "{IP}", "{X}", "check the size and the date"),
+        ("{X}", "{IP}", "{X}", "check the size and the date!"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        book.write("content/checklist.md", &checklist(a, b, c, note));
+        let out = tempfile::tempdir().expect("tempdir");
+        let site = out.path().join("site");
+        book.run(&["build", "-o", site.to_str().expect("utf-8")]).success();
+        let want_progress = std::fs::read_to_string(site.join("progress.json")).expect("progress.json");
+        let added = "tasks/check-the-alerts/index.html";
+        assert_eq!(site.join(added).is_file(), step == 4, "{added} after step {step}");
+        wait_until("serve to show the statuses of the edit", || {
+            s.get("/progress.json").2 == want_progress
+        });
+        for path in paths.into_iter().chain((step == 4).then_some(added)) {
+            let want = std::fs::read_to_string(site.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+            let got = s.get(&format!("/{path}")).2.replace(live, "");
+            assert!(
+                got == want,
+                "step {step}: /{path} differs from a fresh build's:\n{got}\n---\n{want}"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_broken_save_keeps_the_last_good_site_and_the_next_good_save_recovers() {
     let book = small_book();
