@@ -426,7 +426,18 @@ impl Renderer<'_> {
                 sink.put(Rendered::new("feed.xml", data::feed(site, config)));
                 crate::pipeline::log_time("   feed", &mut clock);
                 let Some(c) = &site.checklist else { return Ok(()) };
-                (0..c.checklist.sections.len())
+                // A section page shows its tasks and the counts of the sections before and
+                // after it: those of the changed tasks and their neighbours change.
+                let mut sections: Vec<usize> = tasks
+                    .iter()
+                    .filter_map(|id| site.task_index.get(id))
+                    .flat_map(|&(si, _)| [si.checked_sub(1), Some(si), Some(si + 1)])
+                    .flatten()
+                    .filter(|&si| si < c.checklist.sections.len())
+                    .collect();
+                sections.sort_unstable();
+                sections.dedup();
+                sections
                     .into_par_iter()
                     .try_for_each(|i| self.render_section(i, sink))?;
                 crate::pipeline::log_time("   sections", &mut clock);

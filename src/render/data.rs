@@ -779,72 +779,92 @@ pub fn feed(site: &Site, config: &Config) -> String {
             format!("urn:opsbook:{}", config.link(path).trim_start_matches('/'))
         }
     };
-    // (date, tie-breaker, entry)
-    let mut entries: Vec<(FixedDateTime, String, Entry)> = Vec::new();
-    for page in &site.pages {
+    // What the feed may show, (date, tie-breaker, what): only the newest become entries.
+    enum Source {
+        Page(usize),
+        Change(usize),
+    }
+    let mut found: Vec<(FixedDateTime, String, Source)> = Vec::new();
+    for (i, page) in site.pages.iter().enumerate() {
         let (Some(date), false) = (page.meta.last_reviewed, page.rel.is_empty()) else {
             continue;
         };
-        let Some(updated) = at(&date.to_string()) else {
-            continue;
-        };
-        let mut summary = format!("{} was reviewed on {date}", page.title);
-        if let Some(owner) = &page.meta.owner {
-            summary.push_str(&format!(" (owner: {owner})"));
+        if let Some(updated) = at(&date.to_string()) {
+            found.push((updated, format!("page {}", page.path), Source::Page(i)));
         }
-        summary.push('.');
-        let entry = Entry {
-            title: Text::plain(format!("Reviewed: {}", page.title)),
-            id: format!("{}#reviewed-{date}", ident(&page.path)),
-            updated,
-            authors: page
-                .meta
-                .owner
-                .iter()
-                .map(|o| Person {
-                    name: o.clone(),
-                    ..Person::default()
-                })
-                .collect(),
-            links: vec![link(&page.path)],
-            summary: Some(Text::plain(summary)),
-            ..Entry::default()
-        };
-        entries.push((updated, format!("page {}", page.path), entry));
     }
-    if let Some(checklist) = &site.checklist {
-        for (i, change) in checklist.changes.iter().enumerate() {
-            let Some(updated) = change.date.as_deref().and_then(at) else {
-                continue;
-            };
-            let path = format!("{}/{}/", config.urls.tasks, change.task_id);
-            let entry = Entry {
-                title: Text::plain(format!("{}: {}", change.to.label(), change.title)),
-                id: format!(
-                    "{}#{}-{}-{}",
-                    ident(&path),
-                    change.date.as_deref().unwrap_or_default(),
-                    change.from.as_str(),
-                    change.to.as_str()
-                ),
-                updated,
-                links: vec![link(&path)],
-                summary: Some(Text::plain(format!(
-                    "{} went from {} to {}.",
-                    change.title,
-                    change.from.label().to_lowercase(),
-                    change.to.label().to_lowercase()
-                ))),
-                ..Entry::default()
-            };
+    let changes = site
+        .checklist
+        .as_ref()
+        .map(|c| c.changes.as_slice())
+        .unwrap_or_default();
+    for (i, change) in changes.iter().enumerate() {
+        if let Some(updated) = change.date.as_deref().and_then(at) {
             // Changes come newest first; keep that order within a day.
-            entries.push((updated, format!("task {i:06}"), entry));
+            found.push((updated, format!("task {i:06}"), Source::Change(i)));
         }
     }
-    entries.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     // A reader polls the feed for what is new: the newest entries are enough, and a large
     // book's feed stays small (10,000 reviewed pages made a 5.7 MB feed).
-    entries.truncate(FEED_ENTRIES);
+    found.truncate(FEED_ENTRIES);
+    let entries: Vec<(FixedDateTime, Entry)> = found
+        .into_iter()
+        .map(|(updated, _, source)| {
+            let entry = match source {
+                Source::Page(i) => {
+                    let page = &site.pages[i];
+                    let date = page.meta.last_reviewed.map(|d| d.to_string()).unwrap_or_default();
+                    let mut summary = format!("{} was reviewed on {date}", page.title);
+                    if let Some(owner) = &page.meta.owner {
+                        summary.push_str(&format!(" (owner: {owner})"));
+                    }
+                    summary.push('.');
+                    Entry {
+                        title: Text::plain(format!("Reviewed: {}", page.title)),
+                        id: format!("{}#reviewed-{date}", ident(&page.path)),
+                        updated,
+                        authors: page
+                            .meta
+                            .owner
+                            .iter()
+                            .map(|o| Person {
+                                name: o.clone(),
+                                ..Person::default()
+                            })
+                            .collect(),
+                        links: vec![link(&page.path)],
+                        summary: Some(Text::plain(summary)),
+                        ..Entry::default()
+                    }
+                }
+                Source::Change(i) => {
+                    let change = &changes[i];
+                    let path = format!("{}/{}/", config.urls.tasks, change.task_id);
+                    Entry {
+                        title: Text::plain(format!("{}: {}", change.to.label(), change.title)),
+                        id: format!(
+                            "{}#{}-{}-{}",
+                            ident(&path),
+                            change.date.as_deref().unwrap_or_default(),
+                            change.from.as_str(),
+                            change.to.as_str()
+                        ),
+                        updated,
+                        links: vec![link(&path)],
+                        summary: Some(Text::plain(format!(
+                            "{} went from {} to {}.",
+                            change.title,
+                            change.from.label().to_lowercase(),
+                            change.to.label().to_lowercase()
+                        ))),
+                        ..Entry::default()
+                    }
+                }
+            };
+            (updated, entry)
+        })
+        .collect();
     let updated = entries
         .first()
         .map(|e| e.0)
@@ -867,7 +887,7 @@ pub fn feed(site: &Site, config: &Config) -> String {
             value: "opsbook".into(),
             ..Default::default()
         }),
-        entries: entries.into_iter().map(|e| e.2).collect(),
+        entries: entries.into_iter().map(|e| e.1).collect(),
         ..Feed::default()
     };
     let mut out = feed.to_string();

@@ -428,6 +428,28 @@ fn status_edits_in_serve_match_a_fresh_build() {
     }
 }
 
+/// A section page's view holds the counts of the sections before and after it: a theme that
+/// shows them must see them follow a status edit in the next section.
+#[test]
+fn a_status_edit_reaches_the_neighbouring_sections_of_a_theme_that_shows_them() {
+    let checklist =
+        |b: &str| format!("# C\n\n## A\n\n- `{{ }}` One\n\n## B\n\n- `{b}` Two\n\n## C\n\n- `{{ }}` Three\n");
+    let book = Book::with_files(&[
+        ("content/checklist.md", &checklist("{ }")),
+        (
+            "themes/default/templates/section.html",
+            "{{ section.section.title }}: prev {% if section.prev %}{{ section.prev.counts.fraction }}{% endif %}, next {% if section.next %}{{ section.next.counts.fraction }}{% endif %}\n",
+        ),
+    ]);
+    let s = Server::start(&book, &[]);
+    assert!(s.get("/sections/a/").2.contains("A: prev , next 0/1"));
+    book.write("content/checklist.md", &checklist("{X}"));
+    wait_until("section A showing B done", || {
+        s.get("/sections/a/").2.contains("A: prev , next 1/1")
+    });
+    assert!(s.get("/sections/c/").2.contains("C: prev 1/1, next"));
+}
+
 #[test]
 fn a_broken_save_keeps_the_last_good_site_and_the_next_good_save_recovers() {
     let book = small_book();
