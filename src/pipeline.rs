@@ -774,6 +774,8 @@ pub fn rebuild_statuses(
         let (source, d, prose) = read_checklist(&src, &index, config, overrides);
         (std::sync::Arc::new(source), d, prose)
     });
+    let mut clock = start;
+    log_time("checklist", &mut clock);
     let (new, diags, prose) = &read;
     // The same checklist but for statuses: with the old statuses put back, nothing differs.
     let mut masked = new.checklist.clone();
@@ -789,6 +791,7 @@ pub fn rebuild_statuses(
     {
         return false;
     }
+    log_time("compare", &mut clock);
     let old_diags = cache.pages.last_checklist().map(|c| c.1.clone()).unwrap_or_default();
     cache.pages.put_checklist(key, &read);
     let Book {
@@ -836,6 +839,7 @@ pub fn rebuild_statuses(
     pages.sort_unstable();
     pages.dedup();
     let plan = RenderPlan::Tasks { pages, tasks };
+    log_time("patch", &mut clock);
     let files = Collect::files();
     let result = load_theme(&config.root, &config.theme).and_then(|theme| {
         let key = hash_of(&theme.templates);
@@ -850,6 +854,7 @@ pub fn rebuild_statuses(
     if let Err(d) = result {
         diagnostics.push(d);
     }
+    log_time("render", &mut clock);
     report.files = files.into_files();
     report.file_count = report.files.len();
     report.plan = plan;

@@ -406,55 +406,76 @@ impl Renderer<'_> {
     /// everything that shows statuses or counts.
     fn render_checklist_change(&self, pages: &[usize], tasks: &[String], sink: &dyn Sink) -> Result<(), Diagnostic> {
         let (site, config) = (self.site, self.config);
-        let (a, b) = rayon::join(
-            || pages.par_iter().try_for_each(|&i| self.render_page(i, sink)),
-            || -> Result<(), Diagnostic> {
+        let checklist = site.checklist.as_ref().map(|c| &c.checklist);
+        // Independent outputs, side by side (a status edit waits for the slowest).
+        type Job<'a> = Box<dyn FnOnce() -> Result<(), Diagnostic> + Send + 'a>;
+        let jobs: Vec<(&str, Job)> = vec![
+            (
+                "pages",
+                Box::new(|| pages.par_iter().try_for_each(|&i| self.render_page(i, sink))),
+            ),
+            ("dashboard", Box::new(|| self.render_dashboard(sink))),
+            (
+                "owners",
+                Box::new(|| {
+                    // Only the owners of the changed tasks' runbooks show a changed status.
+                    let owners: std::collections::HashSet<&str> = tasks
+                        .iter()
+                        .filter_map(|id| site.task_page.get(id))
+                        .filter_map(|&i| data::page_owner(&site.pages[i]))
+                        .collect();
+                    self.render_owners(sink, Some(&owners))
+                }),
+            ),
+            (
+                "progress",
+                Box::new(|| {
+                    data::badges(site, config).into_iter().for_each(|f| sink.put(f));
+                    sink.put(Rendered::new("progress.json", data::progress_json(site, config)));
+                    sink.put(Rendered::new("feed.xml", data::feed(site, config)));
+                    Ok(())
+                }),
+            ),
+            (
+                "sections",
+                Box::new(|| {
+                    let Some(c) = checklist else { return Ok(()) };
+                    // A section page shows its tasks and the counts of the sections before
+                    // and after it: those of the changed tasks and their neighbours change.
+                    let mut sections: Vec<usize> = tasks
+                        .iter()
+                        .filter_map(|id| site.task_index.get(id))
+                        .flat_map(|&(si, _)| [si.checked_sub(1), Some(si), Some(si + 1)])
+                        .flatten()
+                        .filter(|&si| si < c.sections.len())
+                        .collect();
+                    sections.sort_unstable();
+                    sections.dedup();
+                    sections
+                        .into_par_iter()
+                        .try_for_each(|i| self.render_section(i, sink))?;
+                    for id in tasks {
+                        let Some(&(si, ti)) = site.task_index.get(id) else {
+                            continue;
+                        };
+                        let Some(s) = c.sections.get(si) else { continue };
+                        let Some(t) = s.tasks.get(ti) else { continue };
+                        self.render_task(s, t, sink)?;
+                    }
+                    Ok(())
+                }),
+            ),
+        ];
+        let results: Vec<Result<(), Diagnostic>> = jobs
+            .into_par_iter()
+            .map(|(name, job)| {
                 let mut clock = std::time::Instant::now();
-                self.render_dashboard(sink)?;
-                crate::pipeline::log_time("   dashboard", &mut clock);
-                // Only the owners of the changed tasks' runbooks show a changed status.
-                let owners: std::collections::HashSet<&str> = tasks
-                    .iter()
-                    .filter_map(|id| site.task_page.get(id))
-                    .filter_map(|&i| data::page_owner(&site.pages[i]))
-                    .collect();
-                self.render_owners(sink, Some(&owners))?;
-                crate::pipeline::log_time("   owners", &mut clock);
-                data::badges(site, config).into_iter().for_each(|f| sink.put(f));
-                sink.put(Rendered::new("progress.json", data::progress_json(site, config)));
-                crate::pipeline::log_time("   progress", &mut clock);
-                sink.put(Rendered::new("feed.xml", data::feed(site, config)));
-                crate::pipeline::log_time("   feed", &mut clock);
-                let Some(c) = &site.checklist else { return Ok(()) };
-                // A section page shows its tasks and the counts of the sections before and
-                // after it: those of the changed tasks and their neighbours change.
-                let mut sections: Vec<usize> = tasks
-                    .iter()
-                    .filter_map(|id| site.task_index.get(id))
-                    .flat_map(|&(si, _)| [si.checked_sub(1), Some(si), Some(si + 1)])
-                    .flatten()
-                    .filter(|&si| si < c.checklist.sections.len())
-                    .collect();
-                sections.sort_unstable();
-                sections.dedup();
-                sections
-                    .into_par_iter()
-                    .try_for_each(|i| self.render_section(i, sink))?;
-                crate::pipeline::log_time("   sections", &mut clock);
-                for id in tasks {
-                    let Some(&(si, ti)) = site.task_index.get(id) else {
-                        continue;
-                    };
-                    let Some(s) = c.checklist.sections.get(si) else {
-                        continue;
-                    };
-                    let Some(t) = s.tasks.get(ti) else { continue };
-                    self.render_task(s, t, sink)?;
-                }
-                Ok(())
-            },
-        );
-        a.and(b)
+                let result = job();
+                crate::pipeline::log_time(&format!("   {name}"), &mut clock);
+                result
+            })
+            .collect();
+        results.into_iter().collect()
     }
 
     fn render_dashboard(&self, sink: &dyn Sink) -> Result<(), Diagnostic> {

@@ -108,9 +108,16 @@ pub struct DashboardView {
     pub checklist_title: String,
     pub totals: CountsView,
     pub groups: Vec<GroupView>,
+    /// The first [`DASHBOARD_LIST`] tasks in progress, in checklist order; `in_progress_more`
+    /// counts the rest (each section's page lists them all).
     pub in_progress: Vec<TaskView>,
+    pub in_progress_more: usize,
+    /// Pages past their review, longest waiting first, at most [`DASHBOARD_LIST`] of each;
+    /// `*_more` counts the rest (each owner's page lists them all).
     pub stale: Vec<PageRef>,
+    pub stale_more: usize,
     pub overdue: Vec<PageRef>,
+    pub overdue_more: usize,
     pub intro_html: String,
     pub prose_intro_html: String,
     pub prose_html: String,
@@ -118,25 +125,50 @@ pub struct DashboardView {
     pub alert_count: usize,
 }
 
+/// The most entries each list of the dashboard shows: a large book's dashboard stays quick to
+/// open (at 10,000 pages its full lists made it 2.7 MB).
+pub const DASHBOARD_LIST: usize = 50;
+
 pub fn dashboard_view(site: &Site, config: &Config, prose_html: &super::ProseHtml) -> DashboardView {
     let mut stale = Vec::new();
     let mut overdue = Vec::new();
-    for p in &site.pages {
+    for (i, p) in site.pages.iter().enumerate() {
         if site.is_overdue(p) {
-            overdue.push(PageRef::new(site, config, p));
+            overdue.push(i);
         } else if site.is_stale(p, config.stale_after_days) {
-            stale.push(PageRef::new(site, config, p));
+            stale.push(i);
         }
     }
+    // Longest waiting first: never reviewed, then the oldest due date or review.
+    overdue.sort_by_key(|&i| (site.review_due(&site.pages[i]), site.pages[i].meta.last_reviewed));
+    stale.sort_by_key(|&i| site.pages[i].meta.last_reviewed);
+    let (stale_more, overdue_more) = (
+        stale.len().saturating_sub(DASHBOARD_LIST),
+        overdue.len().saturating_sub(DASHBOARD_LIST),
+    );
+    let refs = |list: Vec<usize>| -> Vec<PageRef> {
+        list.into_iter()
+            .take(DASHBOARD_LIST)
+            .map(|i| PageRef::new(site, config, &site.pages[i]))
+            .collect()
+    };
+    let (stale, overdue) = (refs(stale), refs(overdue));
+    let mut in_progress_more = 0;
     let in_progress = site
         .checklist
         .as_ref()
         .map(|c| {
-            c.checklist
+            let mut open = c
+                .checklist
                 .tasks()
-                .filter(|(_, t)| t.status == crate::checklist::Status::InProgress)
+                .filter(|(_, t)| t.status == crate::checklist::Status::InProgress);
+            let first = open
+                .by_ref()
+                .take(DASHBOARD_LIST)
                 .map(|(s, t)| TaskView::new(site, config, s, t))
-                .collect()
+                .collect();
+            in_progress_more = open.count();
+            first
         })
         .unwrap_or_default();
     let changes = site
@@ -169,8 +201,11 @@ pub fn dashboard_view(site: &Site, config: &Config, prose_html: &super::ProseHtm
         totals: (&site.totals).into(),
         groups: groups(site, config),
         in_progress,
+        in_progress_more,
         stale,
+        stale_more,
         overdue,
+        overdue_more,
         intro_html: site.root_page.as_ref().map(|p| p.html.to_string()).unwrap_or_default(),
         prose_intro_html: prose_html.intro.clone(),
         prose_html: prose_html.rest.clone(),

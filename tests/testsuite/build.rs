@@ -383,6 +383,47 @@ fn the_feed_holds_the_newest_hundred_entries() {
 }
 
 #[test]
+fn the_dashboard_lists_the_fifty_longest_waiting_and_counts_the_rest() {
+    let book = Book::empty();
+    let mut checklist = String::from("# C\n\n## S\n\n");
+    for n in 0..60 {
+        // Reviewed on day n of 2025: stale by 2026-11-27 (the tests' today).
+        let date =
+            time::Date::from_calendar_date(2025, time::Month::January, 1).expect("date") + time::Duration::days(n);
+        book.write(
+            &format!("content/runbooks/s/task-{n:02}.md"),
+            &format!("---\nlast_reviewed: {date}\n---\n# Task {n:02}\n\nText.\n"),
+        );
+        checklist.push_str(&format!("- `{{IP}}` Task {n:02}\n"));
+    }
+    book.write("content/checklist.md", &checklist);
+    book.run(&["build"]).success();
+    let html = book.read("site/index.html");
+    let list = |id: &str| -> String {
+        let start = html
+            .find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("no {id} list"));
+        let rest = &html[start..];
+        rest[..rest.find("</ul>").expect("list end")].to_string()
+    };
+    let stale = list("stale");
+    assert_eq!(stale.matches("<li>").count(), 50, "{stale}");
+    assert!(stale.find("Task 00").expect("the oldest review") < stale.find("Task 01").expect("the next"));
+    assert!(!stale.contains("Task 59"), "the most recent reviews are left out");
+    assert!(html.contains("and 10 more: each owner"), "the rest is counted");
+    let in_progress = list("in-progress");
+    assert_eq!(in_progress.matches("<li>").count(), 50, "{in_progress}");
+    assert!(html.contains("and 10 more, listed on their sections"));
+    // Every one is still on its section's page.
+    assert_eq!(
+        book.read("site/sections/s/index.html")
+            .matches("status-in_progress")
+            .count(),
+        60
+    );
+}
+
+#[test]
 fn today_makes_stale_and_overdue_deterministic() {
     let book = Book::with_files(&[
         ("book.toml", "[runbooks]\nstale-after-days = 30\n"),
