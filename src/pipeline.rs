@@ -293,24 +293,17 @@ fn read_checklist(
     config: &Config,
     overrides: &Overrides,
 ) -> (ChecklistSource, Vec<Diagnostic>, crate::render::ProseHtml) {
-    let mut diags = Vec::new();
-    let mut prose = crate::render::ProseHtml::default();
-    let (checklist, d) = parse_checklist(&src.display, &src.text);
-    diags.extend(d);
-    diags.extend(check_progress_table(&checklist, &src.display).into_iter().map(|mut d| {
-        if !overrides.strict {
-            d.severity = crate::diagnostic::Severity::Warning;
-        }
-        d
-    }));
+    let (checklist, mut diags) = parse_checklist_checked(src, overrides);
     let ctx = MarkdownContext::of(src, index, config);
+    let mut text_diagnostics = Vec::new();
+    let mut prose = crate::render::ProseHtml::default();
     for (text, html) in [
         (&checklist.intro, &mut prose.intro),
         (&checklist.prose, &mut prose.rest),
     ] {
         if !text.trim().is_empty() {
             let md = render_markdown(&ctx, text, 0);
-            diags.extend(md.diagnostics);
+            text_diagnostics.extend(md.diagnostics);
             *html = md.html;
         }
     }
@@ -318,32 +311,58 @@ fn read_checklist(
     for (_, t) in checklist.tasks() {
         let at = (t.line, t.col);
         let (text, d) = render_inline(&ctx, &t.text, at);
-        diags.extend(d);
+        text_diagnostics.extend(d);
         let notes = t
             .notes
             .iter()
             .map(|n| {
                 let (html, d) = render_inline(&ctx, &n.text, at);
-                diags.extend(d);
+                text_diagnostics.extend(d);
                 html
             })
             .collect();
         task_html.insert(t.id.clone(), TaskHtml { text, notes });
     }
+    diags.extend(text_diagnostics.iter().cloned());
+    let source = checklist_source(src, config, overrides, checklist, task_html, text_diagnostics);
+    (source, diags, prose)
+}
+
+/// The checklist's structure, with what parsing and the progress table check report.
+fn parse_checklist_checked(src: &SourceFile, overrides: &Overrides) -> (crate::checklist::Checklist, Vec<Diagnostic>) {
+    let (checklist, mut diags) = parse_checklist(&src.display, &src.text);
+    diags.extend(check_progress_table(&checklist, &src.display).into_iter().map(|mut d| {
+        if !overrides.strict {
+            d.severity = crate::diagnostic::Severity::Warning;
+        }
+        d
+    }));
+    (checklist, diags)
+}
+
+/// A read checklist, with its git history when asked.
+fn checklist_source(
+    src: &SourceFile,
+    config: &Config,
+    overrides: &Overrides,
+    checklist: crate::checklist::Checklist,
+    task_html: HashMap<String, TaskHtml>,
+    text_diagnostics: Vec<Diagnostic>,
+) -> ChecklistSource {
     let mut changes = Vec::new();
     if overrides.history {
         changes = crate::history::status_changes(&config.root, &config.content_dir.join(&src.rel), &src.text);
         // A change of a task since renamed or removed would link to nothing.
         changes.retain(|c| task_html.contains_key(&c.task_id));
     }
-    let source = ChecklistSource {
+    ChecklistSource {
         task_html,
         checklist,
         rel: src.rel.clone(),
         display: src.display.clone(),
         changes,
-    };
-    (source, diags, prose)
+        text_diagnostics,
+    }
 }
 
 /// The result of a build or check.
@@ -748,8 +767,11 @@ pub fn rebuild_statuses(
     let (Some(config), Some(site)) = (&report.book.config, &report.book.site) else {
         return false;
     };
-    let (Some(index), Some(old), true) = (cache.pages.index.clone(), site.checklist.clone(), site.today == today())
-    else {
+    let (true, Some(old), true) = (
+        cache.pages.index.is_some(),
+        site.checklist.clone(),
+        site.today == today(),
+    ) else {
         return false;
     };
     let [abs] = changed else { return false };
@@ -770,27 +792,42 @@ pub fn rebuild_statuses(
         return false;
     };
     let key = hash_of((&src.text, overrides.strict, overrides.history));
-    let read = cache.pages.checklist(key).unwrap_or_else(|| {
-        let (source, d, prose) = read_checklist(&src, &index, config, overrides);
-        (std::sync::Arc::new(source), d, prose)
-    });
     let mut clock = start;
+    // Parsed only: with the same texts, the tasks' and the prose's HTML are the old ones.
+    let (mut parsed, mut diags) = parse_checklist_checked(&src, overrides);
     log_time("checklist", &mut clock);
-    let (new, diags, prose) = &read;
     // The same checklist but for statuses: with the old statuses put back, nothing differs.
-    let mut masked = new.checklist.clone();
-    for (s, o) in masked.sections.iter_mut().zip(&old.checklist.sections) {
-        for (t, ot) in s.tasks.iter_mut().zip(&o.tasks) {
-            t.status = ot.status;
-        }
-    }
-    if masked != old.checklist
-        || new.task_html != old.task_html
-        || *prose != report.book.prose_html
-        || diags.iter().any(Diagnostic::is_error)
+    let statuses: Vec<_> = parsed.tasks().map(|(_, t)| t.status).collect();
+    for (t, ot) in parsed
+        .sections
+        .iter_mut()
+        .flat_map(|s| s.tasks.iter_mut())
+        .zip(old.checklist.tasks().map(|(_, t)| t))
     {
+        t.status = ot.status;
+    }
+    if parsed != old.checklist || diags.iter().any(Diagnostic::is_error) {
         return false;
     }
+    for (t, status) in parsed
+        .sections
+        .iter_mut()
+        .flat_map(|s| s.tasks.iter_mut())
+        .zip(statuses)
+    {
+        t.status = status;
+    }
+    diags.extend(old.text_diagnostics.iter().cloned());
+    let source = checklist_source(
+        &src,
+        config,
+        overrides,
+        parsed,
+        old.task_html.clone(),
+        old.text_diagnostics.clone(),
+    );
+    let read = (std::sync::Arc::new(source), diags, report.book.prose_html.clone());
+    let (new, diags, _) = &read;
     log_time("compare", &mut clock);
     let old_diags = cache.pages.last_checklist().map(|c| c.1.clone()).unwrap_or_default();
     cache.pages.put_checklist(key, &read);

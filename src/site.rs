@@ -27,6 +27,9 @@ pub struct ChecklistSource {
     pub changes: Vec<crate::history::StatusChange>,
     /// Each task's text and notes as HTML, by task id, links resolved from the checklist.
     pub task_html: HashMap<String, TaskHtml>,
+    /// What rendering the tasks' texts and the prose reported (broken links): the same
+    /// while those texts are.
+    pub text_diagnostics: Vec<Diagnostic>,
 }
 
 /// A task's text and its notes, rendered.
