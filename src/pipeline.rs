@@ -774,7 +774,10 @@ pub fn rebuild_statuses(
     ) else {
         return false;
     };
-    let [abs] = changed else { return false };
+    // One file, however many events its save made.
+    let Some(abs) = changed.first().filter(|a| changed.iter().all(|c| c == *a)) else {
+        return false;
+    };
     let Ok(content) = config.content_dir.canonicalize() else {
         return false;
     };
@@ -951,4 +954,57 @@ fn check_record(
         Err(d) => diags.extend(d),
     }
     book.sources.insert(RECORD_FILE.to_string(), text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_save_reported_twice_is_still_a_status_edit() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(content.join("runbooks/s")).unwrap();
+        std::fs::write(
+            content.join("checklist.md"),
+            "# C\n\n## S\n\n- `{ }` One\n- `{ }` Two\n",
+        )
+        .unwrap();
+        std::fs::write(content.join("runbooks/s/one.md"), "# One\n\nText.\n").unwrap();
+        let overrides = Overrides::default();
+        let mut cache = BuildCache::enabled();
+        let mut report = build_book_cached(dir.path(), &overrides, false, &mut cache).unwrap();
+        assert_eq!(report.plan, RenderPlan::Full);
+        // An editor's save can reach the watcher as two events of the same file.
+        std::fs::write(
+            content.join("checklist.md"),
+            "# C\n\n## S\n\n- `{X}` One\n- `{ }` Two\n",
+        )
+        .unwrap();
+        let abs = content.canonicalize().unwrap().join("checklist.md");
+        assert!(rebuild_statuses(
+            &mut report,
+            &[abs.clone(), abs.clone()],
+            &overrides,
+            &mut cache
+        ));
+        let site = report.book.site.as_ref().unwrap();
+        assert_eq!(site.totals.complete, 1);
+        let runbook = site.task_page["one"];
+        assert_eq!(
+            report.plan,
+            RenderPlan::Tasks {
+                pages: vec![runbook],
+                tasks: vec!["one".into()]
+            }
+        );
+        // A task's text is more than a status: the whole book is built again.
+        std::fs::write(
+            content.join("checklist.md"),
+            "# C\n\n## S\n\n- `{X}` One\n- `{ }` Two more\n",
+        )
+        .unwrap();
+        assert!(!rebuild_statuses(&mut report, &[abs], &overrides, &mut cache));
+        assert_eq!(report.book.site.as_ref().unwrap().totals.complete, 1, "left as it was");
+    }
 }
