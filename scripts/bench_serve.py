@@ -114,8 +114,13 @@ def bench(size):
             print("%6d pages, %-16s edit-to-reload median %.0f ms (min %.0f, max %.0f, %d edits)"
                   % (size, name + ":", statistics.median(times), min(times), max(times), len(times)))
     finally:
-        proc.kill()
-        proc.wait()
+        # SIGTERM: serve removes its preview folder on the way out.
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
         subprocess.run(["rm", "-rf", work])
 
 

@@ -727,17 +727,7 @@ pub fn rebuild_pages(report: &mut Report, changed: &[PathBuf], cache: &mut Build
     sort_diagnostics(book_diags);
     rendered.sort_unstable();
     let plan = RenderPlan::Pages(rendered);
-    let files = Collect::files();
-    let result = load_theme(&config.root, &config.theme).and_then(|theme| {
-        let key = hash_of(&theme.templates);
-        let tera = match cache.tera.take() {
-            Some((k, tera)) if k == key => tera,
-            _ => load_templates(&theme)?,
-        };
-        let out = render_site(site, config, &theme, &tera, &report.book.prose_html, &plan, &files);
-        cache.tera = Some((key, tera));
-        out
-    });
+    let (files, result) = render_kept(site, config, &report.book.prose_html, &plan, &mut cache.tera);
     if let Err(d) = result {
         report.book.diagnostics.push(d);
     }
@@ -746,6 +736,29 @@ pub fn rebuild_pages(report: &mut Report, changed: &[PathBuf], cache: &mut Build
     report.plan = plan;
     report.elapsed = start.elapsed();
     true
+}
+
+/// Renders `plan` into memory for `serve`, with the compiled templates kept in `kept` while
+/// the theme's files stay the same.
+fn render_kept(
+    site: &Site,
+    config: &Config,
+    prose: &crate::render::ProseHtml,
+    plan: &RenderPlan,
+    kept: &mut Option<(u64, tera::Tera)>,
+) -> (Collect, Result<(), Diagnostic>) {
+    let files = Collect::files();
+    let result = load_theme(&config.root, &config.theme).and_then(|theme| {
+        let key = hash_of(&theme.templates);
+        let tera = match kept.take() {
+            Some((k, tera)) if k == key => tera,
+            _ => load_templates(&theme)?,
+        };
+        let out = render_site(site, config, &theme, &tera, prose, plan, &files);
+        *kept = Some((key, tera));
+        out
+    });
+    (files, result)
 }
 
 /// `serve`'s path for a save of the checklist alone that changed nothing but task statuses
@@ -880,17 +893,7 @@ pub fn rebuild_statuses(
     pages.dedup();
     let plan = RenderPlan::Tasks { pages, tasks };
     log_time("patch", &mut clock);
-    let files = Collect::files();
-    let result = load_theme(&config.root, &config.theme).and_then(|theme| {
-        let key = hash_of(&theme.templates);
-        let tera = match cache.tera.take() {
-            Some((k, tera)) if k == key => tera,
-            _ => load_templates(&theme)?,
-        };
-        let out = render_site(site, config, &theme, &tera, prose_html, &plan, &files);
-        cache.tera = Some((key, tera));
-        out
-    });
+    let (files, result) = render_kept(site, config, prose_html, &plan, &mut cache.tera);
     if let Err(d) = result {
         diagnostics.push(d);
     }

@@ -101,6 +101,24 @@ fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
         .with_hint("fix the template (tera syntax), or delete the override to use the built-in one")
 }
 
+/// An output (or a group of them) rendered side by side with the others.
+type Job<'a> = Box<dyn FnOnce() -> Result<(), Diagnostic> + Send + 'a>;
+
+/// Runs `jobs` side by side, timing each (see `OPSBOOK_TIMINGS`); an error is reported from
+/// the first failing job in their order.
+fn run_jobs(jobs: Vec<(&str, Job)>, indent: &str) -> Result<(), Diagnostic> {
+    let results: Vec<Result<(), Diagnostic>> = jobs
+        .into_par_iter()
+        .map(|(name, job)| {
+            let mut clock = std::time::Instant::now();
+            let result = job();
+            crate::pipeline::log_time(&format!("{indent}{name}"), &mut clock);
+            result
+        })
+        .collect();
+    results.into_iter().collect()
+}
+
 /// Everything the renderer needs, shared by all outputs.
 struct Renderer<'a> {
     site: &'a Site,
@@ -157,7 +175,6 @@ pub fn render_site(
     // overlap with the parallel page renders. An error is reported from the first failing
     // job in this order.
     let r = &r;
-    type Job<'a> = Box<dyn FnOnce() -> Result<(), Diagnostic> + Send + 'a>;
     let jobs: Vec<(&str, Job)> = vec![
         (
             "pages",
@@ -228,16 +245,7 @@ pub fn render_site(
             }),
         ),
     ];
-    let results: Vec<Result<(), Diagnostic>> = jobs
-        .into_par_iter()
-        .map(|(name, job)| {
-            let mut clock = std::time::Instant::now();
-            let result = job();
-            crate::pipeline::log_time(&format!("  {name}"), &mut clock);
-            result
-        })
-        .collect();
-    results.into_iter().collect::<Result<Vec<()>, Diagnostic>>()?;
+    run_jobs(jobs, "  ")?;
     sink.put(Rendered::new(".nojekyll", Vec::new()));
     if !config.cname.is_empty() {
         sink.put(Rendered::new("CNAME", format!("{}\n", config.cname)));
@@ -408,7 +416,6 @@ impl Renderer<'_> {
         let (site, config) = (self.site, self.config);
         let checklist = site.checklist.as_ref().map(|c| &c.checklist);
         // Independent outputs, side by side (a status edit waits for the slowest).
-        type Job<'a> = Box<dyn FnOnce() -> Result<(), Diagnostic> + Send + 'a>;
         let jobs: Vec<(&str, Job)> = vec![
             (
                 "pages",
@@ -466,16 +473,7 @@ impl Renderer<'_> {
                 }),
             ),
         ];
-        let results: Vec<Result<(), Diagnostic>> = jobs
-            .into_par_iter()
-            .map(|(name, job)| {
-                let mut clock = std::time::Instant::now();
-                let result = job();
-                crate::pipeline::log_time(&format!("   {name}"), &mut clock);
-                result
-            })
-            .collect();
-        results.into_iter().collect()
+        run_jobs(jobs, "   ")
     }
 
     fn render_dashboard(&self, sink: &dyn Sink) -> Result<(), Diagnostic> {
