@@ -6,10 +6,11 @@
 //! repository or in a shallow clone, the list is simply empty.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
 
-use crate::checklist::{parse_checklist, Status};
+use crate::checklist::{parse_checklist, Checklist, Status};
 
 /// How many commits back the dashboard looks.
 const COMMITS: usize = 12;
@@ -27,8 +28,12 @@ pub struct StatusChange {
 }
 
 /// Status changes of the checklist at `path` (inside the git work tree at `root`), newest
-/// first. `current` is the checklist's text as it is on disk now.
-pub fn status_changes(root: &Path, path: &Path, current: &str) -> Vec<StatusChange> {
+/// first. `current` is the checklist as it is on disk now.
+///
+/// The committed part is remembered for the process (`serve` asks on every save) while the
+/// file's log stays the same: a save then costs one `git log`, not a `git show` and a parse
+/// of each recent version.
+pub fn status_changes(root: &Path, path: &Path, current: &Checklist) -> Vec<StatusChange> {
     let Some(log) = git(
         root,
         &[
@@ -41,52 +46,94 @@ pub fn status_changes(root: &Path, path: &Path, current: &str) -> Vec<StatusChan
     ) else {
         return Vec::new();
     };
-    let Some(rel) = git(root, &["ls-files", "--full-name", "--", &path.to_string_lossy()]) else {
-        return Vec::new();
-    };
-    let rel = rel.trim();
-    if rel.is_empty() {
-        return Vec::new();
-    }
-    let commits: Vec<(&str, &str)> = log.lines().filter_map(|l| l.split_once(' ')).collect();
-    let mut versions: Vec<(Option<(String, String)>, String)> = vec![(None, current.to_string())];
-    for (sha, date) in &commits {
-        match git(root, &["show", &format!("{sha}:{rel}")]) {
-            Some(text) => versions.push((Some((sha[..sha.len().min(10)].to_string(), date.to_string())), text)),
-            None => break,
-        }
-    }
-    let mut out = Vec::new();
-    for pair in versions.windows(2) {
-        let (newer_meta, newer) = &pair[0];
-        let (_, older) = &pair[1];
-        if newer == older {
-            continue;
-        }
-        let before: HashMap<String, Status> = parse_checklist("", older)
-            .0
-            .tasks()
-            .map(|(_, t)| (t.id.clone(), t.status))
-            .collect();
-        for (_, t) in parse_checklist("", newer).0.tasks() {
-            if let Some(&from) = before.get(&t.id) {
-                if from != t.status {
-                    out.push(StatusChange {
-                        task_id: t.id.clone(),
-                        title: t.title.clone(),
-                        from,
-                        to: t.status,
-                        date: newer_meta.as_ref().map(|m| m.1.clone()),
-                    });
-                }
+    let key: LogKey = (root.to_path_buf(), path.to_path_buf(), log);
+    static LAST: Mutex<Option<(LogKey, std::sync::Arc<Committed>)>> = Mutex::new(None);
+    let kept = LAST
+        .lock()
+        .ok()
+        .and_then(|last| last.as_ref().filter(|(k, _)| *k == key).map(|(_, c)| c.clone()));
+    let committed = match kept {
+        Some(c) => c,
+        None => {
+            let c = std::sync::Arc::new(committed(root, path, &key.2));
+            if let Ok(mut last) = LAST.lock() {
+                *last = Some((key, c.clone()));
             }
+            c
         }
+    };
+    // Not committed yet: the file against its last committed version.
+    let mut out = Vec::new();
+    if let Some(head) = &committed.head {
+        out.extend(differences(head, current, None));
+    }
+    for pair in &committed.pairs {
         if out.len() >= CHANGES {
             break;
         }
+        out.extend(pair.iter().cloned());
     }
     out.truncate(CHANGES);
     out
+}
+
+/// A checklist's log: the work tree, the file, and its recent commits as git lists them.
+type LogKey = (PathBuf, PathBuf, String);
+
+/// What the recent commits of the checklist say, newest first.
+#[derive(Debug, Default)]
+struct Committed {
+    /// The last committed version, parsed (none when the file is not in git).
+    head: Option<Checklist>,
+    /// The changes each commit made to the version before it.
+    pairs: Vec<Vec<StatusChange>>,
+}
+
+fn committed(root: &Path, path: &Path, log: &str) -> Committed {
+    let Some(rel) = git(root, &["ls-files", "--full-name", "--", &path.to_string_lossy()]) else {
+        return Committed::default();
+    };
+    let rel = rel.trim();
+    if rel.is_empty() {
+        return Committed::default();
+    }
+    let mut versions: Vec<(String, String)> = Vec::new();
+    for (sha, date) in log.lines().filter_map(|l| l.split_once(' ')) {
+        match git(root, &["show", &format!("{sha}:{rel}")]) {
+            Some(text) => versions.push((date.to_string(), text)),
+            None => break,
+        }
+    }
+    let parsed: Vec<Checklist> = versions.iter().map(|(_, text)| parse_checklist("", text).0).collect();
+    let mut pairs = Vec::new();
+    for k in 0..versions.len().saturating_sub(1) {
+        // The same text as the version before it changed nothing.
+        if versions[k].1 != versions[k + 1].1 {
+            pairs.push(differences(&parsed[k + 1], &parsed[k], Some(versions[k].0.clone())));
+        }
+    }
+    Committed {
+        head: parsed.into_iter().next(),
+        pairs,
+    }
+}
+
+/// The tasks of `newer` whose status is not the one they had in `older`, in `newer`'s order.
+fn differences(older: &Checklist, newer: &Checklist, date: Option<String>) -> Vec<StatusChange> {
+    let before: HashMap<&str, Status> = older.tasks().map(|(_, t)| (t.id.as_str(), t.status)).collect();
+    newer
+        .tasks()
+        .filter_map(|(_, t)| {
+            let &from = before.get(t.id.as_str())?;
+            (from != t.status).then(|| StatusChange {
+                task_id: t.id.clone(),
+                title: t.title.clone(),
+                from,
+                to: t.status,
+                date: date.clone(),
+            })
+        })
+        .collect()
 }
 
 fn git(root: &Path, args: &[&str]) -> Option<String> {

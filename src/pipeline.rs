@@ -351,7 +351,7 @@ fn checklist_source(
 ) -> ChecklistSource {
     let mut changes = Vec::new();
     if overrides.history {
-        changes = crate::history::status_changes(&config.root, &config.content_dir.join(&src.rel), &src.text);
+        changes = crate::history::status_changes(&config.root, &config.content_dir.join(&src.rel), &checklist);
         // A change of a task since renamed or removed would link to nothing.
         changes.retain(|c| task_html.contains_key(&c.task_id));
     }

@@ -450,6 +450,51 @@ fn a_status_edit_reaches_the_neighbouring_sections_of_a_theme_that_shows_them() 
     assert!(s.get("/sections/c/").2.contains("C: prev 1/1, next"));
 }
 
+/// In a git work tree the dashboard's "Recently changed" follows status edits as they are
+/// saved (not committed yet) and as they are committed, without rereading the history on
+/// every save.
+#[test]
+fn recently_changed_follows_saves_and_commits_in_serve() {
+    let checklist = |a: &str, b: &str| format!("# C\n\n## S\n\n- `{a}` Alpha task\n- `{b}` Beta task\n");
+    let book = Book::with_files(&[("content/checklist.md", &checklist("{ }", "{ }"))]);
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .current_dir(book.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .env("GIT_COMMITTER_DATE", "2026-11-20T10:00:00Z")
+            .env("GIT_AUTHOR_DATE", "2026-11-20T10:00:00Z")
+            .status()
+            .expect("git runs");
+        assert!(ok.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "start"]);
+    let s = Server::start(&book, &[]);
+    let changes = || {
+        let home = s.get("/").2;
+        home.find("Recently changed")
+            .map(|at| home[at..at + home[at..].find("</ul>").unwrap_or(0)].to_string())
+            .unwrap_or_default()
+    };
+    book.write("content/checklist.md", &checklist("{X}", "{ }"));
+    wait_until("Alpha, not committed yet", || {
+        let c = changes();
+        c.contains("Alpha task") && c.contains("not committed yet")
+    });
+    git(&["commit", "-qam", "alpha done"]);
+    book.write("content/checklist.md", &checklist("{X}", "{IP}"));
+    wait_until("Beta, not committed yet, and Alpha, committed", || {
+        let c = changes();
+        c.contains("Beta task") && c.contains("2026-11-20")
+    });
+    let c = changes();
+    let (beta, alpha) = (c.find("Beta task").expect("beta"), c.find("Alpha task").expect("alpha"));
+    assert!(beta < alpha, "newest first: {c}");
+    assert_eq!(c.matches("not committed yet").count(), 1, "{c}");
+}
+
 #[test]
 fn a_broken_save_keeps_the_last_good_site_and_the_next_good_save_recovers() {
     let book = small_book();
