@@ -528,7 +528,12 @@ fn a_broken_save_keeps_the_last_good_site_and_the_next_good_save_recovers() {
                 .2
                 .contains(&format!("Test a restore {cycle}"))
         });
-        assert_eq!(s.first_event(Duration::from_millis(300)), None, "no overlay once fixed");
+        // A late second event of the same save may still bring a reload; never the overlay.
+        assert_ne!(
+            s.first_event(Duration::from_millis(300)).as_deref(),
+            Some("broken"),
+            "no overlay once fixed"
+        );
         if cycle == 1 {
             first_rss = rss();
         }
