@@ -308,17 +308,7 @@ fn hugo_style_books_keep_their_urls() {
 #[test]
 fn dashboard_lists_status_changes_from_git() {
     let book = Book::example();
-    let git = |args: &[&str]| {
-        let ok = std::process::Command::new("git")
-            .current_dir(book.path())
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-            .args(args)
-            .env("GIT_COMMITTER_DATE", "2026-11-20T10:00:00Z")
-            .env("GIT_AUTHOR_DATE", "2026-11-20T10:00:00Z")
-            .status()
-            .expect("git runs");
-        assert!(ok.success(), "git {args:?}");
-    };
+    let git = |args: &[&str]| book.git(args);
     git(&["init", "-q"]);
     git(&["add", "-A"]);
     git(&["commit", "-qm", "start"]);

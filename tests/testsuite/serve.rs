@@ -457,17 +457,7 @@ fn a_status_edit_reaches_the_neighbouring_sections_of_a_theme_that_shows_them() 
 fn recently_changed_follows_saves_and_commits_in_serve() {
     let checklist = |a: &str, b: &str| format!("# C\n\n## S\n\n- `{a}` Alpha task\n- `{b}` Beta task\n");
     let book = Book::with_files(&[("content/checklist.md", &checklist("{ }", "{ }"))]);
-    let git = |args: &[&str]| {
-        let ok = std::process::Command::new("git")
-            .current_dir(book.path())
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-            .args(args)
-            .env("GIT_COMMITTER_DATE", "2026-11-20T10:00:00Z")
-            .env("GIT_AUTHOR_DATE", "2026-11-20T10:00:00Z")
-            .status()
-            .expect("git runs");
-        assert!(ok.success(), "git {args:?}");
-    };
+    let git = |args: &[&str]| book.git(args);
     git(&["init", "-q"]);
     git(&["add", "-A"]);
     git(&["commit", "-qm", "start"]);

@@ -54,6 +54,19 @@ impl Book {
         self.dir.path()
     }
 
+    /// Runs git in the book as a fixed author, on 2026-11-20; fails the test if git fails.
+    pub fn git(&self, args: &[&str]) {
+        let ok = std::process::Command::new("git")
+            .current_dir(self.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .env("GIT_COMMITTER_DATE", "2026-11-20T10:00:00Z")
+            .env("GIT_AUTHOR_DATE", "2026-11-20T10:00:00Z")
+            .status()
+            .expect("git runs");
+        assert!(ok.success(), "git {args:?}");
+    }
+
     pub fn write(&self, rel: &str, text: &str) {
         let p = self.path().join(rel);
         fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
