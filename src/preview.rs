@@ -168,7 +168,12 @@ impl Preview {
                 changed += 1;
             }
         }
-        self.state.set(LiveEvent::Reload);
+        // A save that changed no output (a second event of the same save, a file saved
+        // unchanged) reloads nothing, unless the tabs show the overlay of a broken book.
+        let broken = self.state.broken.lock().map(|b| b.is_some()).unwrap_or(true);
+        if changed > 0 || broken {
+            self.state.set(LiveEvent::Reload);
+        }
         let elapsed = start.elapsed();
         if matches!(report.plan, RenderPlan::Pages(ref p) if !p.is_empty())
             || matches!(report.plan, RenderPlan::Tasks { .. })

@@ -485,6 +485,36 @@ fn recently_changed_follows_saves_and_commits_in_serve() {
     assert_eq!(c.matches("not committed yet").count(), 1, "{c}");
 }
 
+/// A save that changes no output (an editor saving an unchanged file, or the second event
+/// of one save) rebuilds but does not reload the open tabs.
+#[test]
+fn a_save_that_changes_nothing_reloads_nothing() {
+    let book = small_book();
+    let s = Server::start(&book, &[]);
+    let before = s.rebuilds();
+    let text = book.read("content/faq.md");
+    let path = book.path().join("content/faq.md");
+    let saver = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        std::fs::write(path, text).expect("save");
+    });
+    assert_eq!(
+        s.first_event(Duration::from_millis(1500)),
+        None,
+        "no reload for nothing"
+    );
+    saver.join().expect("saver");
+    assert!(s.rebuilds() > before, "the save was seen and rebuilt");
+    // A real change still reloads.
+    let path = book.path().join("content/faq.md");
+    let saver = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        std::fs::write(path, "# FAQ\n\nChanged answer.\n").expect("save");
+    });
+    assert_eq!(s.first_event(Duration::from_millis(5000)).as_deref(), Some("reload"));
+    saver.join().expect("saver");
+}
+
 #[test]
 fn a_broken_save_keeps_the_last_good_site_and_the_next_good_save_recovers() {
     let book = small_book();
