@@ -1,7 +1,9 @@
 //! One page: a markdown file of `content/` read into metadata, HTML, headings and links.
 //! Blind to other pages: how pages relate is the business of `site`.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -77,8 +79,8 @@ pub struct Page {
     pub meta: Meta,
     /// The line of each top-level front matter key, for diagnostics found later.
     pub key_lines: Vec<(String, usize)>,
-    /// The body as HTML; shared, so that a page kept between rebuilds is cheap to reuse.
-    pub html: std::sync::Arc<str>,
+    /// The body as HTML, made now or when the page is written.
+    pub html: Body,
     /// A hash of what the page's own output shows of its body (HTML, headings, extra keys):
     /// whether a rebuild must render it again.
     pub body_hash: u64,
@@ -90,8 +92,76 @@ pub struct Page {
     pub links: Vec<LinkRef>,
 }
 
-/// Reads one markdown file into a [`Page`].
-pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page, Vec<Diagnostic>) {
+/// A page's body as HTML. `serve` makes it while reading the book and keeps it between
+/// rebuilds; `build` defers it until the page is written, so that it holds one page's HTML
+/// at a time instead of the whole book's, and makes none at all for a page whose file the
+/// last build already wrote.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// Shared, so that a page kept between rebuilds is cheap to reuse.
+    Html(Arc<str>),
+    Deferred(Arc<Deferred>),
+}
+
+/// What a deferred body is made from: its file, and what its links resolve against.
+#[derive(Debug)]
+pub struct Deferred {
+    src: SourceFile,
+    body_start: usize,
+    index: Arc<LinkIndex>,
+    /// Whether the opening `#` heading repeats the title (and is left out).
+    drop_h1: bool,
+}
+
+impl Body {
+    /// The HTML. A deferred body is made now, as it was when the book was read (the same
+    /// file, links and book.toml), so it says nothing new: its diagnostics were reported then.
+    pub fn html(&self, config: &Config) -> Cow<'_, str> {
+        match self {
+            Body::Html(html) => Cow::Borrowed(html),
+            Body::Deferred(d) => {
+                let ctx = MarkdownContext::of(&d.src, &d.index, config);
+                let md = render_markdown(&ctx, &d.src.text, d.body_start);
+                let mut html = md.html;
+                if d.drop_h1 && html.is_char_boundary(md.leading_h1_len) {
+                    html.drain(..md.leading_h1_len);
+                }
+                Cow::Owned(html)
+            }
+        }
+    }
+
+    /// Adds what the HTML is made of to `h`: the HTML itself, or a deferred body's file. The
+    /// links and book.toml it also depends on are in every key through the site's view.
+    pub fn hash_into(&self, h: &mut crate::reuse::KeyHasher) {
+        match self {
+            Body::Html(html) => {
+                h.str("html").str(html);
+            }
+            Body::Deferred(d) => {
+                h.str("deferred")
+                    .str(&d.src.rel)
+                    .str(&d.src.display)
+                    .str(&d.src.text)
+                    .bytes(&(d.body_start as u64).to_le_bytes())
+                    .bytes(&[d.drop_h1 as u8]);
+            }
+        }
+    }
+}
+
+impl std::hash::Hash for Body {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match self {
+            Body::Html(html) => html.hash(state),
+            Body::Deferred(d) => (&d.src.rel, &d.src.text, d.body_start, d.drop_h1).hash(state),
+        }
+    }
+}
+
+/// Reads one markdown file into a [`Page`]; with `defer`, its HTML is made only when asked
+/// for ([`Body::html`]).
+pub fn build_page(src: &SourceFile, index: &Arc<LinkIndex>, config: &Config, defer: bool) -> (Page, Vec<Diagnostic>) {
     let split = front_matter::split(&src.text);
     let (meta, mut diags) = front_matter::parse_meta(&src.display, &split);
     if split.unclosed {
@@ -105,7 +175,8 @@ pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page
             .with_hint("add the closing `---` (or `+++`) line after the keys, or remove the first line"),
         );
     }
-    let ctx = MarkdownContext::of(src, index, config);
+    let mut ctx = MarkdownContext::of(src, index, config);
+    ctx.outline = defer;
     let md = render_markdown(&ctx, &src.text, split.body_start);
     diags.extend(md.diagnostics);
     let stem = src.rel.rsplit('/').next().unwrap_or(&src.rel);
@@ -130,7 +201,8 @@ pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page
     let mut headings = md.headings;
     let mut text = md.text;
     let mut title_id = None;
-    if md.leading_h1.as_deref() == Some(title.as_str()) && html.is_char_boundary(md.leading_h1_len) {
+    let drop_h1 = md.leading_h1.as_deref() == Some(title.as_str());
+    if drop_h1 && html.is_char_boundary(md.leading_h1_len) {
         html.drain(..md.leading_h1_len);
         if !headings.is_empty() {
             title_id = Some(headings.remove(0).id);
@@ -156,6 +228,16 @@ pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page
         }),
         None => PageKind::from_path(&src.rel),
     };
+    let html = if defer {
+        Body::Deferred(Arc::new(Deferred {
+            src: src.clone(),
+            body_start: split.body_start,
+            index: index.clone(),
+            drop_h1,
+        }))
+    } else {
+        Body::Html(html.into())
+    };
     let body_hash = crate::incremental::hash_of((
         &html,
         &headings,
@@ -172,7 +254,7 @@ pub fn build_page(src: &SourceFile, index: &LinkIndex, config: &Config) -> (Page
         meta,
         key_lines: key_lines(&split),
         body_hash,
-        html: html.into(),
+        html,
         headings,
         text,
         anchors: md.anchors,
@@ -195,7 +277,7 @@ pub fn folder_page(path: &str, folder_name: &str) -> Page {
         title_id: None,
         meta: Meta::default(),
         key_lines: Vec::new(),
-        html: "".into(),
+        html: Body::Html("".into()),
         body_hash: 0,
         headings: Vec::new(),
         text: vec![String::new()],

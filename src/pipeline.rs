@@ -199,6 +199,8 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
     // Pages are built from their text, the list of files (links) and book.toml: while the
     // last two stay the same, an unchanged text gives the same page.
     let cache_ref: &PageCache = cache;
+    // Without a cache (`build`, `check`) a page's HTML is made only when it is written.
+    let defer = !cache.is_enabled();
     let (checklist_read, built) = rayon::join(
         || match (checklist_hit, checklist_src) {
             (Some(hit), _) => Some((hit, false)),
@@ -216,7 +218,7 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
                 .filter(|(i, _)| Some(*i) != checklist_pos)
                 .map(|(_, src)| match cache_ref.get(&src.rel, &src.text) {
                     Some(hit) => (hit, None),
-                    None => (build_page(src, &index, &config), Some(src)),
+                    None => (build_page(src, &index, &config, defer), Some(src)),
                 })
                 .collect()
         },
@@ -428,13 +430,6 @@ pub fn build_book_cached(
         } else {
             None
         };
-        // Every code block was highlighted while reading the pages: the highlight cache's
-        // file is made while the site renders, and written if the build succeeds.
-        let cache_file = crate::highlight::cache::cache_file(&config.output_dir);
-        let saver = write.then(|| {
-            let file = cache_file.clone();
-            std::thread::spawn(move || crate::highlight::cache::prepare(&file, true))
-        });
         let collect = if cache.pages.is_enabled() {
             Collect::files()
         } else {
@@ -482,13 +477,21 @@ pub fn build_book_cached(
             }
         }
         log_time("render", &mut clock);
+        // Code is highlighted as the pages are written: the highlight cache's file is made
+        // now, while the new site is moved into place, and kept if the build succeeds.
+        let cache_file = crate::highlight::cache::cache_file(&config.output_dir);
+        let saver = write.then(|| {
+            let file = cache_file.clone();
+            std::thread::spawn(move || crate::highlight::cache::prepare(&file, true))
+        });
         files = collect.into_files();
         // A build with errors drops its staging folder: the previous site stays as it was.
         // The cache file is made either way; it is kept only when the build succeeds, and
         // otherwise deleted here, before the process can end under the thread making it.
-        let prepared = saver.and_then(|s| s.join().ok()).flatten();
+        let prepared = || saver.and_then(|s| s.join().ok()).flatten();
         if let (Some(staging), true) = (staging, more.iter().all(|d| !d.is_error())) {
             let finished = staging.finish(&book.assets);
+            let prepared = prepared();
             if finished.is_ok() {
                 // The cache only saves work: a cache that cannot be written costs the next
                 // build time, never its output.
@@ -499,6 +502,8 @@ pub fn build_book_cached(
             finished?;
             written = true;
             log_time("write", &mut clock);
+        } else {
+            drop(prepared());
         }
     }
     book.diagnostics.extend(more);
@@ -682,7 +687,7 @@ pub fn rebuild_pages(report: &mut Report, changed: &[PathBuf], cache: &mut Build
         let Ok(src) = crate::content::read_source(rel, old.display.clone(), abs) else {
             return false;
         };
-        let (page, diags) = build_page(&src, &index, config);
+        let (page, diags) = build_page(&src, &index, config, false);
         let same_shape = (&old.rel, &old.path, old.is_index, old.kind, &old.title, &old.title_id)
             == (
                 &page.rel,

@@ -3,6 +3,7 @@
 
 mod data;
 mod sink;
+mod spill;
 pub mod view;
 
 pub use data::progress_json;
@@ -131,6 +132,8 @@ struct Renderer<'a> {
     /// The inputs every template render shares (the executable, the templates, the site
     /// view), hashed: set when the sink can carry files over from the last build.
     shared_key: Option<Key>,
+    /// Where the pages set their bodies aside for the print page, when it splices them.
+    spill: Option<spill::Spill>,
 }
 
 /// Renders every output file of the site.
@@ -153,6 +156,7 @@ pub fn render_site(
         sidebar: String::new(),
         prose_html,
         shared_key: None,
+        spill: None,
     };
     r.sidebar = r.render_sidebar()?;
     if sink.wants_keys() {
@@ -171,19 +175,30 @@ pub fn render_site(
         RenderPlan::Tasks { pages, tasks } => return r.render_checklist_change(pages, tasks, sink),
     }
 
-    // Independent jobs, run side by side: the long sequential ones (print, search, alerts)
-    // overlap with the parallel page renders. An error is reported from the first failing
-    // job in this order.
+    // Independent jobs, run side by side, in two rounds: the pages (whose code highlighting
+    // fills the highlight cache) after the rest (whose search index is the largest thing a
+    // build makes), so that the two never take memory at once. Every job is parallel within,
+    // so each round keeps every core busy. An error is reported from the pages first, then
+    // from the first failing job in this order.
+    if !theme.overridden.contains_key("print.html") {
+        r.spill = spill::Spill::new(site.pages.len());
+    }
     let r = &r;
-    let jobs: Vec<(&str, Job)> = vec![
-        (
-            "pages",
-            Box::new(|| {
-                (0..site.pages.len())
-                    .into_par_iter()
-                    .try_for_each(|i| r.render_page(i, sink))
-            }),
-        ),
+    let pages: Vec<(&str, Job)> = vec![(
+        "pages",
+        Box::new(|| {
+            (0..site.pages.len())
+                .into_par_iter()
+                .try_for_each(|i| r.render_page(i, sink))?;
+            // After the pages: their bodies' code is highlighted by then, and found in the
+            // highlight cache.
+            let mut clock = std::time::Instant::now();
+            let printed = r.render_print(sink);
+            crate::pipeline::log_time("   print", &mut clock);
+            printed
+        }),
+    )];
+    let others: Vec<(&str, Job)> = vec![
         (
             "sections",
             Box::new(|| {
@@ -224,7 +239,6 @@ pub fn render_site(
                 Ok(())
             }),
         ),
-        ("print", Box::new(|| r.render_print(sink))),
         (
             "search",
             Box::new(|| {
@@ -245,7 +259,9 @@ pub fn render_site(
             }),
         ),
     ];
-    run_jobs(jobs, "  ")?;
+    let others = run_jobs(others, "  ");
+    run_jobs(pages, "  ")?;
+    others?;
     sink.put(Rendered::new(".nojekyll", Vec::new()));
     if !config.cname.is_empty() {
         sink.put(Rendered::new("CNAME", format!("{}\n", config.cname)));
@@ -396,18 +412,33 @@ impl Renderer<'_> {
         crumbs
     }
 
+    /// A page of content/. Its key holds what its body is made of rather than the body, so a
+    /// page the last build wrote from the same inputs is carried over without making its HTML.
     fn render_page(&self, i: usize, sink: &dyn Sink) -> Result<(), Diagnostic> {
-        let v = data::page_view(self.site, self.config, i);
+        let mut v = data::page_view(self.site, self.config, i);
         let page = &self.site.pages[i];
         let layout = self.layout(&page.title, &page.path, self.crumbs_for(page), Some(&page.rel));
-        self.emit(
-            sink,
-            "page.html",
-            format!("{}index.html", page.path),
-            layout,
-            "page",
-            &v,
-        )
+        let path = format!("{}index.html", page.path);
+        let key = self.shared_key.and_then(|shared| {
+            let mut h = KeyHasher::new()?;
+            h.key(shared).str("page.html").str(&path).str("page");
+            h.value(&layout)?.value(&v)?;
+            page.html.hash_into(&mut h);
+            Some(h.finish())
+        });
+        if key.is_some_and(|k| sink.reuse(k)) {
+            return Ok(());
+        }
+        v.html = page.html.html(self.config);
+        if let (Some(spill), crate::page::Body::Deferred(_)) = (&self.spill, &page.html) {
+            spill.put(i, &v.html);
+        }
+        let file = self.render("page.html", path, layout, "page", &v)?;
+        match key {
+            Some(key) => sink.put_keyed(key, file),
+            None => sink.put(file),
+        }
+        Ok(())
     }
 
     /// After a checklist edit that kept its structure: `pages`, the pages of `tasks`, and
@@ -655,7 +686,14 @@ impl Renderer<'_> {
             return Ok(());
         }
         let file = self.render("print.html", format!("{path}index.html"), layout, "print", &v)?;
-        let mut write = |w: &mut dyn std::io::Write| data::write_print(w, &file.bytes, &v.pages, self.site);
+        let mut write = |w: &mut dyn std::io::Write| {
+            data::write_print(w, &file.bytes, &v.pages, self.site, |i, page| {
+                match self.spill.as_ref().and_then(|s| s.get(i)) {
+                    Some(html) => std::borrow::Cow::Owned(html),
+                    None => page.html.html(self.config),
+                }
+            })
+        };
         match key {
             Some(k) => sink.put_with_keyed(k, file.path.clone(), &mut write),
             None => sink.put_with(file.path.clone(), &mut write),

@@ -66,26 +66,33 @@ struct Memo {
     /// How many entries the cache file held when read or last written: a build that made
     /// nothing new and used as many leaves the file as it is.
     on_disk: AtomicUsize,
+    /// The cache file this build reads, once its first code block needs it (a build that
+    /// carries every page over from the last one never reads it).
+    file: std::sync::Mutex<Option<PathBuf>>,
     /// Whether the file has been read into memory (once per process, or again after the
     /// entries were dropped).
     loaded: AtomicBool,
-    /// The file is read on a thread while the book's files are read; the first use waits.
-    pending: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
-    /// Set once no read is pending.
-    ready: AtomicBool,
+    /// The code blocks of pages whose HTML is made only when written (see
+    /// [`crate::page::Body`]), by key: kept in the file even when this build carried their
+    /// pages over without highlighting them.
+    noted: std::sync::Mutex<rustc_hash::FxHashSet<u64>>,
 }
 
-/// Waits for the cache file being read, if it is.
+/// Reads the cache file into memory, the first time a build needs it.
 fn settle() {
     let memo = memo();
-    if memo.ready.load(Ordering::Acquire) {
+    if memo.loaded.load(Ordering::Acquire) {
         return;
     }
-    let mut pending = memo.pending.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(handle) = pending.take() {
-        let _ = handle.join();
+    let mut file = memo.file.lock().unwrap_or_else(|e| e.into_inner());
+    // Another thread may have read it while this one waited.
+    if memo.loaded.load(Ordering::Acquire) {
+        return;
     }
-    memo.ready.store(true, Ordering::Release);
+    if let Some(bytes) = file.take().and_then(|f| std::fs::read(f).ok()) {
+        memo.on_disk.store(load(bytes), Ordering::Relaxed);
+    }
+    memo.loaded.store(true, Ordering::Release);
 }
 
 fn memo() -> &'static Memo {
@@ -136,32 +143,27 @@ pub fn cache_file(output_dir: &Path) -> PathBuf {
     parent.join(".opsbook-cache").join("highlight.bin")
 }
 
-/// Starts a build: entries used from now on are the ones [`save`] keeps. Loads `file` into
-/// memory once per process (later builds already hold what it has).
+/// Starts a build: entries used from now on are the ones [`prepare`] keeps. `file` is read
+/// when a code block first needs it, once per process (later builds already hold what it
+/// has).
 pub fn begin_build(file: &Path) {
     let memo = memo();
     memo.build.fetch_add(1, Ordering::Relaxed);
     memo.made.store(false, Ordering::Relaxed);
-    if !memo.loaded.swap(true, Ordering::Relaxed) {
-        settle();
-        let file = file.to_path_buf();
-        let read = move || {
-            if let Ok(bytes) = std::fs::read(file) {
-                memo.on_disk.store(load(bytes), Ordering::Relaxed);
-            }
-        };
-        let mut pending = memo.pending.lock().unwrap_or_else(|e| e.into_inner());
-        match std::thread::Builder::new()
-            .name("highlight-cache".into())
-            .spawn(read.clone())
-        {
-            Ok(handle) => {
-                *pending = Some(handle);
-                memo.ready.store(false, Ordering::Release);
-            }
-            Err(_) => read(),
-        }
+    memo.noted.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    if !memo.loaded.load(Ordering::Acquire) {
+        *memo.file.lock().unwrap_or_else(|e| e.into_inner()) = Some(file.to_path_buf());
     }
+}
+
+/// Notes a code block of a page whose HTML is made later, or never (when the page's file is
+/// carried over): its entry stays in the cache file.
+pub fn note(lang: &str, code: &str) {
+    memo()
+        .noted
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key(lang, code));
 }
 
 fn version_line() -> String {
@@ -246,9 +248,12 @@ pub struct Prepared {
 /// written: the cache only saves work). With `release`, the entries are then dropped from
 /// memory: the next build of this process loads them from the file again.
 pub fn prepare(file: &Path, release: bool) -> Option<Prepared> {
-    settle();
     let memo = memo();
-    if !memo.made.load(Ordering::Relaxed) && used_count() == memo.on_disk.load(Ordering::Relaxed) && file.exists() {
+    // A build that highlighted nothing never read the file: it stays as it is.
+    let unread = !memo.loaded.load(Ordering::Acquire) && !memo.made.load(Ordering::Relaxed);
+    if unread
+        || (!memo.made.load(Ordering::Relaxed) && used_count() == memo.on_disk.load(Ordering::Relaxed) && file.exists())
+    {
         if release {
             forget();
         }
@@ -272,33 +277,33 @@ fn forget() {
 
 fn used_count() -> usize {
     let memo = memo();
+    memo.entries.read().map(|s| used(&s).len()).unwrap_or(0)
+}
+
+/// The entries this build used: highlighted, or noted.
+fn used(store: &Store) -> Vec<&Entry> {
+    let memo = memo();
     let build = memo.build.load(Ordering::Relaxed);
-    memo.entries
-        .read()
-        .map(|s| {
-            s.map
-                .values()
-                .flatten()
-                .filter(|e| e.used.load(Ordering::Relaxed) == build)
-                .count()
+    let noted = memo.noted.lock().unwrap_or_else(|e| e.into_inner());
+    store
+        .map
+        .iter()
+        .flat_map(|(k, list)| {
+            let noted = noted.contains(k);
+            list.iter()
+                .filter(move |e| noted || e.used.load(Ordering::Relaxed) == build)
         })
-        .unwrap_or(0)
+        .collect()
 }
 
 fn write_used(file: &Path) -> anyhow::Result<Prepared> {
     use std::io::Write;
     let memo = memo();
-    let build = memo.build.load(Ordering::Relaxed);
     let store = memo
         .entries
         .read()
         .map_err(|_| anyhow::anyhow!("highlight cache poisoned"))?;
-    let mut used: Vec<&Entry> = store
-        .map
-        .values()
-        .flatten()
-        .filter(|e| e.used.load(Ordering::Relaxed) == build)
-        .collect();
+    let mut used = used(&store);
     used.sort_by(|a, b| {
         (store.bytes(&a.lang), store.bytes(&a.code)).cmp(&(store.bytes(&b.lang), store.bytes(&b.code)))
     });

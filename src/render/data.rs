@@ -35,7 +35,9 @@ pub struct PageView<'a> {
     pub review_due: Option<String>,
     pub stale: bool,
     pub overdue: bool,
-    pub html: &'a str,
+    /// Left empty by [`page_view`]: the page's HTML is made (see [`crate::page::Body`]) only
+    /// once its file is known to be needed.
+    pub html: std::borrow::Cow<'a, str>,
     pub toc: Vec<&'a Heading>,
     pub is_index: bool,
     pub children: Vec<PageRef>,
@@ -77,7 +79,7 @@ pub fn page_view<'a>(site: &'a Site, config: &'a Config, i: usize) -> PageView<'
         review_due: site.review_due(p).map(|d| d.to_string()),
         stale: site.is_stale(p, config.stale_after_days),
         overdue: site.is_overdue(p),
-        html: &p.html[..],
+        html: std::borrow::Cow::Borrowed(""),
         toc: p.headings.iter().filter(|h| h.level <= 3).collect(),
         is_index: p.is_index,
         children: site.children[i].iter().map(|&j| pref(j)).collect(),
@@ -206,7 +208,11 @@ pub fn dashboard_view(site: &Site, config: &Config, prose_html: &super::ProseHtm
         stale_more,
         overdue,
         overdue_more,
-        intro_html: site.root_page.as_ref().map(|p| p.html.to_string()).unwrap_or_default(),
+        intro_html: site
+            .root_page
+            .as_ref()
+            .map(|p| p.html.html(config).into_owned())
+            .unwrap_or_default(),
         prose_intro_html: prose_html.intro.clone(),
         prose_html: prose_html.rest.clone(),
         pages: site
@@ -357,7 +363,7 @@ pub fn print_key(h: &mut crate::reuse::KeyHasher, v: &PrintView, site: &Site) ->
             .str(url)
             .str(kind)
             .bytes(&(*page as u64).to_le_bytes());
-        h.str(&site.pages.get(*page)?.html);
+        site.pages.get(*page)?.html.hash_into(h);
     }
     Some(())
 }
@@ -386,7 +392,7 @@ pub fn print_view<'a>(site: &'a Site, config: &'a Config, spliced: bool) -> Prin
                 let html = if spliced {
                     placeholder(i)
                 } else {
-                    print_body(&p.html, &anchor)
+                    print_body(&p.html.html(config), &anchor)
                 };
                 PrintPage {
                     anchor,
@@ -454,32 +460,54 @@ fn write_print_body(w: &mut dyn std::io::Write, html: &str, anchor: &str) -> std
 }
 
 /// Writes the print page rendered from a spliced [`print_view`]: the template's output, with
-/// each placeholder replaced by its page's body.
-pub fn write_print(
+/// each placeholder replaced by its page's body. Bodies are made (when deferred) a batch at
+/// a time, side by side, and written in order.
+pub fn write_print<'a>(
     w: &mut dyn std::io::Write,
     rendered: &[u8],
-    pages: &[PrintPage],
-    site: &Site,
+    pages: &'a [PrintPage],
+    site: &'a Site,
+    body: impl Fn(usize, &'a crate::page::Page) -> std::borrow::Cow<'a, str> + Sync,
 ) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    /// Bodies made at once: enough to keep every core busy, few enough to hold little.
+    const BATCH: usize = 64;
     let anchors: std::collections::HashMap<usize, &str> = pages.iter().map(|p| (p.page, p.anchor.as_str())).collect();
+    // The file as text between placeholders, each placeholder either a page or, when it is
+    // not one of ours (cannot happen with the built-in template), left as it was.
+    let mut parts: Vec<(&[u8], Option<Spliced>)> = Vec::new();
     let mut rest = rendered;
     let marker = marker().as_bytes();
     while let Some(at) = find(rest, marker) {
-        w.write_all(&rest[..at])?;
         let after = &rest[at + marker.len()..];
         let end = after.iter().position(|&b| b == 1).unwrap_or(after.len());
         let index = std::str::from_utf8(&after[..end])
             .ok()
             .and_then(|n| n.parse::<usize>().ok());
-        match index.and_then(|i| Some((site.pages.get(i)?, *anchors.get(&i)?))) {
-            Some((page, anchor)) => write_print_body(w, &page.html, anchor)?,
-            // Not one of ours (cannot happen with the built-in template): left as it was.
-            None => w.write_all(&rest[at..at + marker.len() + end])?,
+        match index.and_then(|i| Some((i, site.pages.get(i)?, *anchors.get(&i)?))) {
+            Some(page) => parts.push((&rest[..at], Some(page))),
+            None => parts.push((&rest[..at + marker.len() + end], None)),
         }
         rest = after.get(end + 1..).unwrap_or_default();
     }
-    w.write_all(rest)
+    parts.push((rest, None));
+    for batch in parts.chunks(BATCH) {
+        let bodies: Vec<Option<std::borrow::Cow<str>>> = batch
+            .par_iter()
+            .map(|(_, page)| page.map(|(i, p, _)| body(i, p)))
+            .collect();
+        for ((text, page), body) in batch.iter().zip(bodies) {
+            w.write_all(text)?;
+            if let (Some((_, _, anchor)), Some(body)) = (page, body) {
+                write_print_body(w, &body, anchor)?;
+            }
+        }
+    }
+    Ok(())
 }
+
+/// A page spliced into the print page: its index, the page, and its anchor.
+type Spliced<'a> = (usize, &'a crate::page::Page, &'a str);
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(haystack, needle)

@@ -168,10 +168,19 @@ fn the_highlight_cache_changes_nothing_but_time() {
         assert!(fresh == snapshot_tree(&book.path().join("site")), "{what} differs");
     };
     let mtime = || std::fs::metadata(&cache).and_then(|m| m.modified()).expect("mtime");
+    // Without the record of the last build's files, every page is rendered again, its code
+    // highlighted from the cache.
+    let forget_outputs = || std::fs::remove_file(book.path().join(".opsbook-cache/site.outputs")).expect("record");
+
+    // A build that carries every page over never reads the cache, and leaves it alone.
+    let stamp = mtime();
+    book.run(&["build"]).success();
+    same("a build with nothing changed");
+    assert_eq!(mtime(), stamp, "the cache file was written again for nothing");
 
     // From the cache: the same bytes, and a build that highlighted nothing new leaves the
     // file alone.
-    let stamp = mtime();
+    forget_outputs();
     book.run(&["build"]).success();
     same("a cached build");
     assert_eq!(mtime(), stamp, "the cache file was written again for nothing");
@@ -180,6 +189,7 @@ fn the_highlight_cache_changes_nothing_but_time() {
     let mut bytes = std::fs::read(&cache).expect("cache");
     bytes.truncate(bytes.len() / 2);
     std::fs::write(&cache, &bytes).expect("damage the cache");
+    forget_outputs();
     book.run(&["build"]).success();
     same("a build from a damaged cache");
     assert!(
@@ -187,6 +197,7 @@ fn the_highlight_cache_changes_nothing_but_time() {
         "the damaged cache is rewritten"
     );
     std::fs::write(&cache, b"garbage").expect("replace the cache");
+    forget_outputs();
     book.run(&["build"]).success();
     same("a build from a foreign cache");
     assert_ne!(
@@ -206,6 +217,12 @@ fn the_highlight_cache_changes_nothing_but_time() {
         after.contains("echo a block no build has seen"),
         "the new block is not cached"
     );
+    // That build highlighted only the new page, yet kept the code of the pages it carried
+    // over: rendering every page again finds all of it in the cache.
+    let stamp = mtime();
+    forget_outputs();
+    book.run(&["build"]).success();
+    assert_eq!(mtime(), stamp, "the pages carried over lost their cached code");
 }
 
 #[test]
