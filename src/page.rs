@@ -111,6 +111,9 @@ pub struct Deferred {
     index: Arc<LinkIndex>,
     /// Whether the opening `#` heading repeats the title (and is left out).
     drop_h1: bool,
+    /// A hash of what else the HTML is made of: book.toml and the book's list of files
+    /// (what links resolve to, whether raw HTML is kept, the params shortcodes show).
+    context: u64,
 }
 
 impl Body {
@@ -131,8 +134,8 @@ impl Body {
         }
     }
 
-    /// Adds what the HTML is made of to `h`: the HTML itself, or a deferred body's file. The
-    /// links and book.toml it also depends on are in every key through the site's view.
+    /// Adds what the HTML is made of to `h`: the HTML itself, or what a deferred body is made
+    /// from.
     pub fn hash_into(&self, h: &mut crate::reuse::KeyHasher) {
         match self {
             Body::Html(html) => {
@@ -144,7 +147,8 @@ impl Body {
                     .str(&d.src.display)
                     .str(&d.src.text)
                     .bytes(&(d.body_start as u64).to_le_bytes())
-                    .bytes(&[d.drop_h1 as u8]);
+                    .bytes(&[d.drop_h1 as u8])
+                    .bytes(&d.context.to_le_bytes());
             }
         }
     }
@@ -154,14 +158,19 @@ impl std::hash::Hash for Body {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         match self {
             Body::Html(html) => html.hash(state),
-            Body::Deferred(d) => (&d.src.rel, &d.src.text, d.body_start, d.drop_h1).hash(state),
+            Body::Deferred(d) => (&d.src.rel, &d.src.text, d.body_start, d.drop_h1, d.context).hash(state),
         }
     }
 }
 
-/// Reads one markdown file into a [`Page`]; with `defer`, its HTML is made only when asked
-/// for ([`Body::html`]).
-pub fn build_page(src: &SourceFile, index: &Arc<LinkIndex>, config: &Config, defer: bool) -> (Page, Vec<Diagnostic>) {
+/// Reads one markdown file into a [`Page`]. With `defer` (a hash of book.toml and the list of
+/// the book's files), its HTML is made only when asked for ([`Body::html`]).
+pub fn build_page(
+    src: &SourceFile,
+    index: &Arc<LinkIndex>,
+    config: &Config,
+    defer: Option<u64>,
+) -> (Page, Vec<Diagnostic>) {
     let split = front_matter::split(&src.text);
     let (meta, mut diags) = front_matter::parse_meta(&src.display, &split);
     if split.unclosed {
@@ -176,7 +185,7 @@ pub fn build_page(src: &SourceFile, index: &Arc<LinkIndex>, config: &Config, def
         );
     }
     let mut ctx = MarkdownContext::of(src, index, config);
-    ctx.outline = defer;
+    ctx.outline = defer.is_some();
     let md = render_markdown(&ctx, &src.text, split.body_start);
     diags.extend(md.diagnostics);
     let stem = src.rel.rsplit('/').next().unwrap_or(&src.rel);
@@ -228,15 +237,15 @@ pub fn build_page(src: &SourceFile, index: &Arc<LinkIndex>, config: &Config, def
         }),
         None => PageKind::from_path(&src.rel),
     };
-    let html = if defer {
-        Body::Deferred(Arc::new(Deferred {
+    let html = match defer {
+        Some(context) => Body::Deferred(Arc::new(Deferred {
             src: src.clone(),
             body_start: split.body_start,
             index: index.clone(),
             drop_h1,
-        }))
-    } else {
-        Body::Html(html.into())
+            context,
+        })),
+        None => Body::Html(html.into()),
     };
     let body_hash = crate::incremental::hash_of((
         &html,

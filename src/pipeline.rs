@@ -200,7 +200,7 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
     // last two stay the same, an unchanged text gives the same page.
     let cache_ref: &PageCache = cache;
     // Without a cache (`build`, `check`) a page's HTML is made only when it is written.
-    let defer = !cache.is_enabled();
+    let defer = (!cache.is_enabled()).then_some(context);
     let (checklist_read, built) = rayon::join(
         || match (checklist_hit, checklist_src) {
             (Some(hit), _) => Some((hit, false)),
@@ -687,7 +687,7 @@ pub fn rebuild_pages(report: &mut Report, changed: &[PathBuf], cache: &mut Build
         let Ok(src) = crate::content::read_source(rel, old.display.clone(), abs) else {
             return false;
         };
-        let (page, diags) = build_page(&src, &index, config, false);
+        let (page, diags) = build_page(&src, &index, config, None);
         let same_shape = (&old.rel, &old.path, old.is_index, old.kind, &old.title, &old.title_id)
             == (
                 &page.rel,

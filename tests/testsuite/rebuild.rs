@@ -104,6 +104,21 @@ fn a_rebuild_carries_over_only_what_did_not_change() {
     book.write(path, &changed);
     rebuild_matches_a_clean_build(&book, "a task's status changed");
 
+    // book.toml alone: a page's body depends on it (here, whether raw HTML is kept whole)
+    // though nothing else the page shows does.
+    let path = "content/troubleshooting/high-replication-lag.md";
+    book.write(
+        path,
+        &(book.read(path) + "\nPress <kbd onclick=\"alert(1)\">Ctrl</kbd> to stop.\n"),
+    );
+    rebuild_matches_a_clean_build(&book, "raw HTML added to a page");
+    assert!(!book.read(&format!("site/{UNTOUCHED}")).contains("onclick"));
+    let toml = book.read("book.toml");
+    book.write("book.toml", &format!("{toml}\n[build]\nallow-raw-html = true\n"));
+    rebuild_matches_a_clean_build(&book, "raw HTML allowed in book.toml");
+    assert!(book.read(&format!("site/{UNTOUCHED}")).contains("onclick"));
+    book.write("book.toml", &toml);
+
     // A template: every page is rendered again.
     let template = std::fs::read_to_string(repo_root().join("themes/default/templates/page.html")).expect("template");
     book.write(
