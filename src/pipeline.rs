@@ -942,6 +942,7 @@ fn check_record(
     let Ok(text) = std::fs::read_to_string(root.join(RECORD_FILE)) else {
         return;
     };
+    let before = diags.len();
     match parse_record_cached(&text) {
         Ok(record) => {
             let content = config
@@ -961,7 +962,10 @@ fn check_record(
         }
         Err(d) => diags.extend(d),
     }
-    book.sources.insert(RECORD_FILE.to_string(), text);
+    // Kept for showing the lines diagnostics point at (a large book's record is megabytes).
+    if diags.len() > before {
+        book.sources.insert(RECORD_FILE.to_string(), text);
+    }
 }
 
 #[cfg(test)]

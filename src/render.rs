@@ -166,7 +166,7 @@ pub fn render_site(
         RenderPlan::Full => {}
         RenderPlan::Deferred => {
             r.render_print(sink)?;
-            crate::search::build(site, config).into_iter().for_each(|f| sink.put(f));
+            crate::search::build(site, config, |f| sink.put(f));
             return Ok(());
         }
         RenderPlan::Pages(list) => {
@@ -249,12 +249,10 @@ pub fn render_site(
                 if key.is_some_and(|k| sink.reuse(k)) {
                     return Ok(());
                 }
-                for f in crate::search::files(&docs, config) {
-                    match key {
-                        Some(k) => sink.put_keyed(k, f),
-                        None => sink.put(f),
-                    }
-                }
+                crate::search::files(&docs, config, |f| match key {
+                    Some(k) => sink.put_keyed(k, f),
+                    None => sink.put(f),
+                });
                 Ok(())
             }),
         ),

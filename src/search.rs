@@ -481,12 +481,12 @@ pub fn query(index: &BTreeMap<String, Vec<(u32, u32)>>, q: &str) -> Vec<u32> {
     ranked.into_iter().map(|(d, _)| d).collect()
 }
 
-/// The index's files, under the search prefix.
-pub fn build(site: &Site, config: &Config) -> Vec<Rendered> {
+/// The index's files, under the search prefix, each given to `put` as it is made.
+pub fn build(site: &Site, config: &Config, put: impl FnMut(Rendered)) {
     let mut t = std::time::Instant::now();
     let docs = documents(site, &config.urls.tasks);
     crate::pipeline::log_time("  search docs", &mut t);
-    files(&docs, config)
+    files(&docs, config, put)
 }
 
 /// Everything the index files are made of, hashed: when it is the last build's, so are they.
@@ -505,29 +505,31 @@ pub fn key(docs: &[Doc], config: &Config) -> Option<Key> {
     Some(h.finish())
 }
 
-/// The index files of `docs`.
-pub fn files(docs: &[Doc], config: &Config) -> Vec<Rendered> {
+/// The index files of `docs`, each given to `put` as it is made (a large book's index is
+/// tens of megabytes: it is never held whole).
+pub fn files(docs: &[Doc], config: &Config, mut put: impl FnMut(Rendered)) {
     let mut t = std::time::Instant::now();
     let index = postings(docs);
     crate::pipeline::log_time("  search postings", &mut t);
     let prefix = &config.urls.search;
     let shards = shards(&index);
     crate::pipeline::log_time("  search shards", &mut t);
-    let mut out = Vec::with_capacity(shards.len() + docs.len() / CHUNK + 2);
     let keys: Vec<&String> = shards.keys().collect();
     let meta = serde_json::json!({ "v": 1, "chunk": CHUNK, "docs": docs.len(), "shards": keys });
-    out.push(Rendered::new(
+    put(Rendered::new(
         format!("{prefix}/index.js"),
         format!("opsbookSearch.meta({meta});\n"),
     ));
     for (key, terms) in &shards {
         let json = serde_json::to_string(terms).unwrap_or_else(|_| "{}".into());
         let key_json = serde_json::to_string(key).unwrap_or_else(|_| "\"\"".into());
-        out.push(Rendered::new(
+        put(Rendered::new(
             format!("{prefix}/t/{}.js", hex(key)),
             format!("opsbookSearch.terms({key_json},{json});\n"),
         ));
     }
+    drop(shards);
+    drop(index);
     for (n, chunk) in docs.chunks(CHUNK).enumerate() {
         let rows: Vec<[&str; 5]> = chunk
             .iter()
@@ -542,13 +544,12 @@ pub fn files(docs: &[Doc], config: &Config) -> Vec<Rendered> {
             })
             .collect();
         let json = serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into());
-        out.push(Rendered::new(
+        put(Rendered::new(
             format!("{prefix}/d/{n}.js"),
             format!("opsbookSearch.docs({n},{json});\n"),
         ));
     }
     crate::pipeline::log_time("search", &mut t);
-    out
 }
 
 /// The index cut into shards: the terms sharing their first two characters, or, where those

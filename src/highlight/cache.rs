@@ -23,7 +23,16 @@ const MAGIC: &[u8] = b"opsbook highlight cache 1\n";
 /// is kept whole in memory rather than cut into a string per entry).
 enum Text {
     Own(Box<str>),
-    File { start: usize, len: usize },
+    File {
+        start: usize,
+        len: usize,
+    },
+    /// A place in the journal: the HTML this process made, kept on disk rather than in
+    /// memory (a large book's highlighted code is hundreds of megabytes).
+    Journal {
+        start: u64,
+        len: usize,
+    },
 }
 
 struct Entry {
@@ -39,21 +48,76 @@ struct Store {
     map: FxHashMap<u64, Vec<Entry>>,
     /// The cache file as read.
     file: Vec<u8>,
+    /// An unnamed temporary file the HTML made by this process is appended to (`None` until
+    /// the first entry is made, or when no such file can be made: then it stays in memory).
+    journal: Option<Journal>,
+}
+
+struct Journal {
+    file: std::sync::Mutex<std::fs::File>,
+    len: u64,
+}
+
+impl Journal {
+    fn read(&self, start: u64, len: usize) -> Option<Vec<u8>> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut file = self.file.lock().ok()?;
+        let mut buf = vec![0; len];
+        file.seek(SeekFrom::Start(start)).ok()?;
+        file.read_exact(&mut buf).ok()?;
+        file.seek(SeekFrom::End(0)).ok()?;
+        Some(buf)
+    }
+
+    fn append(&mut self, bytes: &[u8]) -> Option<Text> {
+        use std::io::Write;
+        let file = self.file.get_mut().ok()?;
+        file.write_all(bytes).ok()?;
+        let start = self.len;
+        self.len += bytes.len() as u64;
+        Some(Text::Journal {
+            start,
+            len: bytes.len(),
+        })
+    }
 }
 
 impl Store {
-    fn bytes<'a>(&'a self, t: &'a Text) -> &'a [u8] {
+    /// The bytes of a text; empty when the journal cannot be read back (then the entry's HTML
+    /// is made again, see [`get_or_make`]).
+    fn bytes<'a>(&'a self, t: &'a Text) -> std::borrow::Cow<'a, [u8]> {
+        use std::borrow::Cow;
         match t {
-            Text::Own(s) => s.as_bytes(),
-            Text::File { start, len } => self.file.get(*start..*start + *len).unwrap_or_default(),
+            Text::Own(s) => Cow::Borrowed(s.as_bytes()),
+            Text::File { start, len } => Cow::Borrowed(self.file.get(*start..*start + *len).unwrap_or_default()),
+            Text::Journal { start, len } => Cow::Owned(
+                self.journal
+                    .as_ref()
+                    .and_then(|j| j.read(*start, *len))
+                    .unwrap_or_default(),
+            ),
         }
+    }
+
+    /// Keeps a made entry's HTML in the journal.
+    fn keep(&mut self, html: &str) -> Text {
+        if self.journal.is_none() {
+            self.journal = tempfile::tempfile().ok().map(|f| Journal {
+                file: std::sync::Mutex::new(f),
+                len: 0,
+            });
+        }
+        self.journal
+            .as_mut()
+            .and_then(|j| j.append(html.as_bytes()))
+            .unwrap_or_else(|| Text::Own(html.into()))
     }
 
     fn find(&self, k: u64, lang: &str, code: &str) -> Option<&Entry> {
         self.map
             .get(&k)?
             .iter()
-            .find(|e| self.bytes(&e.lang) == lang.as_bytes() && self.bytes(&e.code) == code.as_bytes())
+            .find(|e| *self.bytes(&e.lang) == *lang.as_bytes() && *self.bytes(&e.code) == *code.as_bytes())
     }
 }
 
@@ -116,7 +180,9 @@ pub fn get_or_make(lang: &str, code: &str, make: impl FnOnce() -> String) -> Str
     if let Ok(store) = memo.entries.read() {
         if let Some(e) = store.find(k, lang, code) {
             // Texts were checked to be UTF-8 when the file was read.
-            if let Ok(html) = std::str::from_utf8(store.bytes(&e.html)) {
+            let bytes = store.bytes(&e.html);
+            // A journal that cannot be read back gives nothing: the HTML is made again.
+            if let (Ok(html), false) = (std::str::from_utf8(&bytes), bytes.is_empty()) {
                 e.used.store(build, Ordering::Relaxed);
                 return html.to_string();
             }
@@ -126,10 +192,11 @@ pub fn get_or_make(lang: &str, code: &str, make: impl FnOnce() -> String) -> Str
     memo.made.store(true, Ordering::Relaxed);
     if let Ok(mut store) = memo.entries.write() {
         if store.find(k, lang, code).is_none() {
+            let kept = store.keep(&html);
             store.map.entry(k).or_default().push(Entry {
                 lang: Text::Own(lang.into()),
                 code: Text::Own(code.into()),
-                html: Text::Own(html.as_str().into()),
+                html: kept,
                 used: AtomicU32::new(build),
             });
         }
@@ -319,8 +386,13 @@ fn write_used(file: &Path) -> anyhow::Result<Prepared> {
     for e in &used {
         for text in [&e.lang, &e.code, &e.html] {
             let bytes = store.bytes(text);
+            // An entry whose HTML cannot be read back is not worth keeping: a damaged file.
+            anyhow::ensure!(
+                !bytes.is_empty() || !matches!(text, Text::Journal { .. }),
+                "journal unreadable"
+            );
             out.write_all(&(bytes.len() as u32).to_le_bytes())?;
-            out.write_all(bytes)?;
+            out.write_all(&bytes)?;
         }
     }
     out.flush()?;
