@@ -43,3 +43,4 @@ pub mod cli;
 pub mod cmd;
 pub mod diagnostic;
 pub mod slug;
+pub mod spill;

@@ -59,10 +59,6 @@ pub struct MarkdownContext<'a> {
     pub index: &'a LinkIndex,
     pub allow_raw_html: bool,
     pub params: &'a serde_json::Map<String, serde_json::Value>,
-    /// Read only what the rest of the book needs to know of the page (headings, anchors,
-    /// links, words, diagnostics), without writing its HTML or highlighting its code: the
-    /// HTML is made later, when the page is written (see [`crate::page::Body`]).
-    pub outline: bool,
 }
 
 impl<'a> MarkdownContext<'a> {
@@ -74,7 +70,6 @@ impl<'a> MarkdownContext<'a> {
             index,
             allow_raw_html: config.allow_raw_html,
             params: &config.params,
-            outline: false,
         }
     }
 }
@@ -138,16 +133,12 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
                     let text = h.text.trim().to_string();
                     let id = anchors.unique(&h.explicit_id.clone().unwrap_or_else(|| github_slug(&text)));
                     let level = h.level as u8;
-                    let tag = if ctx.outline {
-                        String::new()
-                    } else {
-                        let mut inner = String::new();
-                        html::push_html(&mut inner, h.events.into_iter());
-                        let id_attr = escape_attr(&id);
-                        format!(
-                            "<h{level} id=\"{id_attr}\">{inner}<a class=\"anchor\" href=\"#{id_attr}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
-                        )
-                    };
+                    let mut inner = String::new();
+                    html::push_html(&mut inner, h.events.into_iter());
+                    let id_attr = escape_attr(&id);
+                    let tag = format!(
+                        "<h{level} id=\"{id_attr}\">{inner}<a class=\"anchor\" href=\"#{id_attr}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
+                    );
                     if h.level == HeadingLevel::H1 && !seen_block && r.leading_h1.is_none() {
                         r.leading_h1 = Some(text.clone());
                         leading_h1_at = Some(out.len());
@@ -175,10 +166,6 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((lang, src)) = code.take() {
-                    if ctx.outline {
-                        crate::highlight::cache::note(&lang, &src);
-                        continue;
-                    }
                     Event::Html(CowStr::from(highlight_block(&src, &lang)))
                 } else {
                     continue;
@@ -244,9 +231,6 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
     }
 
     flush_text(&mut pending_text, link_depth, &mut heading, &mut out);
-    if ctx.outline {
-        return r;
-    }
     // The opening heading is written (and sanitized) apart from the rest, so that the page
     // can drop it by its length whatever the sanitizer does to either part.
     let split = leading_h1_at.map(|i| i + 1).unwrap_or(0).min(out.len());

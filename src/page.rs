@@ -13,6 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::front_matter::{self, Meta};
 use crate::links::{is_index_name, site_path_of, LinkIndex};
 use crate::markdown::{render_markdown, Heading, LinkRef, MarkdownContext};
+use crate::spill::Spill;
 
 /// What a page is for; shown on the page and used to group the sidebar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -92,65 +93,60 @@ pub struct Page {
     pub links: Vec<LinkRef>,
 }
 
-/// A page's body as HTML. `serve` makes it while reading the book and keeps it between
-/// rebuilds; `build` defers it until the page is written, so that it holds one page's HTML
-/// at a time instead of the whole book's, and makes none at all for a page whose file the
-/// last build already wrote.
+/// A page's body as HTML. `serve` keeps it in memory, between rebuilds too; `build` sets it
+/// aside on disk ([`Spill`]) until the page is written, so that it does not hold the whole
+/// book's HTML at once.
 #[derive(Debug, Clone)]
 pub enum Body {
     /// Shared, so that a page kept between rebuilds is cheap to reuse.
     Html(Arc<str>),
-    Deferred(Arc<Deferred>),
-}
-
-/// What a deferred body is made from: its file, and what its links resolve against.
-#[derive(Debug)]
-pub struct Deferred {
-    src: SourceFile,
-    body_start: usize,
-    index: Arc<LinkIndex>,
-    /// Whether the opening `#` heading repeats the title (and is left out).
-    drop_h1: bool,
-    /// A hash of what else the HTML is made of: book.toml and the book's list of files
-    /// (what links resolve to, whether raw HTML is kept, the params shortcodes show).
-    context: u64,
+    Spilled {
+        spill: Arc<Spill>,
+        at: u64,
+        len: usize,
+        /// The HTML's hash: what a page's key holds of its body, without reading it back.
+        hash: u128,
+    },
 }
 
 impl Body {
-    /// The HTML. A deferred body is made now, as it was when the book was read (the same
-    /// file, links and book.toml), so it says nothing new: its diagnostics were reported then.
-    pub fn html(&self, config: &Config) -> Cow<'_, str> {
+    /// `html`, set aside in `spill` when there is one (and it can take it).
+    pub fn new(html: String, spill: Option<&Arc<Spill>>) -> Body {
+        if let Some((spill, (at, len))) = spill.and_then(|s| Some((s, s.put(&html)?))) {
+            return Body::Spilled {
+                spill: spill.clone(),
+                at,
+                len,
+                hash: xxhash_rust::xxh3::xxh3_128(html.as_bytes()),
+            };
+        }
+        Body::Html(html.into())
+    }
+
+    /// The HTML. A body that cannot be read back from its spill (the temporary file was
+    /// damaged under the build) is an error of the whole build, never a blank page.
+    pub fn html(&self) -> Result<Cow<'_, str>, Diagnostic> {
         match self {
-            Body::Html(html) => Cow::Borrowed(html),
-            Body::Deferred(d) => {
-                let ctx = MarkdownContext::of(&d.src, &d.index, config);
-                let md = render_markdown(&ctx, &d.src.text, d.body_start);
-                let mut html = md.html;
-                if d.drop_h1 && html.is_char_boundary(md.leading_h1_len) {
-                    html.drain(..md.leading_h1_len);
-                }
-                Cow::Owned(html)
-            }
+            Body::Html(html) => Ok(Cow::Borrowed(html)),
+            Body::Spilled { spill, at, len, .. } => spill.get(*at, *len).map(Cow::Owned).ok_or_else(|| {
+                Diagnostic::error(
+                    "",
+                    0,
+                    0,
+                    "a page's HTML could not be read back from the build's temporary file",
+                )
+                .with_hint("check the space and health of the temporary folder (TMPDIR), then build again")
+            }),
         }
     }
 
-    /// Adds what the HTML is made of to `h`: the HTML itself, or what a deferred body is made
-    /// from.
+    /// Adds the HTML to `h` (by its hash, the same whether it is in memory or set aside).
     pub fn hash_into(&self, h: &mut crate::reuse::KeyHasher) {
-        match self {
-            Body::Html(html) => {
-                h.str("html").str(html);
-            }
-            Body::Deferred(d) => {
-                h.str("deferred")
-                    .str(&d.src.rel)
-                    .str(&d.src.display)
-                    .str(&d.src.text)
-                    .bytes(&(d.body_start as u64).to_le_bytes())
-                    .bytes(&[d.drop_h1 as u8])
-                    .bytes(&d.context.to_le_bytes());
-            }
-        }
+        let hash = match self {
+            Body::Html(html) => xxhash_rust::xxh3::xxh3_128(html.as_bytes()),
+            Body::Spilled { hash, .. } => *hash,
+        };
+        h.bytes(&hash.to_le_bytes());
     }
 }
 
@@ -158,18 +154,17 @@ impl std::hash::Hash for Body {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         match self {
             Body::Html(html) => html.hash(state),
-            Body::Deferred(d) => (&d.src.rel, &d.src.text, d.body_start, d.drop_h1, d.context).hash(state),
+            Body::Spilled { hash, .. } => hash.hash(state),
         }
     }
 }
 
-/// Reads one markdown file into a [`Page`]. With `defer` (a hash of book.toml and the list of
-/// the book's files), its HTML is made only when asked for ([`Body::html`]).
+/// Reads one markdown file into a [`Page`]; with `spill`, its HTML is set aside there.
 pub fn build_page(
     src: &SourceFile,
-    index: &Arc<LinkIndex>,
+    index: &LinkIndex,
     config: &Config,
-    defer: Option<u64>,
+    spill: Option<&Arc<Spill>>,
 ) -> (Page, Vec<Diagnostic>) {
     let split = front_matter::split(&src.text);
     let (meta, mut diags) = front_matter::parse_meta(&src.display, &split);
@@ -184,8 +179,7 @@ pub fn build_page(
             .with_hint("add the closing `---` (or `+++`) line after the keys, or remove the first line"),
         );
     }
-    let mut ctx = MarkdownContext::of(src, index, config);
-    ctx.outline = defer.is_some();
+    let ctx = MarkdownContext::of(src, index, config);
     let md = render_markdown(&ctx, &src.text, split.body_start);
     diags.extend(md.diagnostics);
     let stem = src.rel.rsplit('/').next().unwrap_or(&src.rel);
@@ -210,8 +204,7 @@ pub fn build_page(
     let mut headings = md.headings;
     let mut text = md.text;
     let mut title_id = None;
-    let drop_h1 = md.leading_h1.as_deref() == Some(title.as_str());
-    if drop_h1 && html.is_char_boundary(md.leading_h1_len) {
+    if md.leading_h1.as_deref() == Some(title.as_str()) && html.is_char_boundary(md.leading_h1_len) {
         html.drain(..md.leading_h1_len);
         if !headings.is_empty() {
             title_id = Some(headings.remove(0).id);
@@ -237,21 +230,12 @@ pub fn build_page(
         }),
         None => PageKind::from_path(&src.rel),
     };
-    let html = match defer {
-        Some(context) => Body::Deferred(Arc::new(Deferred {
-            src: src.clone(),
-            body_start: split.body_start,
-            index: index.clone(),
-            drop_h1,
-            context,
-        })),
-        None => Body::Html(html.into()),
-    };
     let body_hash = crate::incremental::hash_of((
         &html,
         &headings,
         meta.extra.iter().map(|(k, v)| (k, v.to_string())).collect::<Vec<_>>(),
     ));
+    let html = Body::new(html, spill);
     let page = Page {
         rel: src.rel.clone(),
         display: src.display.clone(),

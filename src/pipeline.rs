@@ -199,8 +199,12 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
     // Pages are built from their text, the list of files (links) and book.toml: while the
     // last two stay the same, an unchanged text gives the same page.
     let cache_ref: &PageCache = cache;
-    // Without a cache (`build`, `check`) a page's HTML is made only when it is written.
-    let defer = (!cache.is_enabled()).then_some(context);
+    // Without a cache (`build`, `check`), pages' HTML waits on disk until it is written.
+    let spill = if cache.is_enabled() {
+        None
+    } else {
+        crate::spill::Spill::new().map(std::sync::Arc::new)
+    };
     let (checklist_read, built) = rayon::join(
         || match (checklist_hit, checklist_src) {
             (Some(hit), _) => Some((hit, false)),
@@ -218,7 +222,7 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
                 .filter(|(i, _)| Some(*i) != checklist_pos)
                 .map(|(_, src)| match cache_ref.get(&src.rel, &src.text) {
                     Some(hit) => (hit, None),
-                    None => (build_page(src, &index, &config, defer), Some(src)),
+                    None => (build_page(src, &index, &config, spill.as_ref()), Some(src)),
                 })
                 .collect()
         },
@@ -254,6 +258,10 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
         }
         let present: std::collections::HashSet<&str> = content.sources.iter().map(|s| s.rel.as_str()).collect();
         cache.retain(|rel| present.contains(rel));
+    }
+    if !cache.is_enabled() {
+        // A build has highlighted all its code by now.
+        crate::highlight::forget_lines();
     }
     let built: Vec<_> = built.into_iter().map(|(b, _)| b).collect();
     let mut pages = Vec::with_capacity(built.len());
@@ -430,6 +438,13 @@ pub fn build_book_cached(
         } else {
             None
         };
+        // Every code block was highlighted while reading the pages: the highlight cache's
+        // file is made while the site renders, and kept if the build succeeds.
+        let cache_file = crate::highlight::cache::cache_file(&config.output_dir);
+        let saver = write.then(|| {
+            let file = cache_file.clone();
+            std::thread::spawn(move || crate::highlight::cache::prepare(&file, true))
+        });
         let collect = if cache.pages.is_enabled() {
             Collect::files()
         } else {
@@ -477,13 +492,6 @@ pub fn build_book_cached(
             }
         }
         log_time("render", &mut clock);
-        // Code is highlighted as the pages are written: the highlight cache's file is made
-        // now, while the new site is moved into place, and kept if the build succeeds.
-        let cache_file = crate::highlight::cache::cache_file(&config.output_dir);
-        let saver = write.then(|| {
-            let file = cache_file.clone();
-            std::thread::spawn(move || crate::highlight::cache::prepare(&file, true))
-        });
         files = collect.into_files();
         // A build with errors drops its staging folder: the previous site stays as it was.
         // The cache file is made either way; it is kept only when the build succeeds, and

@@ -3,7 +3,6 @@
 
 mod data;
 mod sink;
-mod spill;
 pub mod view;
 
 pub use data::progress_json;
@@ -132,8 +131,6 @@ struct Renderer<'a> {
     /// The inputs every template render shares (the executable, the templates, the site
     /// view), hashed: set when the sink can carry files over from the last build.
     shared_key: Option<Key>,
-    /// Where the pages set their bodies aside for the print page, when it splices them.
-    spill: Option<spill::Spill>,
 }
 
 /// Renders every output file of the site.
@@ -156,7 +153,6 @@ pub fn render_site(
         sidebar: String::new(),
         prose_html,
         shared_key: None,
-        spill: None,
     };
     r.sidebar = r.render_sidebar()?;
     if sink.wants_keys() {
@@ -175,30 +171,19 @@ pub fn render_site(
         RenderPlan::Tasks { pages, tasks } => return r.render_checklist_change(pages, tasks, sink),
     }
 
-    // Independent jobs, run side by side, in two rounds: the pages (whose code highlighting
-    // fills the highlight cache) after the rest (whose search index is the largest thing a
-    // build makes), so that the two never take memory at once. Every job is parallel within,
-    // so each round keeps every core busy. An error is reported from the pages first, then
-    // from the first failing job in this order.
-    if !theme.overridden.contains_key("print.html") {
-        r.spill = spill::Spill::new(site.pages.len());
-    }
+    // Independent jobs, run side by side: the long sequential ones (print, search, alerts)
+    // overlap with the parallel page renders. An error is reported from the first failing
+    // job in this order.
     let r = &r;
-    let pages: Vec<(&str, Job)> = vec![(
-        "pages",
-        Box::new(|| {
-            (0..site.pages.len())
-                .into_par_iter()
-                .try_for_each(|i| r.render_page(i, sink))?;
-            // After the pages: their bodies' code is highlighted by then, and found in the
-            // highlight cache.
-            let mut clock = std::time::Instant::now();
-            let printed = r.render_print(sink);
-            crate::pipeline::log_time("   print", &mut clock);
-            printed
-        }),
-    )];
-    let others: Vec<(&str, Job)> = vec![
+    let jobs: Vec<(&str, Job)> = vec![
+        (
+            "pages",
+            Box::new(|| {
+                (0..site.pages.len())
+                    .into_par_iter()
+                    .try_for_each(|i| r.render_page(i, sink))
+            }),
+        ),
         (
             "sections",
             Box::new(|| {
@@ -239,6 +224,7 @@ pub fn render_site(
                 Ok(())
             }),
         ),
+        ("print", Box::new(|| r.render_print(sink))),
         (
             "search",
             Box::new(|| {
@@ -257,9 +243,7 @@ pub fn render_site(
             }),
         ),
     ];
-    let others = run_jobs(others, "  ");
-    run_jobs(pages, "  ")?;
-    others?;
+    run_jobs(jobs, "  ")?;
     sink.put(Rendered::new(".nojekyll", Vec::new()));
     if !config.cname.is_empty() {
         sink.put(Rendered::new("CNAME", format!("{}\n", config.cname)));
@@ -410,8 +394,8 @@ impl Renderer<'_> {
         crumbs
     }
 
-    /// A page of content/. Its key holds what its body is made of rather than the body, so a
-    /// page the last build wrote from the same inputs is carried over without making its HTML.
+    /// A page of content/. Its key holds its body's hash rather than its body, so a page
+    /// carried over from the last build never reads its body back (see [`crate::page::Body`]).
     fn render_page(&self, i: usize, sink: &dyn Sink) -> Result<(), Diagnostic> {
         let mut v = data::page_view(self.site, self.config, i);
         let page = &self.site.pages[i];
@@ -427,10 +411,7 @@ impl Renderer<'_> {
         if key.is_some_and(|k| sink.reuse(k)) {
             return Ok(());
         }
-        v.html = page.html.html(self.config);
-        if let (Some(spill), crate::page::Body::Deferred(_)) = (&self.spill, &page.html) {
-            spill.put(i, &v.html);
-        }
+        v.html = page.html.html()?;
         let file = self.render("page.html", path, layout, "page", &v)?;
         match key {
             Some(key) => sink.put_keyed(key, file),
@@ -506,7 +487,7 @@ impl Renderer<'_> {
     }
 
     fn render_dashboard(&self, sink: &dyn Sink) -> Result<(), Diagnostic> {
-        let v = data::dashboard_view(self.site, self.config, self.prose_html);
+        let v = data::dashboard_view(self.site, self.config, self.prose_html)?;
         let rel = self.site.root_page.as_ref().map(|p| p.rel.as_str()).or(self
             .site
             .checklist
@@ -668,7 +649,7 @@ impl Renderer<'_> {
     /// 150 MB).
     fn render_print(&self, sink: &dyn Sink) -> Result<(), Diagnostic> {
         let spliced = !self.theme.overridden.contains_key("print.html");
-        let v = data::print_view(self.site, self.config, spliced);
+        let v = data::print_view(self.site, self.config, spliced)?;
         let path = format!("{}/", self.config.urls.print);
         let layout = self.layout(&self.site.title, &path, vec![self.home_crumb()], None);
         if !spliced {
@@ -685,11 +666,8 @@ impl Renderer<'_> {
         }
         let file = self.render("print.html", format!("{path}index.html"), layout, "print", &v)?;
         let mut write = |w: &mut dyn std::io::Write| {
-            data::write_print(w, &file.bytes, &v.pages, self.site, |i, page| {
-                match self.spill.as_ref().and_then(|s| s.get(i)) {
-                    Some(html) => std::borrow::Cow::Owned(html),
-                    None => page.html.html(self.config),
-                }
+            data::write_print(w, &file.bytes, &v.pages, self.site, |page| {
+                page.html.html().map_err(|d| std::io::Error::other(d.message))
             })
         };
         match key {

@@ -48,38 +48,9 @@ struct Store {
     map: FxHashMap<u64, Vec<Entry>>,
     /// The cache file as read.
     file: Vec<u8>,
-    /// An unnamed temporary file the HTML made by this process is appended to (`None` until
+    /// The HTML made by this process, appended to an unnamed temporary file (`None` until
     /// the first entry is made, or when no such file can be made: then it stays in memory).
-    journal: Option<Journal>,
-}
-
-struct Journal {
-    file: std::sync::Mutex<std::fs::File>,
-    len: u64,
-}
-
-impl Journal {
-    fn read(&self, start: u64, len: usize) -> Option<Vec<u8>> {
-        use std::io::{Read, Seek, SeekFrom};
-        let mut file = self.file.lock().ok()?;
-        let mut buf = vec![0; len];
-        file.seek(SeekFrom::Start(start)).ok()?;
-        file.read_exact(&mut buf).ok()?;
-        file.seek(SeekFrom::End(0)).ok()?;
-        Some(buf)
-    }
-
-    fn append(&mut self, bytes: &[u8]) -> Option<Text> {
-        use std::io::Write;
-        let file = self.file.get_mut().ok()?;
-        file.write_all(bytes).ok()?;
-        let start = self.len;
-        self.len += bytes.len() as u64;
-        Some(Text::Journal {
-            start,
-            len: bytes.len(),
-        })
-    }
+    journal: Option<crate::spill::Spill>,
 }
 
 impl Store {
@@ -93,24 +64,22 @@ impl Store {
             Text::Journal { start, len } => Cow::Owned(
                 self.journal
                     .as_ref()
-                    .and_then(|j| j.read(*start, *len))
-                    .unwrap_or_default(),
+                    .and_then(|j| j.get(*start, *len))
+                    .unwrap_or_default()
+                    .into_bytes(),
             ),
         }
     }
 
-    /// Keeps a made entry's HTML in the journal.
+    /// Keeps a made entry's HTML, in the journal when there can be one.
     fn keep(&mut self, html: &str) -> Text {
         if self.journal.is_none() {
-            self.journal = tempfile::tempfile().ok().map(|f| Journal {
-                file: std::sync::Mutex::new(f),
-                len: 0,
-            });
+            self.journal = crate::spill::Spill::new();
         }
-        self.journal
-            .as_mut()
-            .and_then(|j| j.append(html.as_bytes()))
-            .unwrap_or_else(|| Text::Own(html.into()))
+        match self.journal.as_ref().and_then(|j| j.put(html)) {
+            Some((start, len)) => Text::Journal { start, len },
+            None => Text::Own(html.into()),
+        }
     }
 
     fn find(&self, k: u64, lang: &str, code: &str) -> Option<&Entry> {
@@ -130,33 +99,26 @@ struct Memo {
     /// How many entries the cache file held when read or last written: a build that made
     /// nothing new and used as many leaves the file as it is.
     on_disk: AtomicUsize,
-    /// The cache file this build reads, once its first code block needs it (a build that
-    /// carries every page over from the last one never reads it).
-    file: std::sync::Mutex<Option<PathBuf>>,
     /// Whether the file has been read into memory (once per process, or again after the
     /// entries were dropped).
     loaded: AtomicBool,
-    /// The code blocks of pages whose HTML is made only when written (see
-    /// [`crate::page::Body`]), by key: kept in the file even when this build carried their
-    /// pages over without highlighting them.
-    noted: std::sync::Mutex<rustc_hash::FxHashSet<u64>>,
+    /// The file is read on a thread while the book's files are read; the first use waits.
+    pending: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// Set once no read is pending.
+    ready: AtomicBool,
 }
 
-/// Reads the cache file into memory, the first time a build needs it.
+/// Waits for the cache file being read, if it is.
 fn settle() {
     let memo = memo();
-    if memo.loaded.load(Ordering::Acquire) {
+    if memo.ready.load(Ordering::Acquire) {
         return;
     }
-    let mut file = memo.file.lock().unwrap_or_else(|e| e.into_inner());
-    // Another thread may have read it while this one waited.
-    if memo.loaded.load(Ordering::Acquire) {
-        return;
+    let mut pending = memo.pending.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(handle) = pending.take() {
+        let _ = handle.join();
     }
-    if let Some(bytes) = file.take().and_then(|f| std::fs::read(f).ok()) {
-        memo.on_disk.store(load(bytes), Ordering::Relaxed);
-    }
-    memo.loaded.store(true, Ordering::Release);
+    memo.ready.store(true, Ordering::Release);
 }
 
 fn memo() -> &'static Memo {
@@ -210,27 +172,32 @@ pub fn cache_file(output_dir: &Path) -> PathBuf {
     parent.join(".opsbook-cache").join("highlight.bin")
 }
 
-/// Starts a build: entries used from now on are the ones [`prepare`] keeps. `file` is read
-/// when a code block first needs it, once per process (later builds already hold what it
-/// has).
+/// Starts a build: entries used from now on are the ones [`save`] keeps. Loads `file` into
+/// memory once per process (later builds already hold what it has).
 pub fn begin_build(file: &Path) {
     let memo = memo();
     memo.build.fetch_add(1, Ordering::Relaxed);
     memo.made.store(false, Ordering::Relaxed);
-    memo.noted.lock().unwrap_or_else(|e| e.into_inner()).clear();
-    if !memo.loaded.load(Ordering::Acquire) {
-        *memo.file.lock().unwrap_or_else(|e| e.into_inner()) = Some(file.to_path_buf());
+    if !memo.loaded.swap(true, Ordering::Relaxed) {
+        settle();
+        let file = file.to_path_buf();
+        let read = move || {
+            if let Ok(bytes) = std::fs::read(file) {
+                memo.on_disk.store(load(bytes), Ordering::Relaxed);
+            }
+        };
+        let mut pending = memo.pending.lock().unwrap_or_else(|e| e.into_inner());
+        match std::thread::Builder::new()
+            .name("highlight-cache".into())
+            .spawn(read.clone())
+        {
+            Ok(handle) => {
+                *pending = Some(handle);
+                memo.ready.store(false, Ordering::Release);
+            }
+            Err(_) => read(),
+        }
     }
-}
-
-/// Notes a code block of a page whose HTML is made later, or never (when the page's file is
-/// carried over): its entry stays in the cache file.
-pub fn note(lang: &str, code: &str) {
-    memo()
-        .noted
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(key(lang, code));
 }
 
 fn version_line() -> String {
@@ -315,12 +282,9 @@ pub struct Prepared {
 /// written: the cache only saves work). With `release`, the entries are then dropped from
 /// memory: the next build of this process loads them from the file again.
 pub fn prepare(file: &Path, release: bool) -> Option<Prepared> {
+    settle();
     let memo = memo();
-    // A build that highlighted nothing never read the file: it stays as it is.
-    let unread = !memo.loaded.load(Ordering::Acquire) && !memo.made.load(Ordering::Relaxed);
-    if unread
-        || (!memo.made.load(Ordering::Relaxed) && used_count() == memo.on_disk.load(Ordering::Relaxed) && file.exists())
-    {
+    if !memo.made.load(Ordering::Relaxed) && used_count() == memo.on_disk.load(Ordering::Relaxed) && file.exists() {
         if release {
             forget();
         }
@@ -344,33 +308,33 @@ fn forget() {
 
 fn used_count() -> usize {
     let memo = memo();
-    memo.entries.read().map(|s| used(&s).len()).unwrap_or(0)
-}
-
-/// The entries this build used: highlighted, or noted.
-fn used(store: &Store) -> Vec<&Entry> {
-    let memo = memo();
     let build = memo.build.load(Ordering::Relaxed);
-    let noted = memo.noted.lock().unwrap_or_else(|e| e.into_inner());
-    store
-        .map
-        .iter()
-        .flat_map(|(k, list)| {
-            let noted = noted.contains(k);
-            list.iter()
-                .filter(move |e| noted || e.used.load(Ordering::Relaxed) == build)
+    memo.entries
+        .read()
+        .map(|s| {
+            s.map
+                .values()
+                .flatten()
+                .filter(|e| e.used.load(Ordering::Relaxed) == build)
+                .count()
         })
-        .collect()
+        .unwrap_or(0)
 }
 
 fn write_used(file: &Path) -> anyhow::Result<Prepared> {
     use std::io::Write;
     let memo = memo();
+    let build = memo.build.load(Ordering::Relaxed);
     let store = memo
         .entries
         .read()
         .map_err(|_| anyhow::anyhow!("highlight cache poisoned"))?;
-    let mut used = used(&store);
+    let mut used: Vec<&Entry> = store
+        .map
+        .values()
+        .flatten()
+        .filter(|e| e.used.load(Ordering::Relaxed) == build)
+        .collect();
     used.sort_by(|a, b| {
         (store.bytes(&a.lang), store.bytes(&a.code)).cmp(&(store.bytes(&b.lang), store.bytes(&b.code)))
     });
@@ -386,10 +350,11 @@ fn write_used(file: &Path) -> anyhow::Result<Prepared> {
     for e in &used {
         for text in [&e.lang, &e.code, &e.html] {
             let bytes = store.bytes(text);
-            // An entry whose HTML cannot be read back is not worth keeping: a damaged file.
+            // An entry whose HTML cannot be read back is not worth keeping: the file would be
+            // damaged.
             anyhow::ensure!(
                 !bytes.is_empty() || !matches!(text, Text::Journal { .. }),
-                "journal unreadable"
+                "highlight journal unreadable"
             );
             out.write_all(&(bytes.len() as u32).to_le_bytes())?;
             out.write_all(&bytes)?;

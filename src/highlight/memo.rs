@@ -38,6 +38,12 @@ thread_local! {
     static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
 }
 
+/// Forgets every remembered line of every thread of the pool: a build that has highlighted
+/// all its code frees the memo for what comes next.
+pub fn forget_all() {
+    rayon::broadcast(|_| MEMO.with(|memo| *memo.borrow_mut() = Memo::default()));
+}
+
 fn key(syntax: usize, line: &str) -> u64 {
     let mut h = FxHasher::default();
     syntax.hash(&mut h);

@@ -21,7 +21,6 @@ fn render(text: &str, allow_raw_html: bool) -> RenderedMarkdown {
         index: &index,
         allow_raw_html,
         params: &params,
-        outline: false,
     };
     render_markdown(&ctx, text, 0)
 }

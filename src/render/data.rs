@@ -131,7 +131,11 @@ pub struct DashboardView {
 /// open (at 10,000 pages its full lists made it 2.7 MB).
 pub const DASHBOARD_LIST: usize = 50;
 
-pub fn dashboard_view(site: &Site, config: &Config, prose_html: &super::ProseHtml) -> DashboardView {
+pub fn dashboard_view(
+    site: &Site,
+    config: &Config,
+    prose_html: &super::ProseHtml,
+) -> Result<DashboardView, crate::diagnostic::Diagnostic> {
     let mut stale = Vec::new();
     let mut overdue = Vec::new();
     for (i, p) in site.pages.iter().enumerate() {
@@ -191,7 +195,7 @@ pub fn dashboard_view(site: &Site, config: &Config, prose_html: &super::ProseHtm
                 .collect()
         })
         .unwrap_or_default();
-    DashboardView {
+    Ok(DashboardView {
         today: site.today.to_string(),
         changes,
         has_checklist: site.checklist.is_some(),
@@ -208,11 +212,10 @@ pub fn dashboard_view(site: &Site, config: &Config, prose_html: &super::ProseHtm
         stale_more,
         overdue,
         overdue_more,
-        intro_html: site
-            .root_page
-            .as_ref()
-            .map(|p| p.html.html(config).into_owned())
-            .unwrap_or_default(),
+        intro_html: match &site.root_page {
+            Some(p) => p.html.html()?.into_owned(),
+            None => String::new(),
+        },
         prose_intro_html: prose_html.intro.clone(),
         prose_html: prose_html.rest.clone(),
         pages: site
@@ -222,7 +225,7 @@ pub fn dashboard_view(site: &Site, config: &Config, prose_html: &super::ProseHtm
             .map(|p| PageRef::new(site, config, p))
             .collect(),
         alert_count: site.alerts.len(),
-    }
+    })
 }
 
 #[derive(Debug, Serialize)]
@@ -370,7 +373,11 @@ pub fn print_key(h: &mut crate::reuse::KeyHasher, v: &PrintView, site: &Site) ->
 
 /// The print page's view. With `spliced`, each page's `html` is a placeholder that
 /// [`write_print`] replaces with the page's body while writing the file.
-pub fn print_view<'a>(site: &'a Site, config: &'a Config, spliced: bool) -> PrintView<'a> {
+pub fn print_view<'a>(
+    site: &'a Site,
+    config: &'a Config,
+    spliced: bool,
+) -> Result<PrintView<'a>, crate::diagnostic::Diagnostic> {
     let sections = site
         .sections()
         .map(|(s, counts)| PrintSection {
@@ -378,7 +385,7 @@ pub fn print_view<'a>(site: &'a Site, config: &'a Config, spliced: bool) -> Prin
             tasks: s.tasks.iter().map(|t| TaskView::new(site, config, s, t)).collect(),
         })
         .collect();
-    PrintView {
+    Ok(PrintView {
         totals: (&site.totals).into(),
         groups: groups(site, config),
         sections,
@@ -392,19 +399,19 @@ pub fn print_view<'a>(site: &'a Site, config: &'a Config, spliced: bool) -> Prin
                 let html = if spliced {
                     placeholder(i)
                 } else {
-                    print_body(&p.html.html(config), &anchor)
+                    print_body(&p.html.html()?, &anchor)
                 };
-                PrintPage {
+                Ok(PrintPage {
                     anchor,
                     title: &p.title,
                     url: config.link(&p.path),
                     kind: p.kind.label(),
                     html,
                     page: i,
-                }
+                })
             })
-            .collect(),
-    }
+            .collect::<Result<_, _>>()?,
+    })
 }
 
 /// Marks where a page's body goes in the print page: `\u{1}<nonce>:<page index>\u{1}`. The
@@ -460,54 +467,33 @@ fn write_print_body(w: &mut dyn std::io::Write, html: &str, anchor: &str) -> std
 }
 
 /// Writes the print page rendered from a spliced [`print_view`]: the template's output, with
-/// each placeholder replaced by its page's body. Bodies are made (when deferred) a batch at
-/// a time, side by side, and written in order.
+/// each placeholder replaced by its page's body, as `body` gives it.
 pub fn write_print<'a>(
     w: &mut dyn std::io::Write,
     rendered: &[u8],
-    pages: &'a [PrintPage],
+    pages: &[PrintPage],
     site: &'a Site,
-    body: impl Fn(usize, &'a crate::page::Page) -> std::borrow::Cow<'a, str> + Sync,
+    body: impl Fn(&'a crate::page::Page) -> std::io::Result<std::borrow::Cow<'a, str>>,
 ) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    /// Bodies made at once: enough to keep every core busy, few enough to hold little.
-    const BATCH: usize = 64;
     let anchors: std::collections::HashMap<usize, &str> = pages.iter().map(|p| (p.page, p.anchor.as_str())).collect();
-    // The file as text between placeholders, each placeholder either a page or, when it is
-    // not one of ours (cannot happen with the built-in template), left as it was.
-    let mut parts: Vec<(&[u8], Option<Spliced>)> = Vec::new();
     let mut rest = rendered;
     let marker = marker().as_bytes();
     while let Some(at) = find(rest, marker) {
+        w.write_all(&rest[..at])?;
         let after = &rest[at + marker.len()..];
         let end = after.iter().position(|&b| b == 1).unwrap_or(after.len());
         let index = std::str::from_utf8(&after[..end])
             .ok()
             .and_then(|n| n.parse::<usize>().ok());
-        match index.and_then(|i| Some((i, site.pages.get(i)?, *anchors.get(&i)?))) {
-            Some(page) => parts.push((&rest[..at], Some(page))),
-            None => parts.push((&rest[..at + marker.len() + end], None)),
+        match index.and_then(|i| Some((site.pages.get(i)?, *anchors.get(&i)?))) {
+            Some((page, anchor)) => write_print_body(w, &body(page)?, anchor)?,
+            // Not one of ours (cannot happen with the built-in template): left as it was.
+            None => w.write_all(&rest[at..at + marker.len() + end])?,
         }
         rest = after.get(end + 1..).unwrap_or_default();
     }
-    parts.push((rest, None));
-    for batch in parts.chunks(BATCH) {
-        let bodies: Vec<Option<std::borrow::Cow<str>>> = batch
-            .par_iter()
-            .map(|(_, page)| page.map(|(i, p, _)| body(i, p)))
-            .collect();
-        for ((text, page), body) in batch.iter().zip(bodies) {
-            w.write_all(text)?;
-            if let (Some((_, _, anchor)), Some(body)) = (page, body) {
-                write_print_body(w, &body, anchor)?;
-            }
-        }
-    }
-    Ok(())
+    w.write_all(rest)
 }
-
-/// A page spliced into the print page: its index, the page, and its anchor.
-type Spliced<'a> = (usize, &'a crate::page::Page, &'a str);
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(haystack, needle)

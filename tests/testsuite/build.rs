@@ -172,7 +172,7 @@ fn the_highlight_cache_changes_nothing_but_time() {
     // highlighted from the cache.
     let forget_outputs = || std::fs::remove_file(book.path().join(".opsbook-cache/site.outputs")).expect("record");
 
-    // A build that carries every page over never reads the cache, and leaves it alone.
+    // A build with nothing changed (every page carried over) leaves the cache alone.
     let stamp = mtime();
     book.run(&["build"]).success();
     same("a build with nothing changed");
@@ -217,8 +217,8 @@ fn the_highlight_cache_changes_nothing_but_time() {
         after.contains("echo a block no build has seen"),
         "the new block is not cached"
     );
-    // That build highlighted only the new page, yet kept the code of the pages it carried
-    // over: rendering every page again finds all of it in the cache.
+    // That build wrote only the new page and what lists it, yet kept the code of the pages it
+    // carried over: rendering every page again finds all of it in the cache.
     let stamp = mtime();
     forget_outputs();
     book.run(&["build"]).success();
