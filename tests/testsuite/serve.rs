@@ -132,7 +132,16 @@ impl Server {
 }
 
 impl Drop for Server {
+    /// SIGTERM first, as a user's Ctrl-C would, so that serve removes its preview folder (a
+    /// test run otherwise leaves one in the temporary folder per test); SIGKILL if it hangs.
     fn drop(&mut self) {
+        let _ = Command::new("kill").arg(self.child.id().to_string()).status();
+        for _ in 0..100 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
