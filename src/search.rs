@@ -17,6 +17,7 @@
 //! sides: runs of letters and digits, lowercased; camelCase names (`PostgresPrimaryDown`) are
 //! also indexed by their parts.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
@@ -58,9 +59,9 @@ pub struct Doc<'a> {
     /// What the result line names it: the page's kind (`Runbook`, `Disaster recovery`), or
     /// `Task`.
     pub kind: &'static str,
-    pub title: String,
+    pub title: Cow<'a, str>,
     /// The heading of a section, or what else the result line shows (a task's status).
-    pub heading: String,
+    pub heading: Cow<'a, str>,
     /// The site path, relative to the site's root (`dr/restore/#verify`).
     pub url: String,
     /// The start of its text, for the snippet.
@@ -213,8 +214,8 @@ pub fn documents<'a>(site: &'a Site, tasks_prefix: &str) -> Vec<Doc<'a>> {
             body.extend(page.meta.owner.iter().chain(page.meta.tags.iter()).map(String::as_str));
             docs.push(Doc {
                 kind: page.kind.label(),
-                title: page.title.clone(),
-                heading: String::new(),
+                title: Cow::Borrowed(&page.title),
+                heading: Cow::Borrowed(""),
                 url: page.path.clone(),
                 text: snippet(opening),
                 fields: [
@@ -228,8 +229,8 @@ pub fn documents<'a>(site: &'a Site, tasks_prefix: &str) -> Vec<Doc<'a>> {
                 let text = page.text.get(i + 1).map(String::as_str).unwrap_or_default();
                 docs.push(Doc {
                     kind: page.kind.label(),
-                    title: page.title.clone(),
-                    heading: h.text.clone(),
+                    title: Cow::Borrowed(&page.title),
+                    heading: Cow::Borrowed(&h.text),
                     url: format!("{}#{}", page.path, h.id),
                     text: snippet(text),
                     fields: [
@@ -243,7 +244,15 @@ pub fn documents<'a>(site: &'a Site, tasks_prefix: &str) -> Vec<Doc<'a>> {
             docs
         })
         .collect();
-    let mut docs: Vec<Doc> = per_page.into_iter().flatten().collect();
+    // Sized once: a large book has a hundred thousand documents, and a vector grown by
+    // doubling would hold up to three times their size while it copies.
+    let tasks = site
+        .checklist
+        .as_ref()
+        .map(|c| c.checklist.tasks().count())
+        .unwrap_or(0);
+    let mut docs: Vec<Doc> = Vec::with_capacity(per_page.iter().map(Vec::len).sum::<usize>() + tasks);
+    docs.extend(per_page.into_iter().flatten());
     if let Some(c) = &site.checklist {
         let tasks: Vec<_> = c.checklist.tasks().collect();
         let task_docs: Vec<Doc> = tasks
@@ -252,8 +261,8 @@ pub fn documents<'a>(site: &'a Site, tasks_prefix: &str) -> Vec<Doc<'a>> {
                 let notes: Vec<&str> = task.notes.iter().map(|n| n.text.as_str()).collect();
                 Doc {
                     kind: "Task",
-                    title: task.title.clone(),
-                    heading: format!("{} · {}", task.status.label(), section.title),
+                    title: Cow::Borrowed(&task.title),
+                    heading: Cow::Owned(format!("{} · {}", task.status.label(), section.title)),
                     url: format!("{tasks_prefix}/{}/", task.id),
                     text: snippet(&notes.join(" ")),
                     fields: [
@@ -533,15 +542,7 @@ pub fn files(docs: &[Doc], config: &Config, mut put: impl FnMut(Rendered)) {
     for (n, chunk) in docs.chunks(CHUNK).enumerate() {
         let rows: Vec<[&str; 5]> = chunk
             .iter()
-            .map(|d| {
-                [
-                    d.kind,
-                    d.title.as_str(),
-                    d.heading.as_str(),
-                    d.url.as_str(),
-                    d.text.as_str(),
-                ]
-            })
+            .map(|d| [d.kind, &d.title, &d.heading, d.url.as_str(), d.text.as_str()])
             .collect();
         let json = serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into());
         put(Rendered::new(

@@ -65,6 +65,9 @@ pub fn run(dir: &Path, args: ServeArgs) -> CmdResult {
             host_for_url(&addr)
         };
         let url = format!("http://{shown_host}:{}{base}", addr.port());
+        // Listening for Ctrl+C and SIGTERM before saying where it serves: a signal sent as
+        // soon as serve has spoken still removes the preview folder.
+        let shutdown = shutdown_signal();
         println!(
             "Serving {} at {url} (Ctrl+C to stop)",
             config.title.as_deref().unwrap_or("the book")
@@ -75,7 +78,7 @@ pub fn run(dir: &Path, args: ServeArgs) -> CmdResult {
         }
         let app = router(preview_dir.path(), &base, live, allowed_hosts(&addr));
         axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(shutdown)
             .await
             .context("the server stopped")?;
         drop(preview_dir);
@@ -85,26 +88,34 @@ pub fn run(dir: &Path, args: ServeArgs) -> CmdResult {
 }
 
 /// Ctrl+C, or a polite `kill` (SIGTERM): either way the server stops and the preview folder
-/// is removed.
-async fn shutdown_signal() {
+/// is removed. The signals are caught from this call on (not from the first wait), so that
+/// none is missed; it must be called within the runtime.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
-        let term = async {
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(mut s) => {
+        use tokio::signal::unix::{signal, Signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).ok();
+        let mut interrupt = signal(SignalKind::interrupt()).ok();
+        async fn recv(s: &mut Option<Signal>) {
+            match s {
+                Some(s) => {
                     s.recv().await;
                 }
-                Err(_) => std::future::pending::<()>().await,
+                None => std::future::pending::<()>().await,
             }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term => {}
+        }
+        async move {
+            tokio::select! {
+                _ = recv(&mut interrupt) => {}
+                _ = recv(&mut term) => {}
+            }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
