@@ -225,6 +225,22 @@ fn the_highlight_cache_changes_nothing_but_time() {
     assert_eq!(mtime(), stamp, "the pages carried over lost their cached code");
 }
 
+/// A build sets pages' HTML aside in temporary files; without a temporary folder it can
+/// write to, it holds them in memory and writes the same site.
+#[test]
+fn a_build_without_a_usable_temporary_folder_writes_the_same_site() {
+    let book = Book::example();
+    book.run(&["build"]).success();
+    let usual = snapshot_tree(&book.path().join("site"));
+    let missing = book.path().join("no-such-folder");
+    book.run_with_env(
+        &["build", "-o", "site2"],
+        &[("TMPDIR", missing.to_str().expect("utf-8 path"))],
+    )
+    .success();
+    assert!(usual == snapshot_tree(&book.path().join("site2")));
+}
+
 #[test]
 fn failed_build_leaves_the_previous_site_untouched() {
     let book = Book::example();

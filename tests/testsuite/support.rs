@@ -83,6 +83,11 @@ impl Book {
 
     /// Runs `opsbook ARGS` in the book's folder.
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_env(args, &[])
+    }
+
+    /// [`Book::run`] with more environment variables set.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::cargo_bin("opsbook").expect("binary");
         cmd.current_dir(self.path())
             .env_clear()
@@ -92,6 +97,7 @@ impl Book {
         if let Some(path) = std::env::var_os("PATH") {
             cmd.env("PATH", path);
         }
+        cmd.envs(env.iter().copied());
         Run(cmd.output().expect("run opsbook"))
     }
 }
