@@ -62,13 +62,31 @@ pub struct Doc<'a> {
     pub title: Cow<'a, str>,
     /// The heading of a section, or what else the result line shows (a task's status).
     pub heading: Cow<'a, str>,
-    /// The site path, relative to the site's root (`dr/restore/#verify`).
-    pub url: String,
-    /// The start of its text, for the snippet.
-    pub text: String,
+    /// The site path, relative to the site's root (`dr/restore/`), without the anchor.
+    path: Cow<'a, str>,
+    /// The heading's anchor (`verify`).
+    anchor: Option<&'a str>,
+    /// The text whose start the snippet shows (made when written: a large book has a hundred
+    /// thousand documents, whose snippets and URLs need not be held at once).
+    snippet_of: Cow<'a, str>,
     /// The words of each field, borrowed from the site in parts (a part never joins the
     /// next one in a word).
     fields: [Vec<&'a str>; 4],
+}
+
+impl Doc<'_> {
+    /// The site path with the anchor, relative to the site's root (`dr/restore/#verify`).
+    pub fn url(&self) -> Cow<'_, str> {
+        match self.anchor {
+            Some(anchor) => Cow::Owned(format!("{}#{anchor}", self.path)),
+            None => Cow::Borrowed(&self.path),
+        }
+    }
+
+    /// The start of its text, for the snippet.
+    pub fn text(&self) -> String {
+        snippet(&self.snippet_of)
+    }
 }
 
 /// The words of `text` as the index holds them: lowercased runs of letters and digits, and the
@@ -216,8 +234,9 @@ pub fn documents<'a>(site: &'a Site, tasks_prefix: &str) -> Vec<Doc<'a>> {
                 kind: page.kind.label(),
                 title: Cow::Borrowed(&page.title),
                 heading: Cow::Borrowed(""),
-                url: page.path.clone(),
-                text: snippet(opening),
+                path: Cow::Borrowed(&page.path),
+                anchor: None,
+                snippet_of: Cow::Borrowed(opening),
                 fields: [
                     vec![page.title.as_str()],
                     page.meta.alerts.iter().map(String::as_str).collect(),
@@ -231,8 +250,9 @@ pub fn documents<'a>(site: &'a Site, tasks_prefix: &str) -> Vec<Doc<'a>> {
                     kind: page.kind.label(),
                     title: Cow::Borrowed(&page.title),
                     heading: Cow::Borrowed(&h.text),
-                    url: format!("{}#{}", page.path, h.id),
-                    text: snippet(text),
+                    path: Cow::Borrowed(&page.path),
+                    anchor: Some(&h.id),
+                    snippet_of: Cow::Borrowed(text),
                     fields: [
                         Vec::new(),
                         Vec::new(),
@@ -263,8 +283,9 @@ pub fn documents<'a>(site: &'a Site, tasks_prefix: &str) -> Vec<Doc<'a>> {
                     kind: "Task",
                     title: Cow::Borrowed(&task.title),
                     heading: Cow::Owned(format!("{} · {}", task.status.label(), section.title)),
-                    url: format!("{tasks_prefix}/{}/", task.id),
-                    text: snippet(&notes.join(" ")),
+                    path: Cow::Owned(format!("{tasks_prefix}/{}/", task.id)),
+                    anchor: None,
+                    snippet_of: Cow::Owned(notes.join(" ")),
                     fields: [
                         vec![task.title.as_str()],
                         Vec::new(),
@@ -503,7 +524,7 @@ pub fn key(docs: &[Doc], config: &Config) -> Option<Key> {
     let mut h = KeyHasher::new()?;
     h.str("search").str(&config.urls.search);
     for d in docs {
-        h.str(d.kind).str(&d.title).str(&d.heading).str(&d.url).str(&d.text);
+        h.str(d.kind).str(&d.title).str(&d.heading).str(&d.url()).str(&d.text());
         for field in &d.fields {
             h.bytes(&(field.len() as u64).to_le_bytes());
             for part in field {
@@ -540,9 +561,11 @@ pub fn files(docs: &[Doc], config: &Config, mut put: impl FnMut(Rendered)) {
     drop(shards);
     drop(index);
     for (n, chunk) in docs.chunks(CHUNK).enumerate() {
+        let made: Vec<(Cow<str>, String)> = chunk.iter().map(|d| (d.url(), d.text())).collect();
         let rows: Vec<[&str; 5]> = chunk
             .iter()
-            .map(|d| [d.kind, &d.title, &d.heading, d.url.as_str(), d.text.as_str()])
+            .zip(&made)
+            .map(|(d, (url, text))| [d.kind, &d.title, &d.heading, url, text.as_str()])
             .collect();
         let json = serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into());
         put(Rendered::new(
@@ -629,8 +652,9 @@ mod tests {
             kind: "runbook",
             title: title.into(),
             heading: heading.into(),
-            url: String::new(),
-            text: String::new(),
+            path: Cow::Borrowed(""),
+            anchor: None,
+            snippet_of: Cow::Borrowed(""),
             fields: [vec![title], vec![alerts], vec![heading], vec![body]],
         }
     }
