@@ -80,7 +80,7 @@ pub struct Page {
     pub meta: Meta,
     /// The line of each top-level front matter key, for diagnostics found later.
     pub key_lines: Vec<(String, usize)>,
-    /// The body as HTML, made now or when the page is written.
+    /// The body as HTML: in memory, or set aside until the page is written.
     pub html: Body,
     /// A hash of what the page's own output shows of its body (HTML, headings, extra keys):
     /// whether a rebuild must render it again.

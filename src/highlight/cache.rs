@@ -1,6 +1,7 @@
 //! Highlighted code kept between builds. Highlighting is most of a build's work, and most code
-//! blocks are the same from one build to the next, so their HTML is kept in memory for the
-//! life of the process (`serve` rebuilds) and in one file beside the output folder
+//! blocks are the same from one build to the next, so their HTML is kept for the life of the
+//! process (`serve` rebuilds; what it made itself waits in an unnamed temporary file, the
+//! journal, rather than in memory) and in one file beside the output folder
 //! (`.opsbook-cache/highlight.bin`) for the next `build`.
 //!
 //! An entry is found by a hash of its language and code and then compared whole, so a
@@ -51,6 +52,8 @@ struct Store {
     /// The HTML made by this process, appended to an unnamed temporary file (`None` until
     /// the first entry is made, or when no such file can be made: then it stays in memory).
     journal: Option<crate::spill::Spill>,
+    /// No temporary file could be made: not tried again for every entry.
+    no_journal: bool,
 }
 
 impl Store {
@@ -73,8 +76,9 @@ impl Store {
 
     /// Keeps a made entry's HTML, in the journal when there can be one.
     fn keep(&mut self, html: &str) -> Text {
-        if self.journal.is_none() {
+        if self.journal.is_none() && !self.no_journal {
             self.journal = crate::spill::Spill::new();
+            self.no_journal = self.journal.is_none();
         }
         match self.journal.as_ref().and_then(|j| j.put(html)) {
             Some((start, len)) => Text::Journal { start, len },

@@ -35,8 +35,8 @@ pub struct PageView<'a> {
     pub review_due: Option<String>,
     pub stale: bool,
     pub overdue: bool,
-    /// Left empty by [`page_view`]: the page's HTML is made (see [`crate::page::Body`]) only
-    /// once its file is known to be needed.
+    /// Left empty by [`page_view`]: the page's HTML is read back (see [`crate::page::Body`])
+    /// only once its file is known to be needed.
     pub html: std::borrow::Cow<'a, str>,
     pub toc: Vec<&'a Heading>,
     pub is_index: bool,
