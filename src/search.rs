@@ -524,7 +524,13 @@ pub fn key(docs: &[Doc], config: &Config) -> Option<Key> {
     let mut h = KeyHasher::new()?;
     h.str("search").str(&config.urls.search);
     for d in docs {
-        h.str(d.kind).str(&d.title).str(&d.heading).str(&d.url()).str(&d.text());
+        // What the URL and the snippet are made from, rather than making them.
+        h.str(d.kind).str(&d.title).str(&d.heading).str(&d.path);
+        match d.anchor {
+            Some(anchor) => h.bytes(&[1]).str(anchor),
+            None => h.bytes(&[0]),
+        };
+        h.str(&d.snippet_of);
         for field in &d.fields {
             h.bytes(&(field.len() as u64).to_le_bytes());
             for part in field {
