@@ -1,14 +1,11 @@
 //! Code highlighting with syntect: the syntax set is loaded once per process, and spans carry
-//! CSS classes (`hl-keyword`), never inline colours, so one stylesheet serves light and one
-//! dark. An unknown language is plain escaped code, never an error.
+//! short CSS classes naming their colours in the light and the dark theme ([`palette`]), never
+//! inline colours, so one stylesheet serves light and one dark. An unknown language is plain
+//! escaped code, never an error.
 
 use std::sync::OnceLock;
 
-use syntect::highlighting::ThemeSet;
-use syntect::html::{css_for_theme_with_class_style, ClassStyle};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
-
-const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 fn syntax_set() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
@@ -33,6 +30,7 @@ fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
 
 pub mod cache;
 mod memo;
+mod palette;
 
 /// The HTML of one code block: `<pre><code class="language-x">` with class-styled spans,
 /// inside a wrapper holding a copy button. `lang` is escaped wherever it lands. Blocks seen
@@ -58,7 +56,7 @@ fn make_block(code: &str, lang: &str) -> String {
     }
     out.push('>');
     match find_syntax(lang.split_whitespace().next().unwrap_or("")) {
-        Some(syntax) => match memo::highlight_lines(code, syntax, syntax_set(), CLASS_STYLE) {
+        Some(syntax) => match memo::highlight_lines(code, syntax, syntax_set()) {
             Some(html) => out.push_str(&html),
             None => out.push_str(&escape_attr(code)),
         },
@@ -71,98 +69,7 @@ fn make_block(code: &str, lang: &str) -> String {
 /// The stylesheets for highlighted code: (light, dark), made once per process.
 pub fn stylesheets() -> (String, String) {
     static CSS: OnceLock<(String, String)> = OnceLock::new();
-    CSS.get_or_init(make_stylesheets).clone()
-}
-
-/// The code background of the default theme's stylesheet (`--code-bg`), light and dark: the
-/// highlighting colours are made readable against these.
-const LIGHT_CODE_BG: (u8, u8, u8) = (0xf6, 0xf8, 0xfa);
-const DARK_CODE_BG: (u8, u8, u8) = (0x15, 0x1b, 0x23);
-
-fn make_stylesheets() -> (String, String) {
-    let themes = ThemeSet::load_defaults();
-    let css = |name: &str, background: (u8, u8, u8)| {
-        themes
-            .themes
-            .get(name)
-            .map(|t| readable(t.clone(), background))
-            .and_then(|t| css_for_theme_with_class_style(&t, CLASS_STYLE).ok())
-            .unwrap_or_default()
-    };
-    let dark = css("base16-ocean.dark", DARK_CODE_BG);
-    // The dark colours apply when the reader chose dark, or when the system is dark and the
-    // reader chose nothing: the theme toggle sets `data-theme` on the root element.
-    let chosen = scope_css(&dark, ":root[data-theme=dark]");
-    let system = scope_css(&dark, ":root:not([data-theme=light])");
-    (
-        css("InspiredGitHub", LIGHT_CODE_BG),
-        format!("{chosen}\n@media (prefers-color-scheme: dark) {{\n{system}}}\n"),
-    )
-}
-
-/// WCAG AA asks 4.5:1 between text and its background; a little above, so rounding in the
-/// browser cannot drop a colour under it.
-const MIN_CONTRAST: f64 = 4.6;
-
-/// The theme with every text colour moved toward black (on a light background) or white (on a
-/// dark one) until it reaches [`MIN_CONTRAST`] against `background`. Hues are kept; colours that
-/// already pass are left alone.
-fn readable(mut theme: syntect::highlighting::Theme, background: (u8, u8, u8)) -> syntect::highlighting::Theme {
-    let bg = luminance(background);
-    let fix = |c: &mut syntect::highlighting::Color| {
-        let target = if bg > 0.18 { 0.0 } else { 255.0 };
-        let mut rgb = (c.r, c.g, c.b);
-        let mut step = 0;
-        while contrast(luminance(rgb), bg) < MIN_CONTRAST && step < 20 {
-            step += 1;
-            let mix = |v: u8| (f64::from(v) + (target - f64::from(v)) * 0.1).round() as u8;
-            rgb = (mix(rgb.0), mix(rgb.1), mix(rgb.2));
-        }
-        (c.r, c.g, c.b) = rgb;
-    };
-    if let Some(c) = theme.settings.foreground.as_mut() {
-        fix(c);
-    }
-    for item in &mut theme.scopes {
-        if let Some(c) = item.style.foreground.as_mut() {
-            fix(c);
-        }
-    }
-    theme
-}
-
-/// Relative luminance of an sRGB colour (WCAG 2).
-fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
-    let channel = |v: u8| {
-        let v = f64::from(v) / 255.0;
-        if v <= 0.03928 {
-            v / 12.92
-        } else {
-            ((v + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-}
-
-fn contrast(a: f64, b: f64) -> f64 {
-    let (hi, lo) = if a > b { (a, b) } else { (b, a) };
-    (hi + 0.05) / (lo + 0.05)
-}
-
-/// Prefixes every selector of a stylesheet (rules only, as syntect writes them) with `scope`.
-fn scope_css(css: &str, scope: &str) -> String {
-    let mut out = String::with_capacity(css.len() * 2);
-    for line in css.lines() {
-        if let Some(selectors) = line.strip_suffix('{') {
-            let scoped: Vec<String> = selectors.split(',').map(|s| format!("{scope} {}", s.trim())).collect();
-            out.push_str(&scoped.join(", "));
-            out.push_str(" {\n");
-        } else {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out
+    CSS.get_or_init(palette::stylesheets).clone()
 }
 
 /// Escapes text for HTML: element content and double- or single-quoted attributes alike.
@@ -192,10 +99,12 @@ pub fn escape_attr(s: &str) -> String {
 mod tests {
     use super::*;
 
+    use palette::{contrast, luminance, DARK_CODE_BG, LIGHT_CODE_BG};
+
     #[test]
     fn known_language_gets_classes() {
         let html = highlight_block("SELECT 1;\n", "sql");
-        assert!(html.contains("class=\"hl-"), "{html}");
+        assert!(html.contains("<span class=\"l"), "{html}");
         assert!(!html.contains("style="), "{html}");
         assert!(html.contains("language-sql"));
     }
@@ -203,7 +112,7 @@ mod tests {
     /// Every `color: #rrggbb` of a stylesheet.
     fn colors(css: &str) -> Vec<(u8, u8, u8)> {
         css.lines()
-            .filter_map(|line| line.trim().strip_prefix("color: #"))
+            .filter_map(|line| line.split_once("{ color: #").map(|(_, rest)| rest))
             .filter_map(|rest| {
                 let hex = rest.get(..6)?;
                 let v = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
@@ -245,7 +154,7 @@ mod tests {
     #[test]
     fn both_stylesheets_exist() {
         let (light, dark) = stylesheets();
-        assert!(light.contains(".hl-"));
-        assert!(dark.contains(".hl-"));
+        assert!(light.contains(".highlight .l0 "), "{light}");
+        assert!(dark.contains(":root[data-theme=dark] .highlight .d0 "), "{dark}");
     }
 }

@@ -18,7 +18,7 @@ use std::sync::RwLock;
 use rustc_hash::{FxHashMap, FxHasher};
 
 /// The cache file's first line; the version line follows.
-const MAGIC: &[u8] = b"opsbook highlight cache 1\n";
+const MAGIC: &[u8] = b"opsbook highlight cache 2\n";
 
 /// A text of an entry: made by this process, or a place in the cache file as read (the file
 /// is kept whole in memory rather than cut into a string per entry).

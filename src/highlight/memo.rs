@@ -1,16 +1,19 @@
 //! Highlighting line by line, remembering each line's result. Runbooks repeat lines across
 //! pages (`set -euo pipefail`, the same `kubectl` call for another service): a line parsed in
 //! the same syntax from the same parser state and scope stack always gives the same HTML and
-//! the same state after it, so it is parsed once per thread and reused. This is what
-//! syntect's `ClassedHTMLGenerator` does, with the memo in front of `parse_line`.
+//! the same state after it, so it is parsed once per thread and reused.
+//!
+//! A line's HTML is a span per run of tokens with the same [`palette::classes`] (whitespace
+//! joins its neighbour), and plain text where no theme styles it; no span crosses a line.
 
 use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap, FxHasher};
-use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
-use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
+
+use super::palette;
 
 /// Past this many remembered lines a thread forgets them all and starts again, so that a
 /// long-running `serve` holds a bounded memo.
@@ -23,7 +26,6 @@ struct Line {
     state: ParseState,
     stack: ScopeStack,
     html: Box<str>,
-    delta: isize,
     state_after: ParseState,
     stack_after: ScopeStack,
 }
@@ -32,6 +34,8 @@ struct Line {
 struct Memo {
     lines: FxHashMap<u64, Vec<Line>>,
     count: usize,
+    /// The classes of each scope stack met, which takes matching every theme rule to find.
+    classes: FxHashMap<Vec<Scope>, Box<str>>,
 }
 
 thread_local! {
@@ -51,17 +55,16 @@ fn key(syntax: usize, line: &str) -> u64 {
     h.finish()
 }
 
-/// The class-styled HTML of `code` (whose lines end with their newlines), with every opened
-/// span closed; `None` when syntect fails on a line (the caller prints the code plain).
-pub fn highlight_lines(code: &str, syntax: &SyntaxReference, set: &SyntaxSet, style: ClassStyle) -> Option<String> {
+/// The HTML of `code` (whose lines end with their newlines); `None` when syntect fails on a
+/// line (the caller prints the code plain).
+pub fn highlight_lines(code: &str, syntax: &SyntaxReference, set: &SyntaxSet) -> Option<String> {
     // Syntaxes are told apart by their place in the set, which lives for the whole process.
     let id = syntax as *const SyntaxReference as usize;
     let mut state = ParseState::new(syntax);
     let mut stack = ScopeStack::new();
-    let mut open: isize = 0;
-    let mut html = String::with_capacity(code.len() * 3);
+    let mut html = String::with_capacity(code.len() * 2);
     MEMO.with(|memo| {
-        let mut memo = memo.borrow_mut();
+        let memo = &mut *memo.borrow_mut();
         for text in LinesWithEndings::from(code) {
             let k = key(id, text);
             let known = memo.lines.get(&k).and_then(|lines| {
@@ -71,18 +74,17 @@ pub fn highlight_lines(code: &str, syntax: &SyntaxReference, set: &SyntaxSet, st
             });
             if let Some(line) = known {
                 html.push_str(&line.html);
-                open += line.delta;
                 state.clone_from(&line.state_after);
                 stack.clone_from(&line.stack_after);
                 continue;
             }
             let (state_before, stack_before) = (state.clone(), stack.clone());
             let ops = state.parse_line(text, set).ok()?;
-            let (line_html, delta) = line_tokens_to_classed_spans(text, &ops, style, &mut stack).ok()?;
-            html.push_str(&line_html);
-            open += delta;
+            let start = html.len();
+            line_html(text, &ops, &mut stack, &mut memo.classes, &mut html)?;
             if memo.count >= MAX_LINES {
                 memo.lines.clear();
+                memo.classes.clear();
                 memo.count = 0;
             }
             memo.count += 1;
@@ -91,53 +93,196 @@ pub fn highlight_lines(code: &str, syntax: &SyntaxReference, set: &SyntaxSet, st
                 text: text.into(),
                 state: state_before,
                 stack: stack_before,
-                html: line_html.into(),
-                delta,
+                html: html[start..].into(),
                 state_after: state.clone(),
                 stack_after: stack.clone(),
             });
-        }
-        for _ in 0..open.max(0) {
-            html.push_str("</span>");
         }
         Some(html)
     })
 }
 
+/// Appends one line's HTML, applying its scope operations to `stack`.
+fn line_html(
+    text: &str,
+    ops: &[(usize, ScopeStackOp)],
+    stack: &mut ScopeStack,
+    known: &mut FxHashMap<Vec<Scope>, Box<str>>,
+    out: &mut String,
+) -> Option<()> {
+    // The run of text being gathered under one set of classes: [start, end).
+    let mut run: (Box<str>, usize, usize) = (Box::from(""), 0, 0);
+    let mut at = 0;
+    let ends = ops.iter().map(|(i, op)| (*i, Some(op))).chain([(text.len(), None)]);
+    for (end, op) in ends {
+        let end = end.min(text.len());
+        if end > at {
+            let classes = match known.get(stack.as_slice()) {
+                Some(c) => c.clone(),
+                None => {
+                    let c = palette::classes(stack.as_slice());
+                    known.insert(stack.as_slice().to_vec(), c.clone());
+                    c
+                }
+            };
+            let blank = text.get(at..end)?.trim().is_empty();
+            let joins = run.2 == run.1
+                || run.0 == classes
+                || (blank && palette::invisible_on_space(&classes) && palette::invisible_on_space(&run.0));
+            if !joins {
+                write_run(&run.0, text.get(run.1..run.2)?, out);
+                run = (classes, at, at);
+            } else if run.2 == run.1 {
+                run.0 = classes;
+            }
+            run.2 = end;
+            at = end;
+        }
+        if let Some(op) = op {
+            stack.apply(op).ok()?;
+        }
+    }
+    write_run(&run.0, text.get(run.1..run.2)?, out);
+    Some(())
+}
+
+fn write_run(classes: &str, text: &str, out: &mut String) {
+    if text.is_empty() {
+        return;
+    }
+    if classes.is_empty() {
+        out.push_str(&super::escape_attr(text));
+    } else {
+        out.push_str("<span class=\"");
+        out.push_str(classes);
+        out.push_str("\">");
+        out.push_str(&super::escape_attr(text));
+        out.push_str("</span>");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use syntect::html::ClassedHTMLGenerator;
+    use syntect::easy::HighlightLines;
+    use syntect::highlighting::FontStyle;
 
-    fn plain_syntect(code: &str, syntax: &SyntaxReference, set: &SyntaxSet, style: ClassStyle) -> String {
-        let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, style);
-        for line in LinesWithEndings::from(code) {
-            generator.parse_html_for_line_which_includes_newline(line).unwrap();
+    /// Each character of highlighted HTML with the classes of the span holding it.
+    fn characters(html: &str) -> Vec<(char, String)> {
+        let mut out = Vec::new();
+        let mut classes = String::new();
+        let mut rest = html;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix("<span class=\"") {
+                let end = after.find("\">").unwrap();
+                classes = after[..end].to_string();
+                rest = &after[end + 2..];
+            } else if let Some(after) = rest.strip_prefix("</span>") {
+                classes.clear();
+                rest = after;
+            } else {
+                let entities = [
+                    ("&amp;", '&'),
+                    ("&lt;", '<'),
+                    ("&gt;", '>'),
+                    ("&quot;", '"'),
+                    ("&#39;", '\''),
+                ];
+                let (c, len) = entities
+                    .iter()
+                    .find(|(e, _)| rest.starts_with(e))
+                    .map(|(e, c)| (*c, e.len()))
+                    .unwrap_or_else(|| {
+                        let c = rest.chars().next().unwrap();
+                        (c, c.len_utf8())
+                    });
+                out.push((c, classes.clone()));
+                rest = &rest[len..];
+            }
         }
-        generator.finalize()
+        out
     }
 
-    #[test]
-    fn remembered_lines_give_what_syntect_gives_in_every_context() {
-        let set = SyntaxSet::load_defaults_newlines();
-        let style = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+    fn blocks(set: &SyntaxSet) -> Vec<(&SyntaxReference, String)> {
         let python = set.find_syntax_by_token("python").unwrap();
         let bash = set.find_syntax_by_token("bash").unwrap();
+        let yaml = set.find_syntax_by_token("yaml").unwrap();
+        let sql = set.find_syntax_by_token("sql").unwrap();
         // The same line as code, inside a docstring, and in another language: each must be
         // highlighted for where it stands, not as it was first seen.
-        let line = "x = run(\"a\")  # note\n";
-        let blocks = [
+        let line = "x = run(\"a\")  # note <b>&amp;\n";
+        vec![
             (python, format!("{line}{line}")),
             (python, format!("\"\"\"\n{line}\"\"\"\n{line}")),
             (bash, format!("{line}cat <<EOF\n{line}EOF\n{line}")),
             (python, format!("def f():\n    '''{line}{line}'''\n{line}")),
             (python, "s = \"unterminated\n".to_string()),
-        ];
+            (
+                bash,
+                "set -euo pipefail\nkubectl -n prod get pods --field-selector=status.phase!=Running\n".to_string(),
+            ),
+            (
+                yaml,
+                "groups:\n  - name: x # c\n    rules: [a, 'b', \"c\"]\n".to_string(),
+            ),
+            (
+                sql,
+                "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle'; -- n\n".to_string(),
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_character_has_the_colour_and_font_syntect_gives_it_in_both_themes() {
+        let set = SyntaxSet::load_defaults_newlines();
         for _ in 0..2 {
-            for (syntax, code) in &blocks {
-                let ours = highlight_lines(code, syntax, &set, style).unwrap();
-                assert_eq!(ours, plain_syntect(code, syntax, &set, style), "{code}");
+            for (syntax, code) in blocks(&set) {
+                let ours = characters(&highlight_lines(&code, syntax, &set).unwrap());
+                for dark in [false, true] {
+                    let theme = palette::theme(dark);
+                    let mut reference = HighlightLines::new(syntax, theme);
+                    let mut expected = Vec::new();
+                    for line in LinesWithEndings::from(&code) {
+                        for (style, text) in reference.highlight_line(line, &set).unwrap() {
+                            expected.extend(text.chars().map(|c| (c, style)));
+                        }
+                    }
+                    assert_eq!(ours.len(), expected.len(), "{code}");
+                    for ((c, classes), (e, style)) in ours.iter().zip(&expected) {
+                        assert_eq!(c, e, "{code}");
+                        if c.is_whitespace() {
+                            continue;
+                        }
+                        let (fg, font) = palette::style_of(classes, dark);
+                        let default = theme.settings.foreground.unwrap();
+                        assert_eq!(fg.unwrap_or(default), style.foreground, "{c:?} ({classes}) in {code}");
+                        let want = style.font_style & (FontStyle::BOLD | FontStyle::ITALIC | FontStyle::UNDERLINE);
+                        assert_eq!(font, want, "{c:?} ({classes}) in {code}");
+                    }
+                }
             }
         }
+    }
+
+    #[test]
+    fn a_remembered_line_gives_what_a_fresh_parse_gives() {
+        let set = SyntaxSet::load_defaults_newlines();
+        let all = |set: &SyntaxSet| -> Vec<String> {
+            blocks(set)
+                .iter()
+                .map(|(s, c)| highlight_lines(c, s, set).unwrap())
+                .collect()
+        };
+        let first = all(&set);
+        let again = all(&set);
+        MEMO.with(|m| *m.borrow_mut() = Memo::default());
+        let fresh = all(&set);
+        assert_eq!(first, again);
+        assert_eq!(first, fresh);
+        // The same line inside a docstring and as code is highlighted differently.
+        let python = blocks(&set)[0].0;
+        let in_string = highlight_lines("'''\nx = 1\n'''\n", python, &set).unwrap();
+        let as_code = highlight_lines("x = 1\n", python, &set).unwrap();
+        assert!(!in_string.contains(&as_code), "{in_string} / {as_code}");
     }
 }

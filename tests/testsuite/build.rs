@@ -104,10 +104,50 @@ fn pages_have_anchors_backlinks_and_rewritten_links() {
         backup.contains("<a href=\"https://www.postgresql.org/docs/current/backup.html\">"),
         "bare URL linked"
     );
-    assert!(backup.contains("class=\"hl-"), "code highlighted with classes");
+    assert!(backup.contains("<span class=\"l"), "code highlighted with classes");
     assert!(backup.contains("class=\"copy\""), "copy button");
     assert!(backup.contains("<details>"), "harmless raw HTML kept");
     assert!(backup.contains("PostgresBackupFailed"));
+}
+
+/// Highlighted code is coloured by short classes (`l3 d5`): every class a page uses must have
+/// a rule in the light stylesheet and the dark one, or the code shows uncoloured.
+#[test]
+fn every_highlight_class_a_page_uses_has_a_colour_in_both_stylesheets() {
+    let book = Book::example();
+    book.run(&["build"]).success();
+    let light = book.read("site/_theme/syntax-light.css");
+    let dark = book.read("site/_theme/syntax-dark.css");
+    let mut used = std::collections::BTreeSet::new();
+    for page in [
+        "site/runbooks/database-maintenance/implement-regular-backup-procedures/index.html",
+        "site/dr/restore-primary-database/index.html",
+    ] {
+        let html = book.read(page);
+        for pre in html.split("<pre class=\"highlight\"").skip(1) {
+            let code = &pre[..pre.find("</pre>").unwrap()];
+            for span in code.split("<span class=\"").skip(1) {
+                used.extend(span[..span.find('"').unwrap()].split(' ').map(str::to_string));
+            }
+        }
+    }
+    assert!(used.iter().any(|c| c.starts_with('l')), "{used:?}");
+    assert!(used.iter().any(|c| c.starts_with('d')), "{used:?}");
+    for class in &used {
+        let css = if class.starts_with('l') { &light } else { &dark };
+        assert!(css.contains(&format!(".highlight .{class} {{")), "no rule for {class}");
+        if class.starts_with('d') {
+            // Both when the reader chose dark and when the system is dark.
+            assert!(
+                css.contains(&format!(":root[data-theme=dark] .highlight .{class} {{")),
+                "{class}"
+            );
+            assert!(
+                css.contains(&format!(":root:not([data-theme=light]) .highlight .{class} {{")),
+                "{class}"
+            );
+        }
+    }
 }
 
 #[test]
