@@ -141,6 +141,8 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
         };
     }
     crate::highlight::cache::begin_build(&crate::highlight::cache::cache_file(&config.output_dir));
+    // The URL record (a large book's is a hundred megabytes) is read while the pages are.
+    let record_read = RecordRead::start(root);
     log_time("cache", &mut clock);
     let content_display = content_display(&config);
     if !config.content_dir.is_dir() {
@@ -273,7 +275,7 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
     let (site, d) = assemble_site(&config, checklist, pages, today());
     log_time("assemble", &mut clock);
     diags.extend(d);
-    check_record(root, &config, &site, overrides, &mut book, &mut diags);
+    check_record(root, &config, &site, overrides, record_read, &mut book, &mut diags);
     log_time("record", &mut clock);
     if overrides.strict {
         diags.extend(site.shared_alert_warnings());
@@ -931,27 +933,67 @@ pub fn render_deferred(report: &Report, plan: &RenderPlan) -> Result<Vec<Rendere
     Ok(files.into_files())
 }
 
+/// `opsbook.lock`, read and parsed on a thread of its own: (its text, the record or its
+/// errors), or `None` when there is no such file.
+type RecordText = Option<(
+    String,
+    Result<std::sync::Arc<crate::permanence::Record>, Vec<Diagnostic>>,
+)>;
+
+struct RecordRead {
+    path: PathBuf,
+    /// `None` when no thread could be started: then it is read when needed.
+    thread: Option<std::thread::JoinHandle<RecordText>>,
+}
+
+impl RecordRead {
+    fn start(root: &Path) -> RecordRead {
+        let path = root.join(crate::permanence::RECORD_FILE);
+        let thread_path = path.clone();
+        let thread = std::thread::Builder::new()
+            .name("opsbook-record".into())
+            .spawn(move || read_record(&thread_path))
+            .ok();
+        RecordRead { path, thread }
+    }
+
+    fn finish(self) -> RecordText {
+        match self.thread.map(|t| t.join()) {
+            Some(Ok(read)) => read,
+            // Not started, or it failed: read here, where a failure shows.
+            _ => read_record(&self.path),
+        }
+    }
+}
+
+fn read_record(path: &Path) -> RecordText {
+    let text = std::fs::read_to_string(path).ok()?;
+    let parsed = crate::permanence::parse_record_cached(&text);
+    Some((text, parsed))
+}
+
 /// Compares the site with `opsbook.lock`: a recorded URL that is gone is an error.
 fn check_record(
     root: &Path,
     config: &Config,
     site: &Site,
     overrides: &Overrides,
+    record_read: RecordRead,
     book: &mut Book,
     diags: &mut Vec<Diagnostic>,
 ) {
-    use crate::permanence::{check_removed, current_urls, normalize_url, parse_record_cached, RECORD_FILE};
+    use crate::permanence::{check_removed, current_urls, normalize_url};
     book.published = current_urls(site, config);
     book.accepted = overrides
         .accept_removed
         .iter()
         .map(|u| normalize_url(u, config))
         .collect();
-    let Ok(text) = std::fs::read_to_string(root.join(RECORD_FILE)) else {
+    let Some((text, parsed)) = record_read.finish() else {
         return;
     };
     let before = diags.len();
-    match parse_record_cached(&text) {
+    match parsed {
         Ok(record) => {
             let content = config
                 .content_dir
@@ -972,7 +1014,7 @@ fn check_record(
     }
     // Kept for showing the lines diagnostics point at (a large book's record is megabytes).
     if diags.len() > before {
-        book.sources.insert(RECORD_FILE.to_string(), text);
+        book.sources.insert(crate::permanence::RECORD_FILE.to_string(), text);
     }
 }
 

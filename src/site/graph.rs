@@ -79,22 +79,33 @@ fn is_generated_anchor(anchor: &str) -> bool {
 }
 
 pub(super) fn backlinks(pages: &[Page]) -> Vec<Vec<usize>> {
-    let index: HashMap<&str, usize> = pages
+    use rayon::prelude::*;
+    let index: rustc_hash::FxHashMap<&str, usize> = pages
         .iter()
         .enumerate()
         .filter(|(_, p)| !p.rel.is_empty())
         .map(|(i, p)| (p.rel.as_str(), i))
         .collect();
+    // Each page's link targets are found in parallel (a large book has a million links),
+    // then the lists are filled in page order.
+    let targets: Vec<Vec<usize>> = pages
+        .par_iter()
+        .map(|p| {
+            p.links
+                .iter()
+                .filter_map(|link| match &link.target {
+                    Target::Page { rel, .. } => index.get(rel.as_str()).copied(),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect();
     let mut out = vec![Vec::new(); pages.len()];
-    for (i, p) in pages.iter().enumerate() {
-        for link in &p.links {
-            if let Target::Page { rel, .. } = &link.target {
-                if let Some(&j) = index.get(rel.as_str()) {
-                    // Pages are visited in order, so a repeat is always the last entry.
-                    if j != i && out[j].last() != Some(&i) {
-                        out[j].push(i);
-                    }
-                }
+    for (i, list) in targets.into_iter().enumerate() {
+        for j in list {
+            // Pages are visited in order, so a repeat is always the last entry.
+            if j != i && out[j].last() != Some(&i) {
+                out[j].push(i);
             }
         }
     }
