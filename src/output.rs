@@ -146,16 +146,18 @@ impl Staging {
 
     fn make_folder_of(&self, path: &Path) -> Result<()> {
         if let Some(folder) = path.parent() {
-            let mut made = lock(&self.made);
-            if !made.contains(folder) {
-                fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
-                made.insert(folder.to_path_buf());
+            if lock(&self.made).contains(folder) {
+                return Ok(());
             }
+            // Made without holding the lock: two writers may both make a folder, which
+            // `create_dir_all` allows.
+            fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
+            lock(&self.made).insert(folder.to_path_buf());
         }
         Ok(())
     }
 
-    fn write_one(&self, rel: &str, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> Result<fs::File> {
+    fn write_one(&self, rel: &str, write: Contents) -> Result<fs::File> {
         let path = self.dir.path().join(rel);
         self.make_folder_of(&path)?;
         // Always a new file: a path already there may be a hard link to the old site's file,
@@ -166,16 +168,27 @@ impl Staging {
             other => other,
         }
         .with_context(|| format!("cannot write {}", path.display()))?;
-        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
-        write(&mut out)
-            .and_then(|()| out.flush())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        out.into_inner()
-            .map_err(|e| e.into_error())
-            .with_context(|| format!("cannot write {}", path.display()))
+        match write {
+            // Made whole already: one write, no copy into a buffer first.
+            Contents::Bytes(bytes) => {
+                let mut file = file;
+                file.write_all(bytes)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                Ok(file)
+            }
+            Contents::Stream(write) => {
+                let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+                write(&mut out)
+                    .and_then(|()| out.flush())
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                out.into_inner()
+                    .map_err(|e| e.into_error())
+                    .with_context(|| format!("cannot write {}", path.display()))
+            }
+        }
     }
 
-    fn store(&self, path: String, key: Option<Key>, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) {
+    fn store(&self, path: String, key: Option<Key>, write: Contents) {
         if lock(&self.error).is_some() {
             return;
         }
@@ -290,8 +303,13 @@ impl Staging {
 }
 
 impl Sink for Staging {
+    fn put(&self, file: Rendered) {
+        let Rendered { path, bytes } = file;
+        self.store(path, None, Contents::Bytes(&bytes));
+    }
+
     fn put_with(&self, path: String, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) {
-        self.store(path, None, write);
+        self.store(path, None, Contents::Stream(write));
     }
 
     fn paths(&self) -> Vec<String> {
@@ -308,12 +326,18 @@ impl Sink for Staging {
 
     fn put_keyed(&self, key: Key, file: Rendered) {
         let Rendered { path, bytes } = file;
-        self.store(path, Some(key), &mut |w| w.write_all(&bytes));
+        self.store(path, Some(key), Contents::Bytes(&bytes));
     }
 
     fn put_with_keyed(&self, key: Key, path: String, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) {
-        self.store(path, Some(key), write);
+        self.store(path, Some(key), Contents::Stream(write));
     }
+}
+
+/// What a file is made of: bytes made whole, or a writer that streams them.
+enum Contents<'a> {
+    Bytes(&'a [u8]),
+    Stream(&'a mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>),
 }
 
 /// A lock that a panicked writer cannot poison for the others.

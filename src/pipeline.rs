@@ -933,12 +933,9 @@ pub fn render_deferred(report: &Report, plan: &RenderPlan) -> Result<Vec<Rendere
     Ok(files.into_files())
 }
 
-/// `opsbook.lock`, read and parsed on a thread of its own: (its text, the record or its
-/// errors), or `None` when there is no such file.
-type RecordText = Option<(
-    String,
-    Result<std::sync::Arc<crate::permanence::Record>, Vec<Diagnostic>>,
-)>;
+/// `opsbook.lock`, read and parsed on a thread of its own: the record or its errors (with the
+/// file's text, which they point into), or `None` when there is no such file.
+type RecordText = Option<Result<std::sync::Arc<crate::permanence::Record>, (String, Vec<Diagnostic>)>>;
 
 struct RecordRead {
     path: PathBuf,
@@ -968,8 +965,8 @@ impl RecordRead {
 
 fn read_record(path: &Path) -> RecordText {
     let text = std::fs::read_to_string(path).ok()?;
-    let parsed = crate::permanence::parse_record_cached(&text);
-    Some((text, parsed))
+    // A record that parses does not keep its text (a large book's is a hundred megabytes).
+    Some(crate::permanence::parse_record_cached(&text).map_err(|d| (text, d)))
 }
 
 /// Compares the site with `opsbook.lock`: a recorded URL that is gone is an error.
@@ -989,10 +986,11 @@ fn check_record(
         .iter()
         .map(|u| normalize_url(u, config))
         .collect();
-    let Some((text, parsed)) = record_read.finish() else {
+    let Some(parsed) = record_read.finish() else {
         return;
     };
     let before = diags.len();
+    let mut text = None;
     match parsed {
         Ok(record) => {
             let content = config
@@ -1010,11 +1008,17 @@ fn check_record(
             ));
             book.record = Some(record);
         }
-        Err(d) => diags.extend(d),
+        Err((t, d)) => {
+            text = Some(t);
+            diags.extend(d);
+        }
     }
-    // Kept for showing the lines diagnostics point at (a large book's record is megabytes).
+    // For showing the lines diagnostics point at.
     if diags.len() > before {
-        book.sources.insert(crate::permanence::RECORD_FILE.to_string(), text);
+        let path = root.join(crate::permanence::RECORD_FILE);
+        if let Some(text) = text.or_else(|| std::fs::read_to_string(path).ok()) {
+            book.sources.insert(crate::permanence::RECORD_FILE.to_string(), text);
+        }
     }
 }
 
