@@ -7,6 +7,7 @@
 #
 # Usage: scripts/bench.sh [PAGES...] [-r RUNS]     (defaults: 1000 pages, 5 runs)
 #   e.g. scripts/bench.sh 1000 10000 -r 5
+#   ONLY=opsbook scripts/bench.sh 10000 100000 -r 3   (opsbook alone: no other tool)
 # Put TMPDIR on tmpfs (TMPDIR=/dev/shm) to time CPU rather than this machine's disk.
 # It fails only when a build fails, never on a time.
 set -euo pipefail
@@ -32,10 +33,11 @@ OPSBOOK=$PWD/target/release/opsbook
 
 layouts=neutral
 tools=(opsbook)
-have() { command -v "$1" >/dev/null 2>&1; }
-if have hugo; then layouts+=,hugo; tools+=(hugo); else echo "# hugo not installed (apt-get install hugo): skipped" >&2; fi
-if have zola; then layouts+=,zola; tools+=(zola); else echo "# zola not installed: skipped" >&2; fi
-if have mdbook; then layouts+=,mdbook; tools+=(mdbook); else echo "# mdbook not installed (cargo install mdbook): skipped" >&2; fi
+# A tool is run when installed and, if ONLY is set, named in it.
+have() { command -v "$1" >/dev/null 2>&1 && { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $1 "* ]]; }; }
+if have hugo; then layouts+=,hugo; tools+=(hugo); else echo "# hugo skipped: not installed (apt-get install hugo) or not in ONLY" >&2; fi
+if have zola; then layouts+=,zola; tools+=(zola); else echo "# zola skipped: not installed or not in ONLY" >&2; fi
+if have mdbook; then layouts+=,mdbook; tools+=(mdbook); else echo "# mdbook skipped: not installed (cargo install mdbook) or not in ONLY" >&2; fi
 
 # One timed build: prints "seconds peak_kib". $1 is the output folder, removed first
 # unless KEEP_OUTPUT is set.
