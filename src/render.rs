@@ -251,9 +251,13 @@ pub fn render_site(
     for (name, bytes) in &theme.statics {
         sink.put(Rendered::new(format!("_theme/{name}"), bytes.clone()));
     }
+    // The code colours, unless the theme brings its own.
     let (light, dark) = stylesheets();
-    sink.put(Rendered::new("_theme/syntax-light.css", light));
-    sink.put(Rendered::new("_theme/syntax-dark.css", dark));
+    for (name, css) in [("syntax-light.css", light), ("syntax-dark.css", dark)] {
+        if !theme.statics.contains_key(name) {
+            sink.put(Rendered::new(format!("_theme/{name}"), css));
+        }
+    }
     Ok(())
 }
 

@@ -334,6 +334,24 @@ fn theme_file_overrides_one_template() {
 }
 
 #[test]
+fn a_theme_can_restyle_highlighted_code() {
+    let book = Book::example();
+    book.write(
+        "themes/default/static/syntax-dark.css",
+        "/* our own dark code colours */\n",
+    );
+    book.run(&["build"]).success();
+    assert_eq!(
+        book.read("site/_theme/syntax-dark.css"),
+        "/* our own dark code colours */\n"
+    );
+    assert!(
+        book.read("site/_theme/syntax-light.css").contains(".highlight .l0 {"),
+        "the light stylesheet the theme does not replace is the built-in one"
+    );
+}
+
+#[test]
 fn hugo_style_books_keep_their_urls() {
     let book = Book::with_files(&[
         (
