@@ -350,23 +350,31 @@ pub fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<(u32, u32)>> {
         .par_chunks(DOCS_PER_CHUNK)
         .enumerate()
         .map(|(c, chunk)| {
+            // The words of the whole chunk in one buffer, each document's from `starts[k]`
+            // in `ranges`; then counted with one map, emptied between documents.
             let mut buf = String::new();
             let mut ranges = Vec::new();
-            let mut lengths = Vec::with_capacity(chunk.len());
-            let mut terms: FxHashMap<String, Postings> = FxHashMap::default();
-            for (k, doc) in chunk.iter().enumerate() {
-                let d = (c * DOCS_PER_CHUNK + k) as u32;
-                buf.clear();
-                ranges.clear();
+            let mut starts = Vec::with_capacity(chunk.len() + 1);
+            for doc in chunk {
+                starts.push(ranges.len());
                 for (f, parts) in doc.fields.iter().enumerate() {
                     for text in parts {
                         tokenize(text, f as u8, &mut buf, &mut ranges);
                     }
                 }
+            }
+            starts.push(ranges.len());
+            let mut lengths = Vec::with_capacity(chunk.len());
+            let mut terms: FxHashMap<String, Postings> = FxHashMap::default();
+            let mut tf: FxHashMap<&str, [u16; 4]> = FxHashMap::default();
+            for k in 0..chunk.len() {
+                let d = (c * DOCS_PER_CHUNK + k) as u32;
                 let mut length = [0u32; 4];
-                let mut tf: FxHashMap<&str, [u16; 4]> = FxHashMap::default();
-                for &(start, end, f) in &ranges {
-                    let n = &mut tf.entry(&buf[start as usize..end as usize]).or_default()[usize::from(f)];
+                for &(start, end, f) in &ranges[starts[k]..starts[k + 1]] {
+                    let Some(word) = buf.get(start as usize..end as usize) else {
+                        continue;
+                    };
+                    let n = &mut tf.entry(word).or_default()[usize::from(f)];
                     *n = n.saturating_add(1);
                     length[usize::from(f)] += 1;
                 }
