@@ -229,6 +229,11 @@ mod tests {
                 sql,
                 "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle'; -- n\n".to_string(),
             ),
+            // Windows line endings, accents, an emoji, a tab and no final newline.
+            (
+                python,
+                "s = 'héllo wörld 🚀'\r\n\tprint(s)  # ünïcode\r\nx = 1".to_string(),
+            ),
         ]
     }
 
