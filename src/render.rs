@@ -280,6 +280,9 @@ struct SidebarView {
     compact: bool,
 }
 
+/// Bytes set aside for a rendered page: a runbook page with its code is 10–30 KB.
+const RENDER_CAPACITY: usize = 32 * 1024;
+
 /// The most sections the sidebar lists one by one.
 const SIDEBAR_SECTIONS: usize = 60;
 
@@ -325,9 +328,10 @@ impl Renderer<'_> {
         ctx.insert("site", &self.site_view);
         ctx.insert("layout", &layout);
         ctx.insert(name, value);
-        let html = self
-            .tera
-            .render(template, &ctx)
+        // Sized for a whole page at once (tera starts at 2 KB and doubles, copying each time).
+        let mut html = Vec::with_capacity(RENDER_CAPACITY);
+        self.tera
+            .render_to(template, &ctx, &mut html)
             .map_err(|e| template_error(self.theme, &e))?;
         Ok(Rendered::new(path, html))
     }
