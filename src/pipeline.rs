@@ -266,6 +266,7 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
         crate::highlight::forget_lines();
     }
     let built: Vec<_> = built.into_iter().map(|(b, _)| b).collect();
+
     let mut pages = Vec::with_capacity(built.len());
     for (p, d) in built {
         diags.extend(d);
@@ -282,13 +283,11 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
         diags.extend(site.review_warnings(config.stale_after_days));
     }
     sort_diagnostics(&mut diags);
-    if !diags.is_empty() {
-        book.sources.extend(
-            content
-                .sources
-                .iter()
-                .map(|s: &SourceFile| (s.display.clone(), s.text.to_string())),
-        );
+    // The texts of the files diagnostics point into (not every file's: a large book's
+    // markdown is hundreds of megabytes), for showing their lines.
+    let pointed: std::collections::HashSet<&str> = diags.iter().map(|d| d.path.as_str()).collect();
+    for s in content.sources.iter().filter(|s| pointed.contains(s.display.as_str())) {
+        book.sources.insert(s.display.clone(), s.text.to_string());
     }
     book.diagnostics.extend(diags);
     book.assets = content.assets;
