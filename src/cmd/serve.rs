@@ -69,7 +69,12 @@ pub fn run(dir: &Path, args: ServeArgs) -> CmdResult {
         let url = format!("http://{shown_host}:{}{base}", addr.port());
         // Listening for Ctrl+C and SIGTERM before saying where it serves: a signal sent as
         // soon as serve has spoken still removes the preview folder.
-        let shutdown = shutdown_signal();
+        let signal = shutdown_signal();
+        let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+        let shutdown = async move {
+            signal.await;
+            let _ = stopping.send(());
+        };
         println!(
             "Serving {} at {url} (Ctrl+C to stop)",
             config.title.as_deref().unwrap_or("the book")
@@ -79,15 +84,28 @@ pub fn run(dir: &Path, args: ServeArgs) -> CmdResult {
             open_browser(&url);
         }
         let app = router(preview_dir.path(), &base, live, allowed_hosts(&addr));
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("the server stopped")?;
+        let server = std::future::IntoFuture::into_future(axum::serve(listener, app).with_graceful_shutdown(shutdown));
+        // A stopping server waits for its requests to finish, but an open page's live-reload
+        // stream never does: past a moment, what is still open is dropped.
+        let linger = async move {
+            if stopped.await.is_ok() {
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            result = server => result.context("the server stopped")?,
+            () = linger => {}
+        }
         drop(preview_dir);
         Ok::<(), anyhow::Error>(())
     })?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// How long a stopping server lets requests in flight finish.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Ctrl+C, or a polite `kill` (SIGTERM): either way the server stops and the preview folder
 /// is removed. The signals are caught from this call on (not from the first wait), so that

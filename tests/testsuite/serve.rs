@@ -761,6 +761,17 @@ fn body_edits_rebuild_one_page_and_other_edits_reach_every_page() {
 #[cfg(unix)]
 #[test]
 fn a_polite_kill_removes_the_preview_folder() {
+    stop_with_sigterm(false);
+}
+
+/// The usual case: the book is open in a browser, whose live-reload stream never ends on its
+/// own. serve used to wait for it forever, so Ctrl+C or `kill` left it running.
+#[test]
+fn a_polite_kill_stops_serve_while_a_page_is_open() {
+    stop_with_sigterm(true);
+}
+
+fn stop_with_sigterm(page_open: bool) {
     let book = Book::with_files(&[("content/faq.md", "# FAQ\n\nAn answer.\n")]);
     let tmp = tempfile::tempdir().expect("tmp");
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("opsbook"))
@@ -773,10 +784,9 @@ fn a_polite_kill_removes_the_preview_folder() {
         .expect("start opsbook serve");
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
-    assert!(
-        lines.any(|l| l.map(|l| l.starts_with("Serving ")).unwrap_or(false)),
-        "serve never said where it serves"
-    );
+    let serving = lines
+        .find_map(|l| l.ok().filter(|l| l.starts_with("Serving ")))
+        .expect("serve never said where it serves");
     let previews = || -> usize {
         std::fs::read_dir(tmp.path())
             .map(|d| {
@@ -787,15 +797,33 @@ fn a_polite_kill_removes_the_preview_folder() {
             .unwrap_or(0)
     };
     assert_eq!(previews(), 1, "the preview folder lives in TMPDIR while serving");
+    // A page's live-reload stream, held open as a browser tab does.
+    let _tab = page_open.then(|| {
+        use std::io::{Read, Write};
+        let port: u16 = serving
+            .split("http://127.0.0.1:")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|p| p.parse().ok())
+            .expect("port in the Serving line");
+        let mut tab = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        write!(tab, "GET /__opsbook/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").expect("request");
+        let mut head = [0u8; 12];
+        tab.read_exact(&mut head).expect("response");
+        assert_eq!(&head, b"HTTP/1.1 200");
+        tab
+    });
     let status = Command::new("kill").arg(child.id().to_string()).status().expect("kill");
     assert!(status.success());
     let start = Instant::now();
-    while child.try_wait().ok().flatten().is_none() && start.elapsed() < Duration::from_secs(20) {
+    while child.try_wait().ok().flatten().is_none() && start.elapsed() < Duration::from_secs(10) {
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert!(
-        child.try_wait().ok().flatten().is_some(),
-        "serve did not stop on SIGTERM"
-    );
+    let stopped = child.try_wait().ok().flatten().is_some();
+    if !stopped {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    assert!(stopped, "serve did not stop on SIGTERM");
     assert_eq!(previews(), 0, "the preview folder was left behind");
 }
