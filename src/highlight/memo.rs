@@ -8,6 +8,7 @@
 
 use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
+use std::rc::Rc;
 
 use rustc_hash::{FxHashMap, FxHasher};
 use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
@@ -35,7 +36,7 @@ struct Memo {
     lines: FxHashMap<u64, Vec<Line>>,
     count: usize,
     /// The classes of each scope stack met, which takes matching every theme rule to find.
-    classes: FxHashMap<Vec<Scope>, Box<str>>,
+    classes: FxHashMap<Vec<Scope>, Rc<str>>,
 }
 
 thread_local! {
@@ -107,11 +108,11 @@ fn line_html(
     text: &str,
     ops: &[(usize, ScopeStackOp)],
     stack: &mut ScopeStack,
-    known: &mut FxHashMap<Vec<Scope>, Box<str>>,
+    known: &mut FxHashMap<Vec<Scope>, Rc<str>>,
     out: &mut String,
 ) -> Option<()> {
     // The run of text being gathered under one set of classes: [start, end).
-    let mut run: (Box<str>, usize, usize) = (Box::from(""), 0, 0);
+    let mut run: (Rc<str>, usize, usize) = (Rc::from(""), 0, 0);
     let mut at = 0;
     let ends = ops.iter().map(|(i, op)| (*i, Some(op))).chain([(text.len(), None)]);
     for (end, op) in ends {
@@ -120,7 +121,7 @@ fn line_html(
             let classes = match known.get(stack.as_slice()) {
                 Some(c) => c.clone(),
                 None => {
-                    let c = palette::classes(stack.as_slice());
+                    let c: Rc<str> = palette::classes(stack.as_slice()).into();
                     known.insert(stack.as_slice().to_vec(), c.clone());
                     c
                 }
