@@ -46,8 +46,18 @@ pub(crate) fn log_time(stage: &str, since: &mut Instant) {
             .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<u64>().ok()))
             .map(|kb| format!("  {:>6} MiB resident", kb / 1024))
             .unwrap_or_default();
+        // CPU time of the whole process so far (user and system, all threads).
+        let cpu = std::fs::read_to_string("/proc/self/stat")
+            .ok()
+            .and_then(|s| {
+                let after = s.rsplit_once(')')?.1;
+                let f: Vec<&str> = after.split_whitespace().collect();
+                let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok());
+                Some(format!("  cpu {:>6} ms", (ticks(11)? + ticks(12)?) * 10))
+            })
+            .unwrap_or_default();
         eprintln!(
-            "timing: {stage:<10} {:>8.1} ms{rss}",
+            "timing: {stage:<10} {:>8.1} ms{rss}{cpu}",
             since.elapsed().as_secs_f64() * 1000.0
         );
     }

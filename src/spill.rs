@@ -4,17 +4,16 @@
 //! megabytes held for the whole build. Instead the text goes to an unnamed temporary file
 //! (removed by the system when the process ends, however it ends) and is read back when it
 //! is written. Reading back costs a copy from the page cache; holding it cost the memory.
+//!
+//! Texts are written and read at their own offsets (`pwrite`, `pread`): an offset is reserved
+//! by one atomic addition, so threads putting and getting pages never wait on each other.
 
-use std::io::{Read, Seek, SeekFrom, Write};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub struct Spill {
-    inner: Mutex<Inner>,
-}
-
-struct Inner {
     file: std::fs::File,
-    len: u64,
+    /// Bytes reserved so far: the next text goes here.
+    len: AtomicU64,
 }
 
 impl std::fmt::Debug for Spill {
@@ -29,35 +28,61 @@ impl Spill {
     pub fn new() -> Option<Spill> {
         let file = tempfile::tempfile().ok()?;
         Some(Spill {
-            inner: Mutex::new(Inner { file, len: 0 }),
+            file,
+            len: AtomicU64::new(0),
         })
     }
 
     /// Sets `text` aside; returns where it is, or `None` when it could not be written (the
-    /// caller keeps it in memory).
+    /// caller keeps it in memory; the place reserved for it is never read).
     pub fn put(&self, text: &str) -> Option<(u64, usize)> {
-        let mut s = self.inner.lock().ok()?;
-        let at = s.len;
-        if s.file.write_all(text.as_bytes()).is_err() {
-            // Whatever part was written is never read; the next text goes after it.
-            s.len = s.file.seek(SeekFrom::End(0)).ok()?;
-            return None;
-        }
-        s.len += text.len() as u64;
+        let at = self.len.fetch_add(text.len() as u64, Ordering::Relaxed);
+        write_at(&self.file, text.as_bytes(), at).ok()?;
         Some((at, text.len()))
     }
 
     /// The text put at `at`, `len` bytes long; `None` when it cannot be read back whole.
     pub fn get(&self, at: u64, len: usize) -> Option<String> {
-        let mut s = self.inner.lock().ok()?;
         let mut buf = vec![0; len];
-        s.file.seek(SeekFrom::Start(at)).ok()?;
-        let read = s.file.read_exact(&mut buf);
-        // Texts are only ever appended.
-        s.file.seek(SeekFrom::End(0)).ok()?;
-        read.ok()?;
+        read_at(&self.file, &mut buf, at).ok()?;
         String::from_utf8(buf).ok()
     }
+}
+
+#[cfg(unix)]
+fn write_at(file: &std::fs::File, bytes: &[u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(file, bytes, at)
+}
+
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+#[cfg(windows)]
+fn write_at(file: &std::fs::File, mut bytes: &[u8], mut at: u64) -> std::io::Result<()> {
+    while !bytes.is_empty() {
+        let n = std::os::windows::fs::FileExt::seek_write(file, bytes, at)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        bytes = &bytes[n..];
+        at += n as u64;
+    }
+    Ok(())
+}
+
+#[cfg(windows)]
+fn read_at(file: &std::fs::File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        let n = std::os::windows::fs::FileExt::seek_read(file, buf, at)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        buf = &mut buf[n..];
+        at += n as u64;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

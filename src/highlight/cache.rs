@@ -13,7 +13,7 @@
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use rustc_hash::{FxHashMap, FxHasher};
 
@@ -51,9 +51,16 @@ struct Store {
     file: Vec<u8>,
     /// The HTML made by this process, appended to an unnamed temporary file (`None` until
     /// the first entry is made, or when no such file can be made: then it stays in memory).
-    journal: Option<crate::spill::Spill>,
+    journal: Option<Arc<crate::spill::Spill>>,
     /// No temporary file could be made: not tried again for every entry.
     no_journal: bool,
+}
+
+/// An entry's HTML found under the lock: copied, or a place in the journal to read once the
+/// lock is let go (a read from disk never holds up the threads adding entries).
+enum Found {
+    Html(String),
+    Journal(Arc<crate::spill::Spill>, u64, usize),
 }
 
 impl Store {
@@ -74,15 +81,11 @@ impl Store {
         }
     }
 
-    /// Keeps a made entry's HTML, in the journal when there can be one.
-    fn keep(&mut self, html: &str) -> Text {
-        if self.journal.is_none() && !self.no_journal {
-            self.journal = crate::spill::Spill::new();
-            self.no_journal = self.journal.is_none();
-        }
-        match self.journal.as_ref().and_then(|j| j.put(html)) {
-            Some((start, len)) => Text::Journal { start, len },
-            None => Text::Own(html.into()),
+    /// An entry's HTML, or where it is in the journal.
+    fn found(&self, t: &Text) -> Found {
+        match (t, &self.journal) {
+            (Text::Journal { start, len }, Some(journal)) => Found::Journal(journal.clone(), *start, *len),
+            _ => Found::Html(String::from_utf8_lossy(&self.bytes(t)).into_owned()),
         }
     }
 
@@ -143,22 +146,34 @@ pub fn get_or_make(lang: &str, code: &str, make: impl FnOnce() -> String) -> Str
     let memo = memo();
     let k = key(lang, code);
     let build = memo.build.load(Ordering::Relaxed);
-    if let Ok(store) = memo.entries.read() {
-        if let Some(e) = store.find(k, lang, code) {
-            // Texts were checked to be UTF-8 when the file was read.
-            let bytes = store.bytes(&e.html);
-            // A journal that cannot be read back gives nothing: the HTML is made again.
-            if let (Ok(html), false) = (std::str::from_utf8(&bytes), bytes.is_empty()) {
-                e.used.store(build, Ordering::Relaxed);
-                return html.to_string();
-            }
-        }
+    let found = memo.entries.read().ok().and_then(|store| {
+        let e = store.find(k, lang, code)?;
+        e.used.store(build, Ordering::Relaxed);
+        Some(store.found(&e.html))
+    });
+    let html = match found {
+        Some(Found::Html(html)) => Some(html),
+        Some(Found::Journal(journal, start, len)) => journal.get(start, len),
+        None => None,
+    };
+    // A journal that cannot be read back gives nothing: the HTML is made again.
+    if let Some(html) = html.filter(|h| !h.is_empty()) {
+        return html;
     }
     let html = make();
     memo.made.store(true, Ordering::Relaxed);
+    // Written to the journal before the lock is taken, so that other threads go on reading.
+    let journal = journal();
+    let put = journal.as_ref().and_then(|j| Some((j, j.put(&html)?)));
     if let Ok(mut store) = memo.entries.write() {
         if store.find(k, lang, code).is_none() {
-            let kept = store.keep(&html);
+            let kept = match put {
+                // The same journal: the store was not emptied meanwhile.
+                Some((j, (start, len))) if store.journal.as_ref().is_some_and(|s| Arc::ptr_eq(s, j)) => {
+                    Text::Journal { start, len }
+                }
+                _ => Text::Own(html.as_str().into()),
+            };
             store.map.entry(k).or_default().push(Entry {
                 lang: Text::Own(lang.into()),
                 code: Text::Own(code.into()),
@@ -168,6 +183,22 @@ pub fn get_or_make(lang: &str, code: &str, make: impl FnOnce() -> String) -> Str
         }
     }
     html
+}
+
+/// The journal, made at its first use; `None` when no temporary file can be made.
+fn journal() -> Option<Arc<crate::spill::Spill>> {
+    let memo = memo();
+    if let Ok(store) = memo.entries.read() {
+        if store.journal.is_some() || store.no_journal {
+            return store.journal.clone();
+        }
+    }
+    let mut store = memo.entries.write().ok()?;
+    if store.journal.is_none() && !store.no_journal {
+        store.journal = crate::spill::Spill::new().map(Arc::new);
+        store.no_journal = store.journal.is_none();
+    }
+    store.journal.clone()
 }
 
 /// Where the cache of a site written to `output_dir` lives: beside it, in `.opsbook-cache/`.
