@@ -47,7 +47,7 @@ const BOOST: [f64; 4] = [10.0, 10.0, 4.0, 1.0];
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
-/// Words too common to search by.
+/// Words too common to search by (each of at most four letters, see [`pack`]).
 const STOP_WORDS: &[&str] = &[
     "an", "and", "are", "as", "at", "be", "by", "for", "from", "if", "in", "into", "is", "it", "its", "of", "on", "or",
     "so", "that", "the", "then", "this", "to", "was", "were", "will", "with",
@@ -103,19 +103,42 @@ pub fn index_words(text: &str, mut each: impl FnMut(String)) {
 /// Appends the index words of `text` to `buf`, and where each lies in it (with `field`) to
 /// `ranges`: one buffer per document instead of a string per word.
 fn tokenize(text: &str, field: u8, buf: &mut String, ranges: &mut Vec<(u32, u32, u8)>) {
-    let mut push = |word: &str, buf: &mut String| {
+    if !text.is_ascii() {
+        for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+            tokenize_word(word, field, buf, ranges);
+        }
+        return;
+    }
+    // Runs of ASCII letters and digits, found byte by byte; a word with a capital or a digit
+    // after its first letter may have camelCase parts, which go first.
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut may_have_parts = false;
+        i += 1;
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            may_have_parts |= bytes[i].is_ascii_uppercase() || bytes[i].is_ascii_digit();
+            i += 1;
+        }
+        let word = &text[start..i];
+        if may_have_parts {
+            ascii_camel_parts(word, |part| push_ascii(part, field, buf, ranges));
+        }
+        push_ascii(word, field, buf, ranges);
+    }
+}
+
+/// One word of a text that is not all ASCII: its camelCase parts (when it has more than one),
+/// then itself.
+fn tokenize_word(word: &str, field: u8, buf: &mut String, ranges: &mut Vec<(u32, u32, u8)>) {
+    let mut push = |word: &str| {
         if word.is_ascii() {
-            // Length and stop words are checked before anything is copied.
-            let n = word.len();
-            if !(MIN_WORD..=MAX_WORD).contains(&n)
-                || (n <= 4 && STOP_WORDS.iter().any(|s| s.eq_ignore_ascii_case(word)))
-            {
-                return;
-            }
-            let start = buf.len();
-            buf.push_str(word);
-            buf[start..].make_ascii_lowercase();
-            ranges.push((start as u32, buf.len() as u32, field));
+            push_ascii(word, field, buf, ranges);
             return;
         }
         let start = buf.len();
@@ -126,44 +149,71 @@ fn tokenize(text: &str, field: u8, buf: &mut String, ranges: &mut Vec<(u32, u32,
             buf.truncate(start);
         }
     };
-    let mut each_word = |word: &str| {
-        // Only a word with a capital or a digit after its first letter can have parts.
-        let may_have_parts = if word.is_ascii() {
-            word.bytes()
-                .skip(1)
-                .any(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-        } else {
-            word.chars().skip(1).any(|c| c.is_uppercase() || c.is_numeric())
-        };
-        if may_have_parts {
-            let parts = camel_parts(word);
-            if parts.len() > 1 {
-                for part in parts {
-                    push(part, buf);
-                }
+    if word.chars().skip(1).any(|c| c.is_uppercase() || c.is_numeric()) {
+        let parts = camel_parts(word);
+        if parts.len() > 1 {
+            for part in parts {
+                push(part);
             }
         }
-        push(word, buf);
-    };
-    if text.is_ascii() {
-        // Runs of ASCII letters and digits, found byte by byte.
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            if !bytes[i].is_ascii_alphanumeric() {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-                i += 1;
-            }
-            each_word(&text[start..i]);
+    }
+    push(word);
+}
+
+/// Appends an ASCII word, lowercased, unless it is too short, too long or a stop word (both
+/// checked before anything is copied).
+fn push_ascii(word: &str, field: u8, buf: &mut String, ranges: &mut Vec<(u32, u32, u8)>) {
+    let n = word.len();
+    if !(MIN_WORD..=MAX_WORD).contains(&n) || (n <= 4 && STOP_PACKED.contains(&pack(word.as_bytes()))) {
+        return;
+    }
+    let start = buf.len();
+    buf.push_str(word);
+    buf[start..].make_ascii_lowercase();
+    ranges.push((start as u32, buf.len() as u32, field));
+}
+
+/// A word of at most four ASCII letters as one number, lowercased (letters are never zero, so
+/// no two words share one).
+const fn pack(word: &[u8]) -> u32 {
+    let mut v = 0u32;
+    let mut i = 0;
+    while i < word.len() {
+        v = (v << 8) | word[i].to_ascii_lowercase() as u32;
+        i += 1;
+    }
+    v
+}
+
+/// [`STOP_WORDS`] packed, for comparing a word with all of them at once.
+const STOP_PACKED: [u32; STOP_WORDS.len()] = {
+    let mut out = [0; STOP_WORDS.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = pack(STOP_WORDS[i].as_bytes());
+        i += 1;
+    }
+    out
+};
+
+/// [`camel_parts`] of an ASCII word, given to `each` without collecting them, and only when
+/// there are at least two.
+fn ascii_camel_parts(word: &str, mut each: impl FnMut(&str)) {
+    let b = word.as_bytes();
+    let mut start = 0;
+    for i in 1..b.len() {
+        let (c, prev) = (b[i], b[i - 1]);
+        let next_lower = b.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+        let boundary = (c.is_ascii_uppercase() && prev.is_ascii_lowercase())
+            || (c.is_ascii_uppercase() && prev.is_ascii_uppercase() && next_lower)
+            || (c.is_ascii_digit() != prev.is_ascii_digit());
+        if boundary {
+            each(&word[start..i]);
+            start = i;
         }
-    } else {
-        for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-            each_word(word);
-        }
+    }
+    if start > 0 {
+        each(&word[start..]);
     }
 }
 
@@ -364,9 +414,13 @@ pub fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<(u32, u32)>> {
                 }
             }
             starts.push(ranges.len());
+            // Each distinct word of the chunk gets a number, from one map lookup per word
+            // read; counts and postings are then found by that number.
             let mut lengths = Vec::with_capacity(chunk.len());
-            let mut terms: FxHashMap<String, Postings> = FxHashMap::default();
-            let mut tf: FxHashMap<&str, [u16; 4]> = FxHashMap::default();
+            let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+            let mut lists: Vec<Postings> = Vec::new();
+            let mut tf: Vec<[u16; 4]> = Vec::new();
+            let mut seen: Vec<u32> = Vec::new();
             for k in 0..chunk.len() {
                 let d = (c * DOCS_PER_CHUNK + k) as u32;
                 let mut length = [0u32; 4];
@@ -374,23 +428,29 @@ pub fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<(u32, u32)>> {
                     let Some(word) = buf.get(start as usize..end as usize) else {
                         continue;
                     };
-                    let n = &mut tf.entry(word).or_default()[usize::from(f)];
+                    let next = lists.len() as u32;
+                    let id = *ids.entry(word).or_insert(next) as usize;
+                    if id == lists.len() {
+                        lists.push(Vec::new());
+                        tf.push([0; 4]);
+                    }
+                    let counts = &mut tf[id];
+                    if *counts == [0; 4] {
+                        seen.push(id as u32);
+                    }
+                    let n = &mut counts[usize::from(f)];
                     *n = n.saturating_add(1);
                     length[usize::from(f)] += 1;
                 }
                 lengths.push(length);
-                for (term, counts) in tf.drain() {
-                    match terms.get_mut(term) {
-                        Some(list) => list.push((d, counts)),
-                        None => {
-                            terms.insert(term.to_string(), vec![(d, counts)]);
-                        }
-                    }
+                for id in seen.drain(..) {
+                    let id = id as usize;
+                    lists[id].push((d, std::mem::take(&mut tf[id])));
                 }
             }
             let mut buckets: Vec<Vec<(String, Postings)>> = (0..BUCKETS).map(|_| Vec::new()).collect();
-            for (term, list) in terms {
-                buckets[bucket_of(&term)].push((term, list));
+            for (term, id) in ids {
+                buckets[bucket_of(term)].push((term.to_string(), std::mem::take(&mut lists[id as usize])));
             }
             (lengths, buckets)
         })
@@ -649,6 +709,40 @@ mod tests {
         ] {
             assert!(w.contains(&part.to_string()), "{part} not in {w:?}");
         }
+    }
+
+    /// The ASCII fast path must split exactly as the general one does.
+    #[test]
+    fn ascii_words_split_as_any_word_does() {
+        for word in [
+            "PostgresPrimaryDown",
+            "HTTPErrorsHigh",
+            "http2",
+            "v1beta1",
+            "5432",
+            "a",
+            "ABC",
+            "ABCdef",
+            "x9Y",
+            "kubectl",
+            "IOWait95th",
+            "aB",
+        ] {
+            let mut fast = Vec::new();
+            ascii_camel_parts(word, |p| fast.push(p.to_string()));
+            let general = camel_parts(word);
+            let expected: Vec<String> = if general.len() > 1 {
+                general.iter().map(|p| p.to_string()).collect()
+            } else {
+                Vec::new()
+            };
+            assert_eq!(fast, expected, "{word}");
+        }
+        for stop in STOP_WORDS {
+            assert!(stop.len() <= 4, "{stop} is too long to pack");
+            assert!(words(&stop.to_uppercase()).is_empty(), "{stop}");
+        }
+        assert_eq!(words("Then THE thee this"), ["thee"]);
     }
 
     #[test]
