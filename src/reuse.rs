@@ -27,16 +27,39 @@ pub type Key = u128;
 /// The record file's first line.
 const HEADER: &str = "opsbook outputs 1";
 
-/// A streaming hash of the inputs of a file.
-pub struct KeyHasher(Xxh3);
+/// A streaming hash of the inputs of a file. Small pieces (a view is serialized field by
+/// field) are gathered in a buffer and hashed a few kilobytes at a time: the hash sees the
+/// same bytes, without a call into it for each piece.
+pub struct KeyHasher {
+    hash: Xxh3,
+    pending: Vec<u8>,
+}
+
+/// Bytes gathered before they are hashed.
+const PENDING: usize = 8 * 1024;
 
 impl KeyHasher {
     /// A hasher seeded with the executable, so that another opsbook (which may render the
     /// same inputs differently) never takes over this one's files.
     pub fn new() -> Option<KeyHasher> {
-        let mut h = Xxh3::new();
-        h.update(&build_id()?.to_le_bytes());
-        Some(KeyHasher(h))
+        let mut h = KeyHasher {
+            hash: Xxh3::new(),
+            pending: Vec::new(),
+        };
+        h.feed(&build_id()?.to_le_bytes());
+        Some(h)
+    }
+
+    fn feed(&mut self, b: &[u8]) {
+        if self.pending.len() + b.len() > PENDING {
+            self.hash.update(&self.pending);
+            self.pending.clear();
+            if b.len() >= PENDING {
+                self.hash.update(b);
+                return;
+            }
+        }
+        self.pending.extend_from_slice(b);
     }
 
     /// Adds a string, delimited so that two strings never read as one.
@@ -46,13 +69,13 @@ impl KeyHasher {
 
     /// Adds bytes, delimited by their length.
     pub fn bytes(&mut self, b: &[u8]) -> &mut Self {
-        self.0.update(&(b.len() as u64).to_le_bytes());
-        self.0.update(b);
+        self.feed(&(b.len() as u64).to_le_bytes());
+        self.feed(b);
         self
     }
 
     pub fn key(&mut self, k: Key) -> &mut Self {
-        self.0.update(&k.to_le_bytes());
+        self.feed(&k.to_le_bytes());
         self
     }
 
@@ -60,29 +83,28 @@ impl KeyHasher {
     /// serialized that way, and the file is then simply rendered.
     pub fn value(&mut self, v: &impl Serialize) -> Option<&mut Self> {
         // The value's length is not known before it is written: it follows the value.
-        let mut counted = Counting {
-            hasher: &mut self.0,
-            n: 0,
-        };
+        let mut counted = Counting { hasher: self, n: 0 };
         postcard::to_io(v, &mut counted).ok()?;
         let n = counted.n;
-        self.0.update(&n.to_le_bytes());
+        self.feed(&n.to_le_bytes());
         Some(self)
     }
 
     pub fn finish(&self) -> Key {
-        self.0.digest128()
+        let mut hash = self.hash.clone();
+        hash.update(&self.pending);
+        hash.digest128()
     }
 }
 
 struct Counting<'a> {
-    hasher: &'a mut Xxh3,
+    hasher: &'a mut KeyHasher,
     n: u64,
 }
 
 impl Write for Counting<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.hasher.update(buf);
+        self.hasher.feed(buf);
         self.n += buf.len() as u64;
         Ok(buf.len())
     }
@@ -97,9 +119,20 @@ impl Write for Counting<'_> {
 fn build_id() -> Option<u128> {
     static ID: OnceLock<Option<u128>> = OnceLock::new();
     *ID.get_or_init(|| {
-        let exe = std::env::current_exe().ok()?;
-        let bytes = fs::read(exe).ok()?;
-        Some(xxhash_rust::xxh3::xxh3_128(&bytes))
+        // Read a piece at a time: the executable is megabytes, and a buffer that size would be
+        // fresh memory to fault in, for one hash.
+        let mut exe = fs::File::open(std::env::current_exe().ok()?).ok()?;
+        let mut hash = Xxh3::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            match io::Read::read(&mut exe, &mut buf) {
+                Ok(0) => break,
+                Ok(n) => hash.update(buf.get(..n)?),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => return None,
+            }
+        }
+        Some(hash.digest128())
     })
 }
 
