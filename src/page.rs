@@ -45,6 +45,17 @@ impl PageKind {
         PageKind::parse(first).unwrap_or(PageKind::Guide)
     }
 
+    /// The name templates see as `kind_id` (as serde writes it).
+    pub fn id(self) -> &'static str {
+        match self {
+            PageKind::Runbook => "runbook",
+            PageKind::Troubleshooting => "troubleshooting",
+            PageKind::Faq => "faq",
+            PageKind::Dr => "dr",
+            PageKind::Guide => "guide",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             PageKind::Runbook => "Runbook",

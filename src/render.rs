@@ -2,6 +2,7 @@
 //! `render/`); templates get the typed views of `render/view.rs`. Never writes to disk.
 
 mod data;
+mod page_html;
 mod sink;
 pub mod view;
 
@@ -128,6 +129,9 @@ struct Renderer<'a> {
     site_view: SiteView<'a>,
     sidebar: String,
     prose_html: &'a ProseHtml,
+    /// Pages are written by [`page_html`] rather than tera: the theme overrides neither
+    /// `base.html` nor `page.html`.
+    direct_pages: bool,
     /// The inputs every template render shares (the executable, the templates, the site
     /// view), hashed: set when the sink can carry files over from the last build.
     shared_key: Option<Key>,
@@ -152,6 +156,9 @@ pub fn render_site(
         site_view,
         sidebar: String::new(),
         prose_html,
+        direct_pages: !["base.html", "page.html"]
+            .iter()
+            .any(|t| theme.overridden.contains_key(*t)),
         shared_key: None,
     };
     r.sidebar = r.render_sidebar()?;
@@ -173,7 +180,9 @@ pub fn render_site(
 
     // Independent jobs, run side by side: the long sequential ones (print, search, alerts)
     // overlap with the parallel page renders. An error is reported from the first failing
-    // job in this order.
+    // job in this order. Rayon splits the list in halves and a second thread starts on the
+    // second half: search, which needs the most memory, comes first there, so that it runs
+    // beside the pages (which hold little) rather than beside the sections and alerts.
     let r = &r;
     let jobs: Vec<(&str, Job)> = vec![
         (
@@ -201,6 +210,23 @@ pub fn render_site(
         ),
         ("alerts", Box::new(|| r.render_alerts(sink))),
         (
+            "search",
+            Box::new(|| {
+                let mut clock = std::time::Instant::now();
+                let docs = crate::search::documents(site, &config.urls.tasks);
+                let key = sink.wants_keys().then(|| crate::search::key(&docs, config)).flatten();
+                crate::pipeline::log_time("  search docs", &mut clock);
+                if key.is_some_and(|k| sink.reuse(k)) {
+                    return Ok(());
+                }
+                crate::search::files(&docs, config, |f| match key {
+                    Some(k) => sink.put_keyed(k, f),
+                    None => sink.put(f),
+                });
+                Ok(())
+            }),
+        ),
+        (
             "misc",
             Box::new(|| {
                 let mut clock = std::time::Instant::now();
@@ -225,23 +251,6 @@ pub fn render_site(
             }),
         ),
         ("print", Box::new(|| r.render_print(sink))),
-        (
-            "search",
-            Box::new(|| {
-                let mut clock = std::time::Instant::now();
-                let docs = crate::search::documents(site, &config.urls.tasks);
-                let key = sink.wants_keys().then(|| crate::search::key(&docs, config)).flatten();
-                crate::pipeline::log_time("  search docs", &mut clock);
-                if key.is_some_and(|k| sink.reuse(k)) {
-                    return Ok(());
-                }
-                crate::search::files(&docs, config, |f| match key {
-                    Some(k) => sink.put_keyed(k, f),
-                    None => sink.put(f),
-                });
-                Ok(())
-            }),
-        ),
     ];
     run_jobs(jobs, "  ")?;
     sink.put(Rendered::new(".nojekyll", Vec::new()));
@@ -420,7 +429,11 @@ impl Renderer<'_> {
             return Ok(());
         }
         v.html = page.html.html()?;
-        let file = self.render("page.html", path, layout, "page", &v)?;
+        let file = if self.direct_pages {
+            Rendered::new(path, page_html::page_html(&self.site_view, &layout, &v))
+        } else {
+            self.render("page.html", path, layout, "page", &v)?
+        };
         match key {
             Some(key) => sink.put_keyed(key, file),
             None => sink.put(file),

@@ -1,6 +1,6 @@
 //! `opsbook build` on the example book and on small books: the URL table of DESIGN.md.
 
-use crate::support::{snapshot_tree, Book};
+use crate::support::{repo_root, snapshot_tree, Book};
 
 #[test]
 fn example_book_builds_every_output() {
@@ -696,4 +696,102 @@ fn redirects_written_directly_match_the_template() {
         compared += 1;
     }
     assert!(compared >= 4, "{compared}");
+}
+
+/// Pages are written without tera when the theme overrides neither `base.html` nor
+/// `page.html`; with the built-in templates copied in as overrides, tera must write the very
+/// same bytes, for every page of the example book, a real-world fixture, and a book made to
+/// take every branch of the templates.
+#[test]
+fn pages_written_directly_match_the_templates() {
+    let branches = [
+        (
+            "book.toml",
+            "[book]\ntitle = \"Ops <&> \\\"book\\\" 'é'\"\ndescription = \"Runbooks & <more>\"\n\n[site]\nedit-url = \"https://example.com/edit/{path}\"\nurl = \"https://ops.example.com/book/\"\n",
+        ),
+        (
+            "content/checklist.md",
+            "# Checklist\n\n## Backups <&>\n\n- `{IP}` Check \"backups\" & <restores> [runbook](runbooks/check.md)\n- `{X}` Restore drill [runbook](runbooks/db/restore.md)\n",
+        ),
+        (
+            "content/runbooks/check.md",
+            "---\ntitle: \"Check \\\"backups\\\" & <restores> 'now'\"\nowner: \"team <db> & co\"\nseverity: Critical\nalerts: [\"BackupsFailing\", \"BackupsSlow\"]\ntags: [\"db\", \"a&b\"]\nlast_reviewed: 2020-01-01\nreview_every: 90d\n---\n\n# Check backups\n\n## One\n\ntext [restore](db/restore.md)\n\n## Two\n\n### Three\n\n#### Four\n\n```bash\necho \"hi\" > /tmp/x\n```\n",
+        ),
+        (
+            "content/runbooks/db/_index.md",
+            "---\ntitle: Databases\n---\n\nThe databases.\n",
+        ),
+        (
+            "content/runbooks/db/restore.md",
+            "---\ntitle: Restore\nowner: \"\"\nlast_reviewed: 2025-01-01\n---\n\n## Steps\n\nSee [check](../check.md).\n",
+        ),
+        (
+            "content/runbooks/db/due.md",
+            "---\ntitle: Due later\nowner: dba\nlast_reviewed: 2026-11-01\nreview_every: 30d\n---\n\nSoon.\n",
+        ),
+        (
+            "content/runbooks/db/never.md",
+            "---\ntitle: Never reviewed\nreview_every: 30d\nseverity: low\n---\n\nNo review yet.\n",
+        ),
+        ("content/faq/plain.md", "# Plain\n\nNothing else.\n"),
+    ];
+    let templates = ["base.html", "page.html"];
+    let mut compared = 0;
+    let mut seen = String::new();
+    let makers: [&dyn Fn() -> Book; 3] = [&Book::example, &|| Book::fixture("prometheus-runbooks"), &|| {
+        Book::with_files(&branches)
+    }];
+    for make in makers {
+        let direct = make();
+        direct.run(&["build"]).success();
+        let via_tera = make();
+        for t in templates {
+            let text = std::fs::read_to_string(repo_root().join("themes/default/templates").join(t)).expect("template");
+            via_tera.write(&format!("themes/default/templates/{t}"), &text);
+        }
+        via_tera.run(&["build"]).success();
+        let site = direct.path().join("site");
+        for entry in walkdir::WalkDir::new(&site) {
+            let entry = entry.expect("walk");
+            let rel = entry
+                .path()
+                .strip_prefix(&site)
+                .expect("inside")
+                .to_string_lossy()
+                .into_owned();
+            if !rel.ends_with(".html") {
+                continue;
+            }
+            let a = direct.read(&format!("site/{rel}"));
+            assert_eq!(a, via_tera.read(&format!("site/{rel}")), "{rel}");
+            if a.contains("<div class=\"content\">") {
+                compared += 1;
+                seen.push_str(&a);
+            }
+        }
+    }
+    assert!(compared >= 20, "only {compared} pages compared");
+    // The branches book took the template's branches.
+    for part in [
+        "flag-overdue\">review overdue since",
+        "flag-stale\">stale",
+        "muted\">next review",
+        "never reviewed",
+        "banner-overdue",
+        "banner-stale",
+        "severity-critical",
+        "<dt>Tags</dt>",
+        "<dt>Task</dt><dd><span class=\"status status-",
+        "<dt>Alerts</dt>",
+        "<dt>Owner</dt><dd>team &lt;db&gt; &amp; co",
+        "In this folder",
+        "Referenced by",
+        "Edit this page",
+        "class=\"toc\"",
+        "class=\"prev\"",
+        "<meta name=\"description\"",
+        "<span aria-hidden=\"true\"> / </span>",
+    ] {
+        assert!(seen.contains(part), "no page has {part}");
+    }
 }
