@@ -350,27 +350,38 @@ pub fn documents<'a>(site: &'a Site, tasks_prefix: &str) -> Vec<Doc<'a>> {
     docs
 }
 
+/// The start of `text` with its white space collapsed, at most [`SNIPPET_CHARS`] characters
+/// and an ellipsis: made in one pass that stops once it has enough (only the first
+/// `SNIPPET_CHARS * 3` characters of the text are looked at).
 fn snippet(text: &str) -> String {
-    // Enough of the start to fill the snippet once white space is collapsed.
-    let mut end = text.len().min(SNIPPET_CHARS * 3 * 4);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let head = match text[..end].char_indices().nth(SNIPPET_CHARS * 3) {
-        Some((at, _)) => &text[..at],
-        None => &text[..end],
-    };
-    let mut collapsed = String::with_capacity(head.len());
-    for word in head.split_whitespace() {
-        if !collapsed.is_empty() {
-            collapsed.push(' ');
+    const LOOKED_AT: usize = SNIPPET_CHARS * 3;
+    let bytes_looked_at = text.len().min(LOOKED_AT * 4);
+    let mut out = String::with_capacity(SNIPPET_CHARS + 8);
+    let mut count = 0;
+    // Where the output had its last whole character, to cut at.
+    let mut full_at = 0;
+    let mut space = false;
+    for (seen, (at, c)) in text.char_indices().enumerate() {
+        if seen >= LOOKED_AT || at + c.len_utf8() > bytes_looked_at {
+            break;
         }
-        collapsed.push_str(word);
+        if c.is_whitespace() {
+            space = count > 0;
+            continue;
+        }
+        for c in [' ', c].into_iter().skip(usize::from(!space)) {
+            if count == SNIPPET_CHARS {
+                out.truncate(full_at);
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            count += 1;
+            full_at = out.len();
+        }
+        space = false;
     }
-    match collapsed.char_indices().nth(SNIPPET_CHARS) {
-        Some((at, _)) => format!("{}…", &collapsed[..at]),
-        None => collapsed,
-    }
+    out
 }
 
 /// Documents counted together by one thread.
@@ -387,77 +398,127 @@ fn bucket_of(term: &str) -> usize {
     (rustc_hash::FxBuildHasher.hash_one(term) % BUCKETS as u64) as usize
 }
 
+/// The terms of one chunk of documents, counted: a few flat arrays rather than a string and
+/// a list for each term (a large book has millions of those).
+struct ChunkTerms {
+    /// Each document's length in words, per field.
+    lengths: Vec<[u32; 4]>,
+    /// The distinct terms, one after another.
+    text: String,
+    /// Per term: its place in `text` and its documents' place in `postings`.
+    terms: Vec<[u32; 4]>,
+    /// Each term's documents in document order, with the term's count per field.
+    postings: Postings,
+    /// The terms of each bucket, by their place in `terms`.
+    buckets: Vec<Vec<u32>>,
+}
+
+impl ChunkTerms {
+    fn term(&self, t: u32) -> (&str, &[(u32, [u16; 4])]) {
+        let [start, end, from, to] = self.terms[t as usize];
+        (
+            self.text.get(start as usize..end as usize).unwrap_or_default(),
+            self.postings.get(from as usize..to as usize).unwrap_or_default(),
+        )
+    }
+}
+
+/// Counts the terms of `chunk`, whose first document is number `first`.
+fn count_chunk(chunk: &[Doc], first: usize) -> ChunkTerms {
+    // The words of the whole chunk in one buffer, each document's from `starts[k]` in
+    // `ranges`.
+    let mut buf = String::new();
+    let mut ranges = Vec::new();
+    let mut starts = Vec::with_capacity(chunk.len() + 1);
+    for doc in chunk {
+        starts.push(ranges.len());
+        for (f, parts) in doc.fields.iter().enumerate() {
+            for text in parts {
+                tokenize(text, f as u8, &mut buf, &mut ranges);
+            }
+        }
+    }
+    starts.push(ranges.len());
+    // Each distinct word gets a number from one map lookup per word read; a document's
+    // counts are kept by that number, then appended to `found` as (term, document, counts).
+    let mut lengths = Vec::with_capacity(chunk.len());
+    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut words: Vec<&str> = Vec::new();
+    let mut tf: Vec<[u16; 4]> = Vec::new();
+    let mut seen: Vec<u32> = Vec::new();
+    let mut found: Vec<(u32, u32, [u16; 4])> = Vec::new();
+    for k in 0..chunk.len() {
+        let d = (first + k) as u32;
+        let mut length = [0u32; 4];
+        for &(start, end, f) in &ranges[starts[k]..starts[k + 1]] {
+            let Some(word) = buf.get(start as usize..end as usize) else {
+                continue;
+            };
+            let next = words.len() as u32;
+            let id = *ids.entry(word).or_insert(next) as usize;
+            if id == words.len() {
+                words.push(word);
+                tf.push([0; 4]);
+            }
+            let counts = &mut tf[id];
+            if *counts == [0; 4] {
+                seen.push(id as u32);
+            }
+            let n = &mut counts[usize::from(f)];
+            *n = n.saturating_add(1);
+            length[usize::from(f)] += 1;
+        }
+        lengths.push(length);
+        for id in seen.drain(..) {
+            found.push((id, d, std::mem::take(&mut tf[id as usize])));
+        }
+    }
+    // Each term's documents together, still in document order (a counting sort by term).
+    let mut next = vec![0u32; words.len()];
+    for &(id, ..) in &found {
+        next[id as usize] += 1;
+    }
+    let mut terms = Vec::with_capacity(words.len());
+    let mut text = String::with_capacity(words.iter().map(|w| w.len()).sum());
+    let mut at = 0u32;
+    for (word, n) in words.iter().zip(next.iter_mut()) {
+        let start = text.len() as u32;
+        text.push_str(word);
+        terms.push([start, text.len() as u32, at, at + *n]);
+        (at, *n) = (at + *n, at);
+    }
+    let mut postings = vec![(0u32, [0u16; 4]); found.len()];
+    for (id, d, counts) in found {
+        let slot = &mut next[id as usize];
+        postings[*slot as usize] = (d, counts);
+        *slot += 1;
+    }
+    let mut buckets: Vec<Vec<u32>> = (0..BUCKETS).map(|_| Vec::new()).collect();
+    for (t, word) in words.iter().enumerate() {
+        buckets[bucket_of(word)].push(t as u32);
+    }
+    ChunkTerms {
+        lengths,
+        text,
+        terms,
+        postings,
+        buckets,
+    }
+}
+
 /// Each term's documents and scores, best first (at most [`MAX_POSTINGS`]).
 ///
 /// Documents are counted in chunks, in parallel; each chunk's terms go to buckets by hash;
-/// each bucket merges its terms from every chunk, in document order, and scores them. Terms
-/// are stored once per chunk, and counts in a few bytes per document, so memory stays a small
-/// multiple of the index written.
+/// each bucket merges its terms from every chunk, in document order, and scores them.
 pub fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<(u32, u32)>> {
-    // Per chunk: each field's length per document, and the terms by bucket.
-    type Chunk = (Vec<[u32; 4]>, Vec<Vec<(String, Postings)>>);
-    let chunks: Vec<Chunk> = docs
+    let chunks: Vec<ChunkTerms> = docs
         .par_chunks(DOCS_PER_CHUNK)
         .enumerate()
-        .map(|(c, chunk)| {
-            // The words of the whole chunk in one buffer, each document's from `starts[k]`
-            // in `ranges`; then counted with one map, emptied between documents.
-            let mut buf = String::new();
-            let mut ranges = Vec::new();
-            let mut starts = Vec::with_capacity(chunk.len() + 1);
-            for doc in chunk {
-                starts.push(ranges.len());
-                for (f, parts) in doc.fields.iter().enumerate() {
-                    for text in parts {
-                        tokenize(text, f as u8, &mut buf, &mut ranges);
-                    }
-                }
-            }
-            starts.push(ranges.len());
-            // Each distinct word of the chunk gets a number, from one map lookup per word
-            // read; counts and postings are then found by that number.
-            let mut lengths = Vec::with_capacity(chunk.len());
-            let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
-            let mut lists: Vec<Postings> = Vec::new();
-            let mut tf: Vec<[u16; 4]> = Vec::new();
-            let mut seen: Vec<u32> = Vec::new();
-            for k in 0..chunk.len() {
-                let d = (c * DOCS_PER_CHUNK + k) as u32;
-                let mut length = [0u32; 4];
-                for &(start, end, f) in &ranges[starts[k]..starts[k + 1]] {
-                    let Some(word) = buf.get(start as usize..end as usize) else {
-                        continue;
-                    };
-                    let next = lists.len() as u32;
-                    let id = *ids.entry(word).or_insert(next) as usize;
-                    if id == lists.len() {
-                        lists.push(Vec::new());
-                        tf.push([0; 4]);
-                    }
-                    let counts = &mut tf[id];
-                    if *counts == [0; 4] {
-                        seen.push(id as u32);
-                    }
-                    let n = &mut counts[usize::from(f)];
-                    *n = n.saturating_add(1);
-                    length[usize::from(f)] += 1;
-                }
-                lengths.push(length);
-                for id in seen.drain(..) {
-                    let id = id as usize;
-                    lists[id].push((d, std::mem::take(&mut tf[id])));
-                }
-            }
-            let mut buckets: Vec<Vec<(String, Postings)>> = (0..BUCKETS).map(|_| Vec::new()).collect();
-            for (term, id) in ids {
-                buckets[bucket_of(term)].push((term.to_string(), std::mem::take(&mut lists[id as usize])));
-            }
-            (lengths, buckets)
-        })
+        .map(|(c, chunk)| count_chunk(chunk, c * DOCS_PER_CHUNK))
         .collect();
     let n = docs.len().max(1) as f64;
     let mut avg = [0f64; 4];
-    let lengths: Vec<[u32; 4]> = chunks.iter().flat_map(|(l, _)| l.iter().copied()).collect();
+    let lengths: Vec<[u32; 4]> = chunks.iter().flat_map(|c| c.lengths.iter().copied()).collect();
     for l in &lengths {
         for f in 0..4 {
             avg[f] += f64::from(l[f]) / n;
@@ -495,33 +556,24 @@ pub fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<(u32, u32)>> {
         out
     };
     // Each bucket: its terms from every chunk, in chunk (so document) order, then scored.
-    let mut chunks: Vec<Vec<Vec<(String, Postings)>>> = chunks.into_iter().map(|(_, b)| b).collect();
-    let mut by_bucket: Vec<Vec<Vec<(String, Postings)>>> = (0..BUCKETS).map(|_| Vec::new()).collect();
-    for chunk in &mut chunks {
-        for (b, terms) in chunk.drain(..).enumerate() {
-            by_bucket[b].push(terms);
-        }
-    }
-    by_bucket
+    (0..BUCKETS)
         .into_par_iter()
-        .map(|parts| {
-            let mut merged: FxHashMap<String, Postings> = FxHashMap::default();
-            for part in parts {
-                for (term, list) in part {
-                    match merged.get_mut(&term) {
-                        Some(all) => all.extend(list),
+        .map(|b| {
+            let mut merged: FxHashMap<&str, Postings> = FxHashMap::default();
+            for chunk in &chunks {
+                for &t in &chunk.buckets[b] {
+                    let (term, list) = chunk.term(t);
+                    match merged.get_mut(term) {
+                        Some(all) => all.extend_from_slice(list),
                         None => {
-                            merged.insert(term, list);
+                            merged.insert(term, list.to_vec());
                         }
                     }
                 }
             }
             merged
                 .into_iter()
-                .map(|(term, list)| {
-                    let s = score(&list);
-                    (term, s)
-                })
+                .map(|(term, list)| (term.to_string(), score(&list)))
                 .collect::<Vec<_>>()
         })
         .collect::<Vec<_>>()
@@ -743,6 +795,60 @@ mod tests {
             assert!(words(&stop.to_uppercase()).is_empty(), "{stop}");
         }
         assert_eq!(words("Then THE thee this"), ["thee"]);
+    }
+
+    /// What [`snippet`] made before it was one pass: the reference it must agree with.
+    fn snippet_reference(text: &str) -> String {
+        let mut end = text.len().min(SNIPPET_CHARS * 3 * 4);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let head = match text[..end].char_indices().nth(SNIPPET_CHARS * 3) {
+            Some((at, _)) => &text[..at],
+            None => &text[..end],
+        };
+        let collapsed = head.split_whitespace().collect::<Vec<_>>().join(" ");
+        match collapsed.char_indices().nth(SNIPPET_CHARS) {
+            Some((at, _)) => format!("{}…", &collapsed[..at]),
+            None => collapsed,
+        }
+    }
+
+    #[test]
+    fn snippets_collapse_white_space_and_stop_at_their_length() {
+        let mut texts = vec![
+            String::new(),
+            "   ".to_string(),
+            "  Restore   the\n\tdatabase  ".to_string(),
+            "é".repeat(700),
+            "a".repeat(SNIPPET_CHARS),
+            "a".repeat(SNIPPET_CHARS + 1),
+            format!("{} b", "a".repeat(SNIPPET_CHARS - 1)),
+            format!("{} b", "a".repeat(SNIPPET_CHARS)),
+            format!("{}  ", "a".repeat(SNIPPET_CHARS)),
+            format!("{}{}", " ".repeat(590), "word ".repeat(10)),
+            format!("{}{}", "\u{3000}".repeat(300), "語".repeat(900)),
+            "🙂 ".repeat(400),
+        ];
+        // Words of every length, spaced every which way.
+        let mut seed = 7u64;
+        for _ in 0..200 {
+            let mut t = String::new();
+            for _ in 0..(seed % 400) {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                t.push(match (seed >> 33) % 7 {
+                    0 => ' ',
+                    1 => '\n',
+                    2 => 'é',
+                    3 => '🙂',
+                    _ => 'x',
+                });
+            }
+            texts.push(t);
+        }
+        for t in &texts {
+            assert_eq!(snippet(t), snippet_reference(t), "{t:?}");
+        }
     }
 
     #[test]
