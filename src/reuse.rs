@@ -37,6 +37,8 @@ pub struct KeyHasher {
 
 /// Bytes gathered before they are hashed.
 const PENDING: usize = 8 * 1024;
+/// A piece this long is hashed without being copied.
+const LONG: usize = 256;
 
 impl KeyHasher {
     /// A hasher seeded with the executable, so that another opsbook (which may render the
@@ -51,10 +53,11 @@ impl KeyHasher {
     }
 
     fn feed(&mut self, b: &[u8]) {
-        if self.pending.len() + b.len() > PENDING {
+        // Long pieces go to the hash as they are, after what is pending.
+        if b.len() >= LONG || self.pending.len() + b.len() > PENDING {
             self.hash.update(&self.pending);
             self.pending.clear();
-            if b.len() >= PENDING {
+            if b.len() >= LONG {
                 self.hash.update(b);
                 return;
             }
@@ -245,6 +248,36 @@ pub fn mark_cache_folder(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// However the pieces are gathered or passed through, the key is the hash of the same
+    /// bytes: the executable's hash, then each piece after its length.
+    #[test]
+    fn a_key_hashes_every_piece_in_order() {
+        let pieces: Vec<Vec<u8>> = [
+            0usize,
+            1,
+            7,
+            LONG - 1,
+            LONG,
+            LONG + 1,
+            PENDING - 3,
+            PENDING,
+            3 * PENDING,
+            5,
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| (0..n).map(|j| (i * 31 + j) as u8).collect())
+        .collect();
+        let mut h = KeyHasher::new().unwrap();
+        let mut all = build_id().unwrap().to_le_bytes().to_vec();
+        for p in &pieces {
+            h.bytes(p);
+            all.extend_from_slice(&(p.len() as u64).to_le_bytes());
+            all.extend_from_slice(p);
+        }
+        assert_eq!(h.finish(), xxhash_rust::xxh3::xxh3_128(&all));
+    }
 
     #[test]
     fn a_record_reads_back_as_written() {
