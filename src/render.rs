@@ -129,8 +129,8 @@ struct Renderer<'a> {
     site_view: SiteView<'a>,
     sidebar: String,
     prose_html: &'a ProseHtml,
-    /// Pages are written by [`page_html`] rather than tera: the theme overrides neither
-    /// `base.html` nor `page.html`.
+    /// Pages (and, unless `print.html` is overridden, the print page) are written by
+    /// [`page_html`] rather than tera: the theme overrides neither `base.html` nor `page.html`.
     direct_pages: bool,
     /// The inputs every template render shares (the executable, the templates, the site
     /// view), hashed: set when the sink can carry files over from the last build.
@@ -685,7 +685,14 @@ impl Renderer<'_> {
         if key.is_some_and(|k| sink.reuse(k)) {
             return Ok(());
         }
-        let file = self.render("print.html", format!("{path}index.html"), layout, "print", &v)?;
+        let file = if self.direct_pages && !self.theme.overridden.contains_key("print.html") {
+            Rendered::new(
+                format!("{path}index.html"),
+                page_html::print_html(&self.site_view, &layout, &v),
+            )
+        } else {
+            self.render("print.html", format!("{path}index.html"), layout, "print", &v)?
+        };
         let mut write = |w: &mut dyn std::io::Write| {
             data::write_print(w, &file.bytes, &v.pages, self.site, |page| {
                 page.html.html().map_err(|d| std::io::Error::other(d.message))

@@ -1,12 +1,13 @@
-//! The built-in `base.html` and `page.html`, written without tera. Pages are most of a book,
-//! and a template engine spends most of a page's time looking its values up by name; when the
-//! theme overrides neither template, each page is written here instead, byte for byte what
-//! tera writes (the build tests render every page of several books both ways and compare).
+//! The built-in `base.html`, `page.html` and `print.html`, written without tera. Pages are
+//! most of a book, and a template engine spends most of a page's time looking its values up
+//! by name; when the theme overrides none of these templates, each page (and the print page,
+//! which lists every task) is written here instead, byte for byte what tera writes (the build
+//! tests render every page of several books both ways and compare).
 //!
-//! Keep this in step with `themes/default/templates/base.html` and `page.html`: a change to
-//! either template that is not made here fails those tests.
+//! Keep this in step with `themes/default/templates/base.html`, `page.html` and `print.html`:
+//! a change to a template that is not made here fails those tests.
 
-use super::data::PageView;
+use super::data::{PageView, PrintView};
 use super::view::{Layout, PageRef, SiteView};
 
 /// The page's HTML, as `page.html` renders it.
@@ -18,6 +19,68 @@ pub fn page_html(site: &SiteView, layout: &Layout, page: &PageView) -> Vec<u8> {
     o.raw("\">\n");
     base_top(&mut o, site, layout);
     content(&mut o, page);
+    base_bottom(&mut o, site, layout);
+    o.0.into_bytes()
+}
+
+/// The print page, as `print.html` renders it (with each page's body still a placeholder).
+pub fn print_html(site: &SiteView, layout: &Layout, print: &PrintView) -> Vec<u8> {
+    let mut o = Out(String::with_capacity(super::RENDER_CAPACITY));
+    base_head(&mut o, site, layout);
+    o.raw("<body class=\"print\">\n");
+    base_top(&mut o, site, layout);
+    o.raw("\n<h1>");
+    o.text(site.title);
+    o.raw("</h1>\n<p class=\"muted\">The whole book on one page, for printing and for reading when everything else is down.</p>\n");
+    if !print.sections.is_empty() {
+        o.raw("\n<h2 id=\"checklist\">Checklist · ");
+        o.text(&print.totals.percent_text);
+        o.raw(" complete (");
+        o.text(&print.totals.fraction);
+        o.raw(")</h2>\n");
+        for s in &print.sections {
+            o.raw("\n<h3 id=\"section-");
+            o.text(&s.summary.id);
+            o.raw("\">");
+            if let Some(number) = some(&s.summary.number) {
+                o.text(number);
+                o.raw(". ");
+            }
+            o.text(&s.summary.title);
+            o.raw(" <span class=\"muted small\">");
+            o.text(&s.summary.counts.fraction);
+            o.raw("</span></h3>\n<ul class=\"task-list\">");
+            for t in &s.tasks {
+                o.raw("<li>");
+                status(&mut o, t.status, t.status_label);
+                o.raw(" ");
+                o.raw(&t.html);
+                if let Some(anchor) = some(&t.runbook_anchor) {
+                    o.raw(" · <a href=\"#");
+                    o.text(anchor);
+                    o.raw("\">runbook</a>");
+                }
+                o.raw("</li>");
+            }
+            o.raw("</ul>\n");
+        }
+        o.raw("\n");
+    }
+    o.raw("\n");
+    for p in &print.pages {
+        o.raw("\n<article class=\"print-page\" id=\"");
+        o.text(&p.anchor);
+        o.raw("\">\n  <h2 class=\"print-title\"><a href=\"");
+        o.text(&p.url);
+        o.raw("\">");
+        o.text(p.title);
+        o.raw("</a> <span class=\"muted small\">");
+        o.text(p.kind);
+        o.raw("</span></h2>\n  <div class=\"content\">");
+        o.raw(&p.html);
+        o.raw("</div>\n</article>\n");
+    }
+    o.raw("\n");
     base_bottom(&mut o, site, layout);
     o.0.into_bytes()
 }

@@ -698,10 +698,10 @@ fn redirects_written_directly_match_the_template() {
     assert!(compared >= 4, "{compared}");
 }
 
-/// Pages are written without tera when the theme overrides neither `base.html` nor
-/// `page.html`; with the built-in templates copied in as overrides, tera must write the very
-/// same bytes, for every page of the example book, a real-world fixture, and a book made to
-/// take every branch of the templates.
+/// Pages and the print page are written without tera when the theme overrides none of
+/// `base.html`, `page.html` and `print.html`; with the built-in templates copied in as
+/// overrides, tera must write the very same bytes, for every page of the example book, a
+/// real-world fixture, and a book made to take every branch of the templates.
 #[test]
 fn pages_written_directly_match_the_templates() {
     let branches = [
@@ -735,7 +735,7 @@ fn pages_written_directly_match_the_templates() {
         ),
         ("content/faq/plain.md", "# Plain\n\nNothing else.\n"),
     ];
-    let templates = ["base.html", "page.html"];
+    let templates = ["base.html", "page.html", "print.html"];
     let mut compared = 0;
     let mut seen = String::new();
     let makers: [&dyn Fn() -> Book; 3] = [&Book::example, &|| Book::fixture("prometheus-runbooks"), &|| {
@@ -791,6 +791,8 @@ fn pages_written_directly_match_the_templates() {
         "class=\"prev\"",
         "<meta name=\"description\"",
         "<span aria-hidden=\"true\"> / </span>",
+        "<article class=\"print-page\"",
+        "\">runbook</a></li>",
     ] {
         assert!(seen.contains(part), "no page has {part}");
     }
