@@ -16,27 +16,62 @@ use syntect::util::LinesWithEndings;
 
 use super::palette;
 
-/// Past this many remembered lines a thread forgets them all and starts again, so that a
-/// long-running `serve` holds a bounded memo.
+/// Past this many remembered lines (or parser states) a thread forgets them all and starts
+/// again, so that a long-running `serve` holds a bounded memo.
 const MAX_LINES: usize = 50_000;
+const MAX_STATES: usize = 5_000;
 
-/// One line highlighted from one starting point.
+/// One line highlighted from one starting point (a state of [`Memo::states`]).
 struct Line {
-    syntax: usize,
+    state: u32,
     text: Box<str>,
-    state: ParseState,
-    stack: ScopeStack,
     html: Box<str>,
-    state_after: ParseState,
-    stack_after: ScopeStack,
+    /// The state after the line.
+    after: u32,
+}
+
+/// Where a line's parse starts and ends: the parser's state and the scopes open. The few
+/// states a syntax goes through are kept once, and lines refer to them by number, so that a
+/// line seen before costs a lookup and no copy of the parser's state.
+struct State {
+    syntax: usize,
+    parse: ParseState,
+    stack: ScopeStack,
 }
 
 #[derive(Default)]
 struct Memo {
     lines: FxHashMap<u64, Vec<Line>>,
+    states: Vec<State>,
+    /// The states by a hash of their syntax and scopes.
+    state_index: FxHashMap<u64, Vec<u32>>,
     count: usize,
     /// The classes of each scope stack met, which takes matching every theme rule to find.
     classes: FxHashMap<Vec<Scope>, Rc<str>>,
+}
+
+impl Memo {
+    /// The number of a state, added if it is new.
+    fn state(&mut self, syntax: usize, parse: &ParseState, stack: &ScopeStack) -> u32 {
+        let mut h = FxHasher::default();
+        syntax.hash(&mut h);
+        stack.as_slice().hash(&mut h);
+        let same = self.state_index.entry(h.finish()).or_default();
+        let found = same.iter().copied().find(|&i| {
+            let s = &self.states[i as usize];
+            s.syntax == syntax && s.stack == *stack && s.parse == *parse
+        });
+        found.unwrap_or_else(|| {
+            let i = self.states.len() as u32;
+            self.states.push(State {
+                syntax,
+                parse: parse.clone(),
+                stack: stack.clone(),
+            });
+            same.push(i);
+            i
+        })
+    }
 }
 
 thread_local! {
@@ -49,9 +84,9 @@ pub fn forget_all() {
     rayon::broadcast(|_| MEMO.with(|memo| *memo.borrow_mut() = Memo::default()));
 }
 
-fn key(syntax: usize, line: &str) -> u64 {
+fn key(state: u32, line: &str) -> u64 {
     let mut h = FxHasher::default();
-    syntax.hash(&mut h);
+    state.hash(&mut h);
     line.hash(&mut h);
     h.finish()
 }
@@ -61,43 +96,38 @@ fn key(syntax: usize, line: &str) -> u64 {
 pub fn highlight_lines(code: &str, syntax: &SyntaxReference, set: &SyntaxSet) -> Option<String> {
     // Syntaxes are told apart by their place in the set, which lives for the whole process.
     let id = syntax as *const SyntaxReference as usize;
-    let mut state = ParseState::new(syntax);
-    let mut stack = ScopeStack::new();
     let mut html = String::with_capacity(code.len() * 2);
     MEMO.with(|memo| {
         let memo = &mut *memo.borrow_mut();
+        if memo.count >= MAX_LINES || memo.states.len() >= MAX_STATES {
+            *memo = Memo::default();
+        }
+        let mut state = memo.state(id, &ParseState::new(syntax), &ScopeStack::new());
         for text in LinesWithEndings::from(code) {
-            let k = key(id, text);
-            let known = memo.lines.get(&k).and_then(|lines| {
-                lines
-                    .iter()
-                    .find(|l| l.syntax == id && &*l.text == text && l.state == state && l.stack == stack)
-            });
+            let k = key(state, text);
+            let known = memo
+                .lines
+                .get(&k)
+                .and_then(|lines| lines.iter().find(|l| l.state == state && &*l.text == text));
             if let Some(line) = known {
                 html.push_str(&line.html);
-                state.clone_from(&line.state_after);
-                stack.clone_from(&line.stack_after);
+                state = line.after;
                 continue;
             }
-            let (state_before, stack_before) = (state.clone(), stack.clone());
-            let ops = state.parse_line(text, set).ok()?;
+            let from = memo.states.get(state as usize)?;
+            let (mut parse, mut stack) = (from.parse.clone(), from.stack.clone());
+            let ops = parse.parse_line(text, set).ok()?;
             let start = html.len();
             line_html(text, &ops, &mut stack, &mut memo.classes, &mut html)?;
-            if memo.count >= MAX_LINES {
-                memo.lines.clear();
-                memo.classes.clear();
-                memo.count = 0;
-            }
+            let after = memo.state(id, &parse, &stack);
             memo.count += 1;
             memo.lines.entry(k).or_default().push(Line {
-                syntax: id,
+                state,
                 text: text.into(),
-                state: state_before,
-                stack: stack_before,
                 html: html[start..].into(),
-                state_after: state.clone(),
-                stack_after: stack.clone(),
+                after,
             });
+            state = after;
         }
         Some(html)
     })
