@@ -75,6 +75,12 @@ pub fn stylesheets() -> (String, String) {
 /// Escapes text for HTML: element content and double- or single-quoted attributes alike.
 pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
+    escape_into(&mut out, s);
+    out
+}
+
+/// [`escape_attr`], appended to `out`.
+pub fn escape_into(out: &mut String, s: &str) {
     // Runs of plain text are copied whole; the five special characters are all ASCII, so a
     // byte scan never splits a character.
     let mut plain = 0;
@@ -92,7 +98,6 @@ pub fn escape_attr(s: &str) -> String {
         plain = i + 1;
     }
     out.push_str(&s[plain..]);
-    out
 }
 
 #[cfg(test)]
