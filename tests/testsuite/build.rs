@@ -771,6 +771,23 @@ fn pages_written_directly_match_the_templates() {
         }
     }
     assert!(compared >= 20, "only {compared} pages compared");
+    // The copies above were used as overrides (else both builds wrote directly and compared
+    // nothing): a changed copy shows.
+    let changed = Book::with_files(&branches);
+    for t in templates {
+        let text = std::fs::read_to_string(repo_root().join("themes/default/templates").join(t)).expect("template");
+        changed.write(
+            &format!("themes/default/templates/{t}"),
+            &text.replace("<main id=\"main\">", "<main id=\"main\" data-override>"),
+        );
+    }
+    changed.run(&["build"]).success();
+    for page in ["site/runbooks/check/index.html", "site/print/index.html"] {
+        assert!(
+            changed.read(page).contains("data-override"),
+            "{page} ignored the override"
+        );
+    }
     // The branches book took the template's branches.
     for part in [
         "flag-overdue\">review overdue since",
