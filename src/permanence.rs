@@ -6,10 +6,11 @@
 //! naming the URL and its likely new home, unless an alias or a generated redirect covers
 //! it or the user accepts the removal (`--accept-removed URL`, or by editing the record).
 
+mod url_set;
+
 use std::collections::{BTreeSet, HashMap};
 
-use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+pub use url_set::UrlSet;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -25,22 +26,23 @@ const HEADER: &str = "# opsbook.lock: every URL this book has published, one per
 /// The URLs of a record, with the line each is on.
 #[derive(Debug, Default, Clone)]
 pub struct Record {
-    /// Each URL and the line it is first on.
-    lines: FxHashMap<String, usize>,
+    urls: UrlSet,
+    /// The line each URL of `urls` is first on, in the same (sorted) order.
+    lines: Vec<usize>,
     /// Whether the file is exactly what [`render_record`] writes for its URLs.
     canonical: bool,
 }
 
 impl Record {
-    /// The recorded URLs, in no particular order.
-    pub fn urls(&self) -> impl Iterator<Item = &String> {
-        self.lines.keys()
+    /// The recorded URLs, sorted.
+    pub fn urls(&self) -> impl Iterator<Item = &str> {
+        self.urls.iter()
     }
 
     /// Whether writing the record after a build would change nothing: the file is as
     /// opsbook writes it, it holds every URL published now, and none is accepted as removed.
-    pub fn is_unchanged_by(&self, current: &FxHashSet<String>, accepted: &BTreeSet<String>) -> bool {
-        self.canonical && accepted.is_empty() && current.iter().all(|u| self.lines.contains_key(u))
+    pub fn is_unchanged_by(&self, current: &UrlSet, accepted: &BTreeSet<String>) -> bool {
+        self.canonical && accepted.is_empty() && current.is_subset(&self.urls)
     }
 }
 
@@ -88,8 +90,9 @@ pub fn parse_record_cached(text: &str) -> Result<std::sync::Arc<Record>, Vec<Dia
 
 /// Reads a record; conflict markers or lines that are not paths are errors at their line.
 pub fn parse_record(text: &str) -> Result<Record, Vec<Diagnostic>> {
-    let mut record = Record::default();
     let mut errors = Vec::new();
+    // Each URL's place in `text` and its line.
+    let mut found: Vec<(usize, usize, usize)> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let l = line.trim();
         if l.is_empty() || l.starts_with('#') {
@@ -110,58 +113,58 @@ pub fn parse_record(text: &str) -> Result<Record, Vec<Diagnostic>> {
             );
             continue;
         }
-        record.lines.entry(l.to_string()).or_insert(i + 1);
+        let start = l.as_ptr() as usize - text.as_ptr() as usize;
+        found.push((start, start + l.len(), i + 1));
     }
-    record.canonical = is_canonical(text);
-    if errors.is_empty() {
-        Ok(record)
-    } else {
-        Err(errors)
+    if !errors.is_empty() {
+        return Err(errors);
     }
+    let url = |&(s, e, _): &(usize, usize, usize)| &text[s..e];
+    if !found.windows(2).all(|w| url(&w[0]) < url(&w[1])) {
+        // Stable: of a URL written twice, its first line is kept.
+        found.sort_by(|a, b| url(a).cmp(url(b)));
+        found.dedup_by(|b, a| url(a) == url(b));
+    }
+    let lines = found.iter().map(|f| f.2).collect();
+    let spans = found.into_iter().map(|(s, e, _)| (s, e)).collect();
+    Ok(Record {
+        urls: UrlSet::new(text.to_string(), spans),
+        lines,
+        canonical: is_canonical(text),
+    })
 }
 
 /// Every URL the site publishes now, as site paths (`/runbooks/db/backup/#verify`).
-pub fn current_urls(site: &Site, config: &Config) -> FxHashSet<String> {
+pub fn current_urls(site: &Site, config: &Config) -> UrlSet {
     let u = &config.urls;
     // Each page's address and its anchors, made in parallel (a large book has 100,000).
-    let per_page: Vec<Vec<String>> = site
-        .pages
-        .par_iter()
-        .map(|p| {
-            let mut urls = Vec::with_capacity(p.anchors.len() + 2);
-            urls.push(format!("/{}", p.path));
-            for anchor in p.anchors.iter().chain(&p.title_id) {
-                urls.push(format!("/{}#{anchor}", p.path));
-            }
-            urls
-        })
-        .collect();
-    let mut out = FxHashSet::default();
-    out.reserve(per_page.iter().map(Vec::len).sum::<usize>() + 16);
-    out.insert("/".to_string());
-    for urls in per_page {
-        out.extend(urls);
-    }
+    let mut all = url_set::Builder::of_each(&site.pages, |p, b| {
+        b.push(&["/", &p.path]);
+        for anchor in p.anchors.iter().chain(&p.title_id) {
+            b.push(&["/", &p.path, "#", anchor]);
+        }
+    });
+    all.push(&["/"]);
     for (alias, i) in &site.aliases {
-        out.insert(format!("/{alias}"));
+        all.push(&["/", alias]);
         // The redirect carries the fragment along, so the old address's anchors still land.
         let p = &site.pages[*i];
         for anchor in p.anchors.iter().chain(&p.title_id) {
-            out.insert(format!("/{alias}#{anchor}"));
+            all.push(&["/", alias, "#", anchor]);
         }
     }
     for name in site.alerts.keys() {
-        out.insert(format!("/{}/{name}/", u.alerts));
+        all.push(&["/", &u.alerts, "/", name, "/"]);
     }
     if let Some(c) = &site.checklist {
         for s in &c.checklist.sections {
-            out.insert(format!("/{}/{}/", u.sections, s.id));
+            all.push(&["/", &u.sections, "/", &s.id, "/"]);
             for t in &s.tasks {
-                out.insert(format!("/{}/{}/", u.tasks, t.id));
+                all.push(&["/", &u.tasks, "/", &t.id, "/"]);
             }
         }
     }
-    out
+    all.finish()
 }
 
 /// A site path from what a user typed: `https://acme.github.io/runbooks/x/` or `/runbooks/x/`
@@ -187,18 +190,19 @@ pub fn normalize_url(url: &str, config: &Config) -> String {
 /// accept removing), at its line of the record, with the likely new home.
 pub fn check_removed(
     record: &Record,
-    current: &FxHashSet<String>,
+    current: &UrlSet,
     accepted: &BTreeSet<String>,
     site: &Site,
     config: &Config,
     renames: impl FnOnce() -> Vec<(String, String)>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut missing: Vec<&String> = record
-        .urls()
-        .filter(|u| !current.contains(*u) && !is_accepted(u, accepted))
+    // Sorted, as the record is.
+    let missing: Vec<(usize, &str)> = record
+        .urls
+        .missing_from(current)
+        .filter(|(_, u)| !is_accepted(u, accepted))
         .collect();
-    missing.sort_unstable();
     // Files renamed in git, by the URL they used to have (asked only when something is gone).
     let renamed: HashMap<String, String> = if missing.is_empty() {
         HashMap::new()
@@ -213,8 +217,8 @@ pub fn check_removed(
             })
             .collect()
     };
-    for url in missing {
-        let line = record.lines.get(url).copied().unwrap_or(0);
+    for (i, url) in missing {
+        let line = record.lines.get(i).copied().unwrap_or(0);
         let path = url.split('#').next().unwrap_or(url);
         let hint = match renamed.get(path) {
             Some(new) => {
@@ -231,7 +235,7 @@ pub fn check_removed(
 }
 
 /// Where a vanished URL most likely went, as advice.
-fn new_home(url: &str, current: &FxHashSet<String>, site: &Site, config: &Config) -> String {
+fn new_home(url: &str, current: &UrlSet, site: &Site, config: &Config) -> String {
     let (path, anchor) = url.split_once('#').map(|(p, a)| (p, Some(a))).unwrap_or((url, None));
     if let Some(anchor) = anchor {
         if current.contains(path) {
@@ -270,13 +274,13 @@ fn is_accepted(url: &str, accepted: &BTreeSet<String>) -> bool {
 
 /// The record to write after a good build: what was recorded (less what was accepted as
 /// removed) and everything published now, sorted.
-pub fn render_record(record: Option<&Record>, current: &FxHashSet<String>, accepted: &BTreeSet<String>) -> String {
-    let mut all: Vec<&String> = current.iter().collect();
-    if let Some(r) = record {
-        all.extend(r.urls().filter(|u| !is_accepted(u, accepted) && !current.contains(*u)));
-    }
-    all.sort_unstable();
-    let mut out = String::from(HEADER);
+pub fn render_record(record: Option<&Record>, current: &UrlSet, accepted: &BTreeSet<String>) -> String {
+    let none = UrlSet::default();
+    let recorded = record.map_or(&none, |r| &r.urls);
+    // A recorded URL accepted as removed goes, unless the site publishes it (again).
+    let all = current.union_where(recorded, |u| !is_accepted(u, accepted) || current.contains(u));
+    let mut out = String::with_capacity(HEADER.len() + all.iter().map(|u| u.len() + 1).sum::<usize>());
+    out.push_str(HEADER);
     for url in all {
         out.push_str(url);
         out.push('\n');
@@ -287,6 +291,14 @@ pub fn render_record(record: Option<&Record>, current: &FxHashSet<String>, accep
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn urls(list: &[&str]) -> UrlSet {
+        let mut b = url_set::Builder::default();
+        for u in list {
+            b.push(&[u]);
+        }
+        b.finish()
+    }
 
     #[test]
     fn a_record_is_read_and_conflicts_are_errors() {
@@ -299,9 +311,17 @@ mod tests {
     }
 
     #[test]
+    fn a_hand_edited_record_is_sorted_and_keeps_each_urls_first_line() {
+        let r = parse_record("# mine\n/b/\n  /a/#x \n/a/\n\n/b/\n").unwrap();
+        assert_eq!(r.urls().collect::<Vec<_>>(), ["/a/", "/a/#x", "/b/"]);
+        assert_eq!(r.lines, [4, 3, 2]);
+        assert!(!r.canonical);
+    }
+
+    #[test]
     fn the_record_keeps_the_old_and_adds_the_new_sorted() {
         let r = parse_record("/old/\n/a/\n").unwrap();
-        let current: FxHashSet<String> = ["/a/".to_string(), "/b/".to_string()].into_iter().collect();
+        let current = urls(&["/a/", "/b/"]);
         let accepted: BTreeSet<String> = BTreeSet::new();
         let text = render_record(Some(&r), &current, &accepted);
         assert!(text.ends_with("/a/\n/b/\n/old/\n"), "{text}");
@@ -312,7 +332,7 @@ mod tests {
     #[test]
     fn a_record_as_written_with_nothing_new_needs_no_writing() {
         let none = BTreeSet::new();
-        let current: FxHashSet<String> = ["/a/".to_string(), "/b/#x".to_string()].into_iter().collect();
+        let current = urls(&["/a/", "/b/#x"]);
         let written = render_record(None, &current, &none);
         let r = parse_record(&written).unwrap();
         assert!(r.is_unchanged_by(&current, &none));
@@ -321,7 +341,7 @@ mod tests {
         let unsorted = written.replace("/a/\n/b/#x\n", "/b/#x\n/a/\n");
         assert!(!parse_record(&unsorted).unwrap().is_unchanged_by(&current, &none));
         // A new URL, or an accepted removal, changes the file.
-        let more: FxHashSet<String> = ["/a/".to_string(), "/c/".to_string()].into_iter().collect();
+        let more = urls(&["/a/", "/c/"]);
         assert!(!r.is_unchanged_by(&more, &none));
         let accepted: BTreeSet<String> = ["/b/".to_string()].into();
         assert!(!r.is_unchanged_by(&current, &accepted));

@@ -77,7 +77,7 @@ pub struct Book {
     /// `opsbook.lock` as read (None when the book has none yet), what the site publishes
     /// now, and the removals accepted: what `build` writes back.
     pub record: Option<std::sync::Arc<crate::permanence::Record>>,
-    pub published: rustc_hash::FxHashSet<String>,
+    pub published: crate::permanence::UrlSet,
     pub accepted: std::collections::BTreeSet<String>,
     /// The checklist's prose as HTML (kept apart: it is rendered with the pages).
     pub prose_html: crate::render::ProseHtml,
