@@ -596,42 +596,41 @@ fn find_collisions(site: &Site, files: &[String], assets: &[Asset], content: &st
             what: format!("opsbook's generated /{path}"),
         }
     };
-    let mut all: HashMap<&str, Origin> = files.iter().map(|f| (f.as_str(), origin(f))).collect();
+    // Each path, and the content file copied there (`None`: a rendered file, whose origin
+    // is worked out only if it collides).
+    let mut all: rustc_hash::FxHashMap<&str, Option<&Asset>> = files.iter().map(|f| (f.as_str(), None)).collect();
+    let asset_origin = |a: &Asset| {
+        let display = format!("{content}/{}", a.rel);
+        Origin {
+            file: display.clone(),
+            what: display,
+        }
+    };
+    let origin_of = |path: &str, asset: Option<&Asset>| asset.map_or_else(|| origin(path), asset_origin);
     let mut out = Vec::new();
     for a in assets {
-        let display = format!("{content}/{}", a.rel);
-        if let Some(o) = all.get(a.rel.as_str()) {
+        if let Some(&o) = all.get(a.rel.as_str()) {
+            let display = format!("{content}/{}", a.rel);
             out.push(
                 Diagnostic::error(
                     &display,
                     0,
                     0,
-                    format!("{display} would overwrite {} in the site", o.what),
+                    format!("{display} would overwrite {} in the site", origin_of(&a.rel, o).what),
                 )
                 .with_hint("rename or move the file"),
             );
         } else {
-            all.insert(
-                a.rel.as_str(),
-                Origin {
-                    file: display.clone(),
-                    what: display,
-                },
-            );
+            all.insert(a.rel.as_str(), Some(a));
         }
     }
-    let mut paths: Vec<&&str> = all.keys().collect();
-    paths.sort();
-    for path in paths {
-        let mut dir = *path;
+    for (&path, &source) in &all {
+        let mut dir = path;
         while let Some((parent, _)) = dir.rsplit_once('/') {
-            if let Some(owner) = all.get(parent) {
-                let who = &all[*path];
-                let file = if who.file.is_empty() {
-                    owner.file.clone()
-                } else {
-                    who.file.clone()
-                };
+            if let Some(&owner_source) = all.get(parent) {
+                let who = origin_of(path, source);
+                let owner = origin_of(parent, owner_source);
+                let file = if who.file.is_empty() { owner.file } else { who.file };
                 out.push(
                     Diagnostic::error(
                         file,

@@ -610,6 +610,21 @@ fn error_found_while_rendering_leaves_the_previous_site_and_no_build_folder() {
     assert_eq!(leftovers(), Vec::<String>::new());
 }
 
+/// A copied file where a page needs a folder: the build names both and writes nothing.
+#[test]
+fn a_content_file_where_a_pages_folder_must_be_fails_naming_both() {
+    let files = [
+        ("content/runbooks/db/backup.md", "# Backup\n\nText.\n"),
+        ("content/runbooks/db/backup", "not a folder"),
+    ];
+    let book = Book::with_files(&files);
+    book.run(&["build"]).fails_with(1).stderr_has(
+        "the page content/runbooks/db/backup.md would be published under /runbooks/db/backup/, \
+         but content/runbooks/db/backup is the file /runbooks/db/backup",
+    );
+    assert!(!book.path().join("site").exists());
+}
+
 /// The built-in print page has each page's body spliced in after tera; an overridden print
 /// template gets the bodies through tera as before. Both show every page with its anchors kept
 /// apart.
