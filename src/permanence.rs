@@ -113,6 +113,7 @@ pub fn parse_record(text: &str) -> Result<Record, Vec<Diagnostic>> {
             );
             continue;
         }
+        // `l` is a slice of `text`: where it starts there.
         let start = l.as_ptr() as usize - text.as_ptr() as usize;
         found.push((start, start + l.len(), i + 1));
     }

@@ -3,8 +3,6 @@
 //! megabytes and as many allocations, and each comparison of the record with the site was a
 //! hash lookup per URL. Sorted, two sets compare in one walk side by side.
 
-use std::cmp::Ordering;
-
 use rayon::prelude::*;
 
 #[derive(Debug, Default, Clone)]
@@ -75,30 +73,26 @@ impl UrlSet {
     pub fn union_where<'a>(&'a self, other: &'a UrlSet, keep: impl Fn(&str) -> bool + 'a) -> Vec<&'a str> {
         let mut out = Vec::with_capacity(self.len() + other.len());
         let (mut i, mut j) = (0, 0);
-        while i < self.len() || j < other.len() {
-            let next = match (i < self.len(), j < other.len()) {
-                (true, true) => match self.at(i).cmp(other.at(j)) {
-                    Ordering::Less => {
-                        i += 1;
-                        self.at(i - 1)
-                    }
-                    Ordering::Greater => {
-                        j += 1;
-                        other.at(j - 1)
-                    }
-                    Ordering::Equal => {
-                        i += 1;
-                        j += 1;
-                        self.at(i - 1)
-                    }
-                },
-                (true, false) => {
-                    i += 1;
-                    self.at(i - 1)
+        loop {
+            let here = (i < self.len()).then(|| self.at(i));
+            let there = (j < other.len()).then(|| other.at(j));
+            let next = match (here, there) {
+                (None, None) => break,
+                (Some(a), Some(b)) if a == b => {
+                    (i, j) = (i + 1, j + 1);
+                    a
                 }
-                _ => {
+                (Some(a), Some(b)) if a < b => {
+                    i += 1;
+                    a
+                }
+                (Some(a), None) => {
+                    i += 1;
+                    a
+                }
+                (_, Some(b)) => {
                     j += 1;
-                    other.at(j - 1)
+                    b
                 }
             };
             if keep(next) {
