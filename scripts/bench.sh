@@ -80,7 +80,7 @@ for n in "${SIZES[@]}"; do
     out=$WORK/out-$tool
     case $tool in
       opsbook)
-        r=$(measure "rm -rf '$WORK/.opsbook-cache'" "$out" "$OPSBOOK" build "$corpus/neutral" -o "$out")
+        r=$(measure "rm -rf '$corpus/neutral/.opsbook-cache'" "$out" "$OPSBOOK" build "$corpus/neutral" -o "$out")
         secs[opsbook]=${r% *}; mib[opsbook]=${r#* }
         # A second build with nothing changed: the output and .opsbook-cache/ are the last
         # build's, so unchanged files are carried over. Each run starts once the previous

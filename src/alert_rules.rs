@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_yaml_ng::Value;
 
 use crate::config::Config;
-use crate::diagnostic::{line_col, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::site::Site;
 
 /// One alerting rule as read from a file.
@@ -45,6 +45,7 @@ pub fn parse_rules(file: &str, text: &str) -> Result<Vec<AlertRule>, Diagnostic>
         })?;
     let mut out = Vec::new();
     let mut search_from = 0;
+    let lines = crate::diagnostic::LineIndex::new(text);
     for group in groups {
         let Some(rules) = group.get("rules").and_then(Value::as_sequence) else {
             continue;
@@ -58,10 +59,10 @@ pub fn parse_rules(file: &str, text: &str) -> Result<Vec<AlertRule>, Diagnostic>
                 .and_then(|a| a.get("runbook_url"))
                 .and_then(Value::as_str)
                 .map(str::to_string);
-            let (line, next) = find_alert_line(text, alert, search_from);
+            let (line, next) = find_alert_line(text, &lines, alert, search_from);
             search_from = next;
             let url_line = if runbook_url.is_some() {
-                find_url_line(text, next)
+                find_url_line(text, &lines, next)
             } else {
                 0
             };
@@ -78,7 +79,7 @@ pub fn parse_rules(file: &str, text: &str) -> Result<Vec<AlertRule>, Diagnostic>
 }
 
 /// The line of `alert: <name>` at or after byte `from`, and where to look for the next one.
-fn find_alert_line(text: &str, alert: &str, from: usize) -> (usize, usize) {
+fn find_alert_line(text: &str, lines: &crate::diagnostic::LineIndex, alert: &str, from: usize) -> (usize, usize) {
     let mut pos = from.min(text.len());
     while let Some(i) = text[pos..].find("alert:") {
         let at = pos + i;
@@ -89,7 +90,7 @@ fn find_alert_line(text: &str, alert: &str, from: usize) -> (usize, usize) {
             .trim()
             .trim_matches(['"', '\'']);
         if rest == alert {
-            return (line_col(text, at).0, at + 6);
+            return (lines.line_col(at).0, at + 6);
         }
         pos = at + 6;
     }
@@ -97,12 +98,12 @@ fn find_alert_line(text: &str, alert: &str, from: usize) -> (usize, usize) {
 }
 
 /// The line of the first `runbook_url:` at or after byte `from` (before the next alert).
-fn find_url_line(text: &str, from: usize) -> usize {
+fn find_url_line(text: &str, lines: &crate::diagnostic::LineIndex, from: usize) -> usize {
     let rest = &text[from.min(text.len())..];
     let end = rest.find("alert:").unwrap_or(rest.len());
     rest[..end]
         .find("runbook_url")
-        .map(|i| line_col(text, from + i).0)
+        .map(|i| lines.line_col(from + i).0)
         .unwrap_or(0)
 }
 

@@ -10,7 +10,8 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use lol_html::{element, rewrite_str, RewriteStrSettings};
+use lol_html::html_content::ContentType;
+use lol_html::{element, rewrite_str, text, RewriteStrSettings};
 use walkdir::WalkDir;
 use zip::write::SimpleFileOptions;
 
@@ -86,9 +87,22 @@ pub fn relative_html(html: &str, file_rel: &str, bases: &[&str], is_dir: impl Fn
             .filter(|b| !b.is_empty())
             .find_map(|base| relative_url(value, file_rel, base, &is_dir))
     };
+    // A script's text may come in several chunks: gathered, then replaced whole.
+    let script = std::cell::RefCell::new(String::new());
     let out = rewrite_str(
         html,
         RewriteStrSettings::new()
+            .append_element_content_handler(text!("script", |t| {
+                script.borrow_mut().push_str(t.as_str());
+                if t.last_in_text_node() {
+                    let whole = std::mem::take(&mut *script.borrow_mut());
+                    let new = redirect_script(&whole, rewrite).unwrap_or(whole);
+                    t.replace(&new, ContentType::Html);
+                } else {
+                    t.remove();
+                }
+                Ok(())
+            }))
             .append_element_content_handler(element!("[href], [src]", |el| {
                 for attr in ["href", "src"] {
                     if let Some(new) = el.get_attribute(attr).and_then(|v| rewrite(&v)) {
@@ -109,6 +123,22 @@ pub fn relative_html(html: &str, file_rel: &str, bases: &[&str], is_dir: impl Fn
             })),
     )?;
     Ok(out)
+}
+
+/// A redirect page's script (`location.replace("/x/" + location.hash);`) with its target made
+/// relative like the page's links: from `file://` an absolute path leads to the disk's root.
+/// None for any other script, which stays as it is.
+fn redirect_script(text: &str, rewrite: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let json = text
+        .trim()
+        .strip_prefix("location.replace(")?
+        .strip_suffix(" + location.hash);")?;
+    let url: String = serde_json::from_str(json).ok()?;
+    let new = rewrite(&url)?;
+    Some(format!(
+        "location.replace({} + location.hash);",
+        serde_json::to_string(&new).ok()?
+    ))
 }
 
 /// A link into the site (`/runbooks/x/#y` under base `/`), relative to the file at `file_rel`
@@ -195,5 +225,16 @@ mod tests {
         assert!(out.contains(r#"href="https://acme.example/""#), "{out}");
         assert!(out.contains(r#"href="../../dr/y/index.html""#), "{out}");
         assert!(out.contains(r#"src="../../_theme/opsbook.js""#), "{out}");
+    }
+
+    #[test]
+    fn a_redirect_pages_script_goes_to_the_relative_file_too() {
+        let html = r#"<head><meta http-equiv="refresh" content="0; url=/runbooks/db/x/"><script>location.replace("/runbooks/db/x/" + location.hash);</script><script>other("/x/")</script></head>"#;
+        let out = relative_html(html, "alerts/PostgresDown/index.html", &["/"], |_| false).expect("rewrite");
+        assert!(
+            out.contains(r#"<script>location.replace("../../runbooks/db/x/index.html" + location.hash);</script>"#),
+            "{out}"
+        );
+        assert!(out.contains(r#"<script>other("/x/")</script>"#), "{out}");
     }
 }

@@ -66,6 +66,10 @@ pub enum Command {
         /// When the port is taken, use the next free one instead of failing
         #[arg(long = "find-port")]
         find_port: bool,
+        /// Also answer requests for this host name (the preview answers only its own
+        /// addresses and localhost, against DNS rebinding); repeatable
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_host: Vec<String>,
     },
     /// Build, then rebuild into the output folder on every change
     Watch { dir: Option<PathBuf> },

@@ -57,6 +57,7 @@ struct RawBuild {
     checklist: Option<String>,
     lowercase_urls: Option<bool>,
     allow_raw_html: Option<bool>,
+    trusted_assets: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -133,6 +134,9 @@ pub struct Config {
     pub checklist: String,
     pub lowercase_urls: bool,
     pub allow_raw_html: bool,
+    /// Globs (relative to `content_dir`) of files that may reach the site as they are even
+    /// though browsers run them (`.html`, `.js`, `.svg`): reviewed like the theme.
+    pub trusted_assets: Vec<String>,
     pub stale_after_days: u32,
     pub alert_pages: Vec<String>,
     pub serve_host: String,
@@ -172,8 +176,8 @@ impl Config {
 /// Errors are diagnostics naming `book.toml`, the line and the key.
 pub fn load_config(root: &Path, site_url_override: Option<&str>) -> Result<(Config, Option<String>), Vec<Diagnostic>> {
     let path = root.join(CONFIG_FILE);
-    let text = match std::fs::read(&path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
+    let text = match crate::book_fs::read_in_book(root, &path, crate::book_fs::CONFIG_LIMIT) {
+        Ok(Some(bytes)) => match String::from_utf8(bytes) {
             Ok(t) => Some(t),
             Err(_) => {
                 return Err(vec![Diagnostic::error(
@@ -185,18 +189,27 @@ pub fn load_config(root: &Path, site_url_override: Option<&str>) -> Result<(Conf
                 .with_hint("save the file as UTF-8")])
             }
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => {
+        Ok(None) => None,
+        Err(refused) => {
+            let hint = refused.hint();
             return Err(vec![Diagnostic::error(
                 CONFIG_FILE,
                 0,
                 0,
-                format!("cannot read book.toml: {e}"),
-            )])
+                format!("cannot read book.toml: {refused}"),
+            )
+            .with_hint(hint)]);
         }
     };
     let config = parse_config(root, text.as_deref().unwrap_or(""), site_url_override)?;
     Ok((config, text))
+}
+
+/// The text of `book.toml`, for showing the lines diagnostics point at: none when it cannot
+/// be read as a file of the book (a symlink out of the book is never shown).
+pub fn read_config_text(root: &Path) -> Option<String> {
+    let bytes = crate::book_fs::read_in_book(root, &root.join(CONFIG_FILE), crate::book_fs::CONFIG_LIMIT).ok()??;
+    String::from_utf8(bytes).ok()
 }
 
 /// Parses the text of `book.toml` into a resolved [`Config`] for the book at `root`.
@@ -306,6 +319,30 @@ fn resolve(
         ));
     }
     let output_rel = raw.build.output.unwrap_or_else(|| "site".into());
+    let trusted_assets = raw.build.trusted_assets.unwrap_or_default();
+    if let Err(e) = crate::assets::trusted_set(&trusted_assets) {
+        errors.push(key_error(
+            "build.trusted-assets",
+            format!("`build.trusted-assets`: {e}"),
+            "write globs relative to the content folder, such as `widgets/**` or `diagrams/*.svg`",
+        ));
+    }
+    let edit_url = raw.site.edit_url.unwrap_or_default();
+    if let Some(scheme) = disallowed_scheme(&edit_url) {
+        errors.push(key_error(
+            "site.edit-url",
+            format!("`site.edit-url` uses the scheme `{scheme}:`; links from configuration may only be http, https, mailto or a path"),
+            "write it as `https://github.com/acme/runbooks/edit/main/content/{path}`",
+        ));
+    }
+    let serve_host = raw.serve.host.unwrap_or_else(|| "127.0.0.1".into());
+    if !is_loopback_host(&serve_host) {
+        errors.push(key_error(
+            "serve.host",
+            format!("`serve.host` is `{serve_host}`, which is not a loopback address"),
+            "book.toml can only keep the preview on this machine (127.0.0.1, ::1 or localhost); to show it to other machines, pass `--host` to `opsbook serve` yourself",
+        ));
+    }
     let params = match serde_json::to_value(&raw.params) {
         Ok(serde_json::Value::Object(m)) => m,
         _ => serde_json::Map::new(),
@@ -321,20 +358,53 @@ fn resolve(
         site_url,
         base_path,
         cname: raw.site.cname.unwrap_or_default().trim().to_string(),
-        edit_url: raw.site.edit_url.unwrap_or_default(),
+        edit_url,
         content_dir: root.join(content_rel),
         output_dir: root.join(output_rel),
         theme,
         checklist,
         lowercase_urls: raw.build.lowercase_urls.unwrap_or(true),
         allow_raw_html: raw.build.allow_raw_html.unwrap_or(false),
+        trusted_assets,
         stale_after_days: raw.runbooks.stale_after_days.unwrap_or(180),
         alert_pages: raw.runbooks.alert_pages.unwrap_or_default(),
-        serve_host: raw.serve.host.unwrap_or_else(|| "127.0.0.1".into()),
+        serve_host,
         serve_port: raw.serve.port.unwrap_or(3000),
         urls,
         params,
     })
+}
+
+/// The scheme of a URL when it is one links from configuration or front matter may not have
+/// (anything but http, https, mailto and tel; a path or a relative URL has none). Spelled as
+/// browsers read it: tabs and line breaks inside are ignored, case too.
+pub fn disallowed_scheme(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let end = cleaned.find([':', '/', '?', '#'])?;
+    if !cleaned[end..].starts_with(':') {
+        return None;
+    }
+    let scheme = cleaned[..end].to_ascii_lowercase();
+    let well_formed = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    match scheme.as_str() {
+        "http" | "https" | "mailto" | "tel" => None,
+        // `{path}:` or a word with a space is no scheme: a browser reads it as a path.
+        _ if !well_formed => None,
+        _ => Some(scheme),
+    }
+}
+
+/// Whether `host` names this machine only (a loopback address or `localhost`).
+pub fn is_loopback_host(host: &str) -> bool {
+    let h = host.trim().trim_start_matches('[').trim_end_matches(']');
+    h.eq_ignore_ascii_case("localhost") || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The path of a site URL, normalised to start and end with `/`.
@@ -430,6 +500,42 @@ mod tests {
     fn wrong_type_names_line() {
         let err = parse("[build]\n\nlowercase-urls = \"yes\"\n").unwrap_err();
         assert_eq!(err[0].line, 3);
+    }
+
+    #[test]
+    fn configuration_urls_are_limited_to_web_schemes() {
+        for bad in [
+            "javascript:alert(1)",
+            " JavaScript:x",
+            "java\tscript:x",
+            "data:text/html,x",
+            "vbscript:x",
+        ] {
+            assert!(disallowed_scheme(bad).is_some(), "{bad:?} allowed");
+        }
+        for good in [
+            "https://github.com/a/b/edit/main/{path}",
+            "http://x",
+            "mailto:a@b",
+            "/edit/{path}",
+            "edit/{path}",
+            "",
+        ] {
+            assert_eq!(disallowed_scheme(good), None, "{good:?} refused");
+        }
+        let err = parse("[site]\nedit-url = \"javascript:alert(document.domain)\"\n").unwrap_err();
+        assert_eq!((err[0].line, err[0].path.as_str()), (2, "book.toml"));
+    }
+
+    #[test]
+    fn book_toml_cannot_open_the_preview_to_the_network() {
+        for bad in ["0.0.0.0", "::", "192.168.1.5", "example.com"] {
+            let err = parse(&format!("[serve]\nhost = \"{bad}\"\n")).unwrap_err();
+            assert!(err[0].message.contains("loopback"), "{bad}: {}", err[0].message);
+        }
+        for good in ["127.0.0.1", "::1", "[::1]", "localhost", "127.0.0.2"] {
+            assert!(parse(&format!("[serve]\nhost = \"{good}\"\n")).is_ok(), "{good}");
+        }
     }
 
     #[test]

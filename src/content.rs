@@ -28,6 +28,8 @@ pub struct SourceFile {
 pub struct Asset {
     pub rel: String,
     pub abs: PathBuf,
+    /// How it is written (see [`crate::assets`]): copied, or sanitized.
+    pub treatment: crate::assets::Treatment,
 }
 
 #[derive(Debug, Default)]
@@ -144,6 +146,7 @@ pub fn read_content_cached(
             assets.push(Asset {
                 rel,
                 abs: path.to_path_buf(),
+                treatment: crate::assets::Treatment::Copy,
             });
         }
     }

@@ -143,6 +143,21 @@ impl<'a> LineIndex<'a> {
         LineIndex { text, starts }
     }
 
+    /// The byte offset of a 1-based line and character column (the line's end when the
+    /// column is past it); None past the last line.
+    pub fn offset_of(&self, line: usize, col: usize) -> Option<usize> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        let end = self.starts.get(line).copied().unwrap_or(self.text.len());
+        let l = self.text.get(start..end)?;
+        let col = col.max(1) - 1;
+        let within = l
+            .char_indices()
+            .nth(col)
+            .map(|(b, _)| b)
+            .unwrap_or(l.trim_end_matches(['\n', '\r']).len());
+        Some(start + within)
+    }
+
     /// 1-based (line, character column) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
@@ -165,14 +180,30 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic], sources: &HashMap<String, 
     config.start_context_lines = 0;
     config.end_context_lines = 0;
     let mut out = Vec::new();
+    // Each file's lines are found once, not once per diagnostic (a file may have thousands).
+    let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
+    // How many of each file's diagnostics were shown, and how many were left out.
+    let mut shown: HashMap<&str, (usize, usize)> = HashMap::new();
     for d in diagnostics {
+        let count = shown.entry(d.path.as_str()).or_default();
+        if count.0 >= PRINTED_PER_FILE {
+            count.1 += 1;
+            continue;
+        }
+        count.0 += 1;
         let base = match d.severity {
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),
         };
         let mut cs = base.with_message(&d.message);
         let text = sources.get(&d.path);
-        match (text, offset_of(text.map(String::as_str).unwrap_or(""), d.line, d.col)) {
+        let offset = text.and_then(|t| {
+            indexes
+                .entry(d.path.as_str())
+                .or_insert_with(|| LineIndex::new(t))
+                .offset_of(d.line, d.col)
+        });
+        match (text, offset) {
             (Some(text), Some(off)) if d.line > 0 => {
                 let id = *ids
                     .entry(d.path.clone())
@@ -204,8 +235,24 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic], sources: &HashMap<String, 
         }
         out.extend_from_slice(buf.as_slice());
     }
+    let mut left_out: Vec<(&str, usize)> = shown
+        .into_iter()
+        .filter(|(_, c)| c.1 > 0)
+        .map(|(p, c)| (p, c.1))
+        .collect();
+    left_out.sort();
+    for (path, n) in left_out {
+        out.extend_from_slice(
+            format!("note: {n} more problem(s) in {path} not shown; `opsbook check --format json` lists every one\n\n")
+                .as_bytes(),
+        );
+    }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// How many diagnostics of one file are printed as text: past that, one note says how many
+/// more there are (all of them are counted, and all are in `check --format json`).
+pub const PRINTED_PER_FILE: usize = 50;
 
 fn severity_word(s: Severity) -> &'static str {
     match s {
@@ -247,6 +294,17 @@ fn next_char_boundary(text: &str, off: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_index_offsets_agree_with_offset_of() {
+        let text = "ab\né\r\n\nlast";
+        let index = LineIndex::new(text);
+        for line in 0..6 {
+            for col in 0..5 {
+                assert_eq!(index.offset_of(line, col), offset_of(text, line, col), "{line}:{col}");
+            }
+        }
+    }
 
     #[test]
     fn line_index_agrees_with_line_col() {

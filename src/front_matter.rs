@@ -104,10 +104,59 @@ pub fn body_offset(text: &str) -> usize {
     split(text).body_start
 }
 
+/// How deep brackets may nest, and how many YAML anchors and aliases front matter may use:
+/// far beyond any real page, and far below what makes the YAML and TOML parsers slow (their
+/// cost grows with the square of these).
+const MAX_NESTING: usize = 64;
+const MAX_ANCHORS: usize = 256;
+
+/// Why front matter is refused before it is parsed, if it is: brackets nested deeper than
+/// [`MAX_NESTING`], or more than [`MAX_ANCHORS`] YAML anchors (`&a`) and aliases (`*a`).
+fn too_complex(raw: &str) -> Option<String> {
+    let (mut depth, mut deepest, mut anchors) = (0usize, 0usize, 0usize);
+    let mut prev = b'\n';
+    let bytes = raw.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'&' | b'*'
+                if matches!(prev, b' ' | b'\t' | b'\n' | b'[' | b'{' | b',' | b':' | b'-')
+                    && bytes
+                        .get(i + 1)
+                        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_') =>
+            {
+                anchors += 1
+            }
+            _ => {}
+        }
+        prev = b;
+    }
+    if deepest > MAX_NESTING {
+        Some(format!("brackets nest {deepest} levels deep (at most {MAX_NESTING})"))
+    } else if anchors > MAX_ANCHORS {
+        Some(format!("{anchors} YAML anchors and aliases (at most {MAX_ANCHORS})"))
+    } else {
+        None
+    }
+}
+
 /// Reads the front matter of `text` (a file at `path`) into [`Meta`]. Syntax errors and
 /// wrong types are errors at the line of the key; the page is then read with what was valid.
 pub fn parse_meta(path: &str, split: &Split<'_>) -> (Meta, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    if split.format.is_some() {
+        if let Some(problem) = too_complex(split.raw) {
+            diags.push(
+                Diagnostic::error(path, split.raw_line, 1, format!("front matter is too complex to read: {problem}"))
+                    .with_hint("front matter holds a page's title, owner, alerts and dates: write them as plain `key: value` lines"),
+            );
+            return (Meta::default(), diags);
+        }
+    }
     let map: serde_json::Map<String, Value> = match split.format {
         None => return (Meta::default(), diags),
         Some(Format::Yaml) => {

@@ -45,9 +45,11 @@ pub fn highlight_block(code: &str, lang: &str) -> String {
     cache::get_or_make(lang, code, || make_block(code, lang))
 }
 
-fn make_block(code: &str, lang: &str) -> String {
+/// What a block's HTML starts with, for its language: the wrapper, the copy button and the
+/// `<code>` tag with the (escaped) language class.
+fn block_open(lang: &str) -> String {
     let lang_attr = escape_attr(lang.split_whitespace().next().unwrap_or(""));
-    let mut out = String::with_capacity(code.len() * 2 + 200);
+    let mut out = String::with_capacity(200);
     out.push_str("<div class=\"code-block\"><button class=\"copy\" type=\"button\" aria-label=\"Copy code\">Copy</button><pre class=\"highlight\" tabindex=\"0\"><code");
     if !lang_attr.is_empty() {
         out.push_str(" class=\"language-");
@@ -55,15 +57,100 @@ fn make_block(code: &str, lang: &str) -> String {
         out.push('"');
     }
     out.push('>');
+    out
+}
+
+/// What every block's HTML ends with.
+const BLOCK_CLOSE: &str = "</code></pre></div>\n";
+
+fn make_block(code: &str, lang: &str) -> String {
+    let mut out = block_open(lang);
+    out.reserve(code.len() * 2 + BLOCK_CLOSE.len());
     match find_syntax(lang.split_whitespace().next().unwrap_or("")) {
         Some(syntax) => match memo::highlight_lines(code, syntax, syntax_set()) {
             Some(html) => out.push_str(&html),
-            None => out.push_str(&escape_attr(code)),
+            None => escape_into(&mut out, code),
         },
-        None => out.push_str(&escape_attr(code)),
+        None => escape_into(&mut out, code),
     }
-    out.push_str("</code></pre></div>\n");
+    out.push_str(BLOCK_CLOSE);
     out
+}
+
+/// Whether `html` is exactly what [`make_block`] can make of `code` in `lang`: the block's
+/// own wrapper around the code's text, escaped, with nothing else than `<span class="…">`
+/// runs whose classes are palette names (lowercase letters, digits, spaces). Whatever is read
+/// back from a cache file must pass this, so a planted or damaged cache can at most colour
+/// the right code wrongly; it can never add markup or change the text.
+pub(crate) fn is_block_of(lang: &str, code: &str, html: &str) -> bool {
+    let open = block_open(lang);
+    let Some(body) = html
+        .strip_prefix(open.as_str())
+        .and_then(|b| b.strip_suffix(BLOCK_CLOSE))
+    else {
+        return false;
+    };
+    let (code, body) = (code.as_bytes(), body.as_bytes());
+    let (mut at, mut c, mut in_span) = (0, 0, false);
+    // The next byte of the code must be `b`.
+    let expect = |b: u8, c: &mut usize| -> bool {
+        let ok = code.get(*c) == Some(&b);
+        *c += 1;
+        ok
+    };
+    while at < body.len() {
+        match body[at] {
+            b'<' => {
+                let rest = &body[at..];
+                if let Some(after) = rest.strip_prefix(b"<span class=\"") {
+                    let Some(end) = after.iter().position(|&b| b == b'"') else {
+                        return false;
+                    };
+                    let classes = &after[..end];
+                    let fine = !classes.is_empty()
+                        && classes
+                            .iter()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b' ');
+                    if in_span || !fine || after.get(end + 1) != Some(&b'>') {
+                        return false;
+                    }
+                    in_span = true;
+                    at += "<span class=\"".len() + end + 2;
+                } else if rest.starts_with(b"</span>") && in_span {
+                    in_span = false;
+                    at += "</span>".len();
+                } else {
+                    return false;
+                }
+            }
+            b'&' => {
+                let rest = &body[at..];
+                let Some((entity, ch)) = [
+                    ("&amp;", b'&'),
+                    ("&lt;", b'<'),
+                    ("&gt;", b'>'),
+                    ("&quot;", b'"'),
+                    ("&#39;", b'\''),
+                ]
+                .into_iter()
+                .find(|(e, _)| rest.starts_with(e.as_bytes())) else {
+                    return false;
+                };
+                if !expect(ch, &mut c) {
+                    return false;
+                }
+                at += entity.len();
+            }
+            b'>' | b'"' | b'\'' => return false,
+            b => {
+                if !expect(b, &mut c) {
+                    return false;
+                }
+                at += 1;
+            }
+        }
+    }
+    !in_span && c == code.len()
 }
 
 /// The stylesheets for highlighted code: (light, dark), made once per process.
@@ -147,6 +234,29 @@ mod tests {
         assert_eq!(escape_attr("plain"), "plain");
         assert_eq!(escape_attr(""), "");
         assert_eq!(escape_attr("&&"), "&amp;&amp;");
+    }
+
+    #[test]
+    fn made_blocks_pass_the_cache_check_and_tampered_ones_fail() {
+        let code = "SELECT '<b>' & \"x\";\nDROP TABLE t;\n";
+        for lang in ["sql", "bash", "nope\"><x>", ""] {
+            let html = make_block(code, lang);
+            assert!(is_block_of(lang, code, &html), "{lang}: {html}");
+        }
+        let good = make_block(code, "sql");
+        let tampered = [
+            good.replacen("SELECT", "<img src=x onerror=alert(1)>SELECT", 1),
+            good.replacen("<span class=\"", "<span onclick=\"x\" class=\"", 1),
+            good.replacen("DROP", "DR0P", 1),
+            good.replacen("language-sql", "language-sql\" onmouseover=\"x", 1),
+            good.replacen("</span>", "", 1),
+            good.replacen("&lt;", "&#60;", 1),
+        ];
+        for t in &tampered {
+            assert_ne!(t, &good);
+            assert!(!is_block_of("sql", code, t), "accepted: {t}");
+        }
+        assert!(!is_block_of("sql", "other code\n", &good));
     }
 
     #[test]

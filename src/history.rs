@@ -99,7 +99,7 @@ fn committed(root: &Path, path: &Path, log: &str) -> Committed {
     }
     let mut versions: Vec<(String, String)> = Vec::new();
     for (sha, date) in log.lines().filter_map(|l| l.split_once(' ')) {
-        match git(root, &["show", &format!("{sha}:{rel}")]) {
+        match git(root, &["cat-file", "blob", &format!("{sha}:{rel}")]) {
             Some(text) => versions.push((date.to_string(), text)),
             None => break,
         }
@@ -136,13 +136,41 @@ fn differences(older: &Checklist, newer: &Checklist, date: Option<String>) -> Ve
         .collect()
 }
 
+/// Runs a read-only git command in `root`. A book may come with its own `.git/config` (an
+/// archive of a repository, a shared checkout), and git runs programs named there: the
+/// fsmonitor hook on commands that look at the work tree, hooks, an ssh command or a lazy
+/// fetch in a partial clone. Those are turned off here, and only commands that never touch
+/// the work tree are used (no `status`, which may also run clean filters): history is read
+/// from the object store alone.
 fn git(root: &Path, args: &[&str]) -> Option<String> {
-    let output = Command::new("git").arg("-C").arg(root).args(args).output().ok()?;
+    let output = Command::new("git")
+        .arg("--no-pager")
+        .arg("-C")
+        .arg(root)
+        .args(SAFE_CONFIG.iter().flat_map(|c| ["-c", c]))
+        .args(args)
+        .env("GIT_NO_LAZY_FETCH", "1")
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
     if !output.status.success() {
         return None;
     }
     String::from_utf8(output.stdout).ok()
 }
+
+/// Settings given to every git command, over whatever the repository's configuration says.
+const SAFE_CONFIG: &[&str] = &[
+    "core.fsmonitor=false",
+    "core.hooksPath=/dev/null",
+    "core.sshCommand=false",
+    "protocol.allow=never",
+    "core.pager=cat",
+    "core.untrackedCache=false",
+];
 
 /// Files renamed under `content` (relative to the book root), as (old, new) paths relative
 /// to `content`: staged renames first, then those of the last 100 commits. Empty without git.
@@ -158,9 +186,24 @@ pub fn renames(root: &Path, content: &str) -> Vec<(String, String)> {
             .and_then(|p| p.strip_prefix(&prefix))
             .map(str::to_string)
     };
-    if let Some(status) = git(root, &["status", "--porcelain=v1", "-M", "--", content]) {
-        for line in status.lines().filter(|l| l.starts_with('R')) {
-            if let Some((old, new)) = line.get(3..).and_then(|l| l.split_once(" -> ")) {
+    // Staged renames: the index against the last commit (the work tree is never looked at).
+    let staged = git(
+        root,
+        &[
+            "diff",
+            "--cached",
+            "--no-ext-diff",
+            "-M",
+            "--name-status",
+            "--diff-filter=R",
+            "--",
+            content,
+        ],
+    );
+    if let Some(staged) = staged {
+        for line in staged.lines().filter(|l| l.starts_with('R')) {
+            let mut parts = line.split('\t').skip(1);
+            if let (Some(old), Some(new)) = (parts.next(), parts.next()) {
                 if let (Some(o), Some(n)) = (strip(old), strip(new)) {
                     out.push((o, n));
                 }
@@ -171,6 +214,7 @@ pub fn renames(root: &Path, content: &str) -> Vec<(String, String)> {
         root,
         &[
             "log",
+            "--no-ext-diff",
             "-M",
             "--diff-filter=R",
             "--name-status",

@@ -11,8 +11,11 @@
 //! ```
 
 pub mod alert_rules;
+pub mod assets;
 pub mod badge;
+pub mod book_fs;
 pub mod bundle;
+pub mod cache_dir;
 pub mod checklist;
 pub mod config;
 pub mod content;
@@ -25,6 +28,7 @@ pub mod incremental;
 pub mod links;
 pub mod markdown;
 pub mod output;
+pub mod owned_dir;
 pub mod page;
 pub mod permanence;
 pub mod pipeline;

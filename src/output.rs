@@ -95,7 +95,7 @@ pub struct Staging {
     output: PathBuf,
     parent: PathBuf,
     name: String,
-    dir: tempfile::TempDir,
+    dir: crate::owned_dir::OwnedDir,
     /// Folders already made inside `dir`.
     made: Mutex<FxHashSet<PathBuf>>,
     paths: Mutex<Vec<String>>,
@@ -105,10 +105,14 @@ pub struct Staging {
     previous: Option<(PathBuf, Record)>,
     /// The files of this build made from known inputs, for the next build's record.
     keyed: Mutex<Vec<(Key, Entry)>>,
+    /// Where that record is kept.
+    record: PathBuf,
 }
 
 impl Staging {
-    pub fn new(output: &Path) -> Result<Staging> {
+    /// Staging for a build into `output`; `record` is the file (in the book's cache folder)
+    /// that says how the last build's files were made.
+    pub fn new(output: &Path, record: PathBuf) -> Result<Staging> {
         let output = absolute(output);
         let parent = output
             .parent()
@@ -120,15 +124,15 @@ impl Staging {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "site".into());
         remove_leftovers(&parent, &name);
-        let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}.building-"))
-            .tempdir_in(&parent)
+        // Claimed by a lock file while this build lives: a build killed outright leaves a
+        // folder the next one can prove abandoned, and removes.
+        let dir = crate::owned_dir::OwnedDir::new_in(&parent, &format!(".{name}.building-"))
             .with_context(|| format!("cannot create a build folder in {}", parent.display()))?;
         // Only a site opsbook wrote is taken from.
         let previous = output
             .join(MARKER)
             .is_file()
-            .then(|| Record::load(&crate::reuse::record_file(&output)))
+            .then(|| Record::load(&record))
             .flatten()
             .map(|record| (output.clone(), record));
         Ok(Staging {
@@ -141,6 +145,7 @@ impl Staging {
             error: Mutex::new(None),
             previous,
             keyed: Mutex::new(Vec::new()),
+            record,
         })
     }
 
@@ -260,9 +265,12 @@ impl Staging {
         }
         assets.par_iter().try_for_each(|a| {
             let path = dir.join(&a.rel);
-            fs::copy(&a.abs, &path)
-                .map(|_| ())
-                .with_context(|| format!("cannot copy {} to {}", a.abs.display(), path.display()))
+            let copied = match crate::assets::prepared(a) {
+                Ok(Some(bytes)) => fs::write(&path, bytes),
+                Ok(None) => fs::copy(&a.abs, &path).map(|_| ()),
+                Err(e) => Err(e),
+            };
+            copied.with_context(|| format!("cannot copy {} to {}", a.abs.display(), path.display()))
         })?;
         let mut marker = fs::File::create(dir.join(MARKER)).context("cannot write the output marker")?;
         marker.write_all(b"This folder is written by opsbook build; it is replaced on every build.\n")?;
@@ -270,29 +278,33 @@ impl Staging {
         crate::pipeline::log_time("write new", &mut clock);
         // Swap: the old site moves aside, the new one takes its name, the old one goes.
         let (output, parent, name) = (self.output, self.parent, self.name);
-        let staged = self.dir.keep();
         let old = if output.exists() {
-            let aside = parent.join(format!("{}{}", aside_prefix(&name), std::process::id()));
+            // A name no other build or helper uses: the previous one's may still be being
+            // removed, or left by a run that died (in a container, every run is PID 1).
+            let aside = fresh_aside(&parent, &name);
+            // The new site is still the build's own folder here: a failure removes it.
             fs::rename(&output, &aside)
                 .with_context(|| format!("cannot move the old site {} aside", output.display()))?;
             Some(aside)
         } else {
             None
         };
+        let staged = self.dir.path().to_path_buf();
         if let Err(e) = fs::rename(&staged, &output) {
             if let Some(aside) = &old {
                 let _ = fs::rename(aside, &output);
             }
-            let _ = fs::remove_dir_all(&staged);
             return Err(e).with_context(|| format!("cannot move the new site into {}", output.display()));
         }
+        // Moved into place: the build folder's name is gone, and so goes its lock file.
+        self.dir.keep();
         if let Some(aside) = old {
             remove_aside(&aside);
         }
         crate::pipeline::log_time("remove old", &mut clock);
         // The record of this build, for the next one. Without it the next build renders
         // everything, which is only slower.
-        let record = crate::reuse::record_file(&output);
+        let record = self.record;
         let keyed = self.keyed.into_inner().unwrap_or_else(|e| e.into_inner());
         if Record::save(&record, &keyed).is_err() {
             let _ = fs::remove_file(&record);
@@ -345,15 +357,43 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The name a previous site gets while it waits to be removed: `.site.old-<pid>`.
+/// The name a previous site gets while it waits to be removed: `.site.old-<pid>-<n>`.
 fn aside_prefix(name: &str) -> String {
     format!(".{name}.old-")
+}
+
+/// A name for the previous site that nothing has.
+fn fresh_aside(parent: &Path, name: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let aside = parent.join(format!("{}{}-{n}", aside_prefix(name), std::process::id()));
+        if fs::symlink_metadata(&aside).is_err() {
+            return aside;
+        }
+    }
+}
+
+/// The helpers this process started to remove previous sites, with what each removes: waited
+/// for once done (no zombie is left per rebuild of `watch`), and not removed again meanwhile.
+fn helpers() -> std::sync::MutexGuard<'static, Vec<(PathBuf, std::process::Child)>> {
+    static HELPERS: Mutex<Vec<(PathBuf, std::process::Child)>> = Mutex::new(Vec::new());
+    lock(&HELPERS)
+}
+
+/// Waits for the helpers that have finished; returns the folders still being removed.
+fn reap_helpers() -> Vec<PathBuf> {
+    let mut helpers = helpers();
+    helpers.retain_mut(|(_, child)| !matches!(child.try_wait(), Ok(Some(_)) | Err(_)));
+    helpers.iter().map(|(p, _)| p.clone()).collect()
 }
 
 /// Removes the previous site, moved aside by a build, without making the build wait for it:
 /// deleting 20,000 files takes longer than writing them. A helper process (this program, in
 /// its hidden `remove-old-site` mode) does it; where it cannot start, it is done here.
 fn remove_aside(aside: &Path) {
+    reap_helpers();
     let spawned = std::env::current_exe().ok().and_then(|exe| {
         std::process::Command::new(exe)
             .arg("remove-old-site")
@@ -364,8 +404,9 @@ fn remove_aside(aside: &Path) {
             .spawn()
             .ok()
     });
-    if spawned.is_none() {
-        remove_old_site(aside);
+    match spawned {
+        Some(child) => helpers().push((aside.to_path_buf(), child)),
+        None => remove_old_site(aside),
     }
 }
 
@@ -381,24 +422,26 @@ pub fn remove_old_site(path: &Path) {
     }
 }
 
-/// Removes previous sites a build moved aside whose removal never finished (the machine went
-/// down meanwhile).
+/// Removes what earlier runs left beside the output: previous sites whose removal never
+/// finished (the machine went down, or the container stopped with its helper) and sites
+/// being built by a run that was killed. A folder a helper of this process is removing now
+/// is left to it.
 fn remove_leftovers(parent: &Path, name: &str) {
+    let busy = reap_helpers();
     let prefix = aside_prefix(name);
-    let Ok(entries) = fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let own = format!("{prefix}{}", std::process::id());
-        let file_name = entry.file_name();
-        let Some(n) = file_name.to_str() else {
-            continue;
-        };
-        if n.starts_with(&prefix) && n != own {
-            // A helper still at work finishes first or finds nothing: both are fine.
-            remove_old_site(&entry.path());
+    if let Ok(entries) = fs::read_dir(parent) {
+        for entry in entries.flatten() {
+            let file_name = entry.file_name();
+            let Some(n) = file_name.to_str() else {
+                continue;
+            };
+            if n.starts_with(&prefix) && !busy.contains(&entry.path()) {
+                // A helper of another run still at work finishes first or finds nothing.
+                remove_old_site(&entry.path());
+            }
         }
     }
+    // Sites being built by a killed run: `OwnedDir::new_in` removes those.
 }
 
 /// Replaces one file atomically: written beside it, then renamed over it, so an editor or a

@@ -46,6 +46,36 @@ impl Record {
     }
 }
 
+/// The text of `opsbook.lock` at `root`: `Ok(None)` when there is none. A record that cannot
+/// be read whole is an error, never an empty record: the URLs of removed pages would be lost
+/// the next time it is written. A symlink out of the book, a FIFO or a device is refused.
+pub fn read_record_text(root: &std::path::Path) -> Result<Option<String>, Diagnostic> {
+    use crate::book_fs::{read_in_book, RECORD_LIMIT};
+    let bytes = match read_in_book(root, &root.join(RECORD_FILE), RECORD_LIMIT) {
+        Ok(Some(b)) => b,
+        Ok(None) => return Ok(None),
+        Err(refused) => {
+            let hint = refused.hint();
+            return Err(
+                Diagnostic::error(RECORD_FILE, 0, 0, format!("cannot read the URL record: {refused}")).with_hint(hint),
+            );
+        }
+    };
+    String::from_utf8(bytes).map(Some).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let before = String::from_utf8_lossy(&bytes[..valid]);
+        let (line, col) = crate::diagnostic::line_col(&before, valid);
+        Diagnostic::error(
+            RECORD_FILE,
+            line,
+            col,
+            "the URL record is not valid UTF-8 here, so it cannot be read",
+        )
+        .with_hint("fix or remove the damaged line (`git diff opsbook.lock` shows what changed); opsbook will not rewrite a record it cannot read")
+    })
+}
+
 /// Whether `text` is the header and then strictly sorted site paths, one per line: what
 /// [`render_record`] writes.
 fn is_canonical(text: &str) -> bool {

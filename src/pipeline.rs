@@ -133,7 +133,7 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
     let (mut config, config_text) = match load_config(root, overrides.site_url.as_deref()) {
         Ok(c) => c,
         Err(d) => {
-            if let Ok(t) = std::fs::read_to_string(root.join(CONFIG_FILE)) {
+            if let Some(t) = crate::config::read_config_text(root) {
                 book.sources.insert(CONFIG_FILE.into(), t);
             }
             book.diagnostics = d;
@@ -150,7 +150,7 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
             std::env::current_dir().unwrap_or_default().join(out)
         };
     }
-    crate::highlight::cache::begin_build(&crate::highlight::cache::cache_file(&config.output_dir));
+    crate::highlight::cache::begin_build(&crate::highlight::cache::cache_file(&config.root));
     // The URL record (a large book's is a hundred megabytes) is read while the pages are.
     let record_read = RecordRead::start(root);
     log_time("cache", &mut clock);
@@ -168,7 +168,27 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
         book.config = Some(config);
         return book;
     }
-    let (content, mut diags) = read_content_cached(&config.content_dir, &content_display, &mut cache.reads);
+    if let Err(refused) = crate::book_fs::check_inside(root, &config.content_dir) {
+        book.diagnostics.push(
+            Diagnostic::error(
+                content_display.clone(),
+                0,
+                0,
+                format!("the content folder is not read: {refused}"),
+            )
+            .with_hint(
+                "content never reaches outside the book: move the folder into the book instead of linking to it",
+            ),
+        );
+        book.config = Some(config);
+        return book;
+    }
+    let (mut content, mut diags) = read_content_cached(&config.content_dir, &content_display, &mut cache.reads);
+    // Content is data: what a browser would run is refused, and drawings are made safe.
+    let trusted = crate::assets::trusted_set(&config.trusted_assets).unwrap_or_default();
+    let (assets, refused) = crate::assets::admit(std::mem::take(&mut content.assets), &trusted, &content_display);
+    content.assets = assets;
+    diags.extend(refused);
     log_time("read", &mut clock);
 
     let checklist_pos = content.sources.iter().position(|s| s.rel == config.checklist);
@@ -184,7 +204,7 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
     });
     let page_paths: Vec<(&str, String)> = pages.collect();
     let mut generated = generated_prefixes(&config);
-    generated.extend(["progress.json", "404.html", "sitemap.xml"].map(String::from));
+    generated.extend(crate::site::generated_files(&config));
     let index = std::sync::Arc::new(LinkIndex::new(
         &config.base_path,
         config.lowercase_urls,
@@ -288,10 +308,9 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
     diags.extend(d);
     check_record(root, &config, &site, overrides, record_read, &mut book, &mut diags);
     log_time("record", &mut clock);
-    if overrides.strict {
-        diags.extend(site.shared_alert_warnings());
-        diags.extend(site.review_warnings(config.stale_after_days));
-    }
+    // The same warnings in `build`, `check` and `serve`: one count everywhere.
+    diags.extend(site.shared_alert_warnings());
+    diags.extend(site.review_warnings(config.stale_after_days));
     sort_diagnostics(&mut diags);
     // The texts of the files diagnostics point into (not every file's: a large book's
     // markdown is hundreds of megabytes), for showing their lines.
@@ -445,13 +464,16 @@ pub fn build_book_cached(
         // `build` writes each file as it is made; `serve` keeps them, `check` only their paths.
         let staging = if write {
             crate::output::check_output_dir(&config.output_dir, &config.root, &config.content_dir)?;
-            Some(crate::output::Staging::new(&config.output_dir)?)
+            Some(crate::output::Staging::new(
+                &config.output_dir,
+                crate::cache_dir::record_file(&config.root, &config.output_dir),
+            )?)
         } else {
             None
         };
         // Every code block was highlighted while reading the pages: the highlight cache's
         // file is made while the site renders, and kept if the build succeeds.
-        let cache_file = crate::highlight::cache::cache_file(&config.output_dir);
+        let cache_file = crate::highlight::cache::cache_file(&config.root);
         let saver = write.then(|| {
             let file = cache_file.clone();
             std::thread::spawn(move || crate::highlight::cache::prepare(&file, true))
@@ -972,7 +994,11 @@ impl RecordRead {
 }
 
 fn read_record(path: &Path) -> RecordText {
-    let text = std::fs::read_to_string(path).ok()?;
+    let root = path.parent().unwrap_or(Path::new("."));
+    let text = match crate::permanence::read_record_text(root) {
+        Ok(text) => text?,
+        Err(d) => return Some(Err((String::new(), vec![d]))),
+    };
     // A record that parses does not keep its text (a large book's is a hundred megabytes).
     Some(crate::permanence::parse_record_cached(&text).map_err(|d| (text, d)))
 }
@@ -1023,8 +1049,7 @@ fn check_record(
     }
     // For showing the lines diagnostics point at.
     if diags.len() > before {
-        let path = root.join(crate::permanence::RECORD_FILE);
-        if let Some(text) = text.or_else(|| std::fs::read_to_string(path).ok()) {
+        if let Some(text) = text.or_else(|| crate::permanence::read_record_text(root).ok().flatten()) {
             book.sources.insert(crate::permanence::RECORD_FILE.to_string(), text);
         }
     }

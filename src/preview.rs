@@ -153,7 +153,11 @@ impl Preview {
             // Assets are compared by size and time, not read again on every save.
             let stamp = std::fs::metadata(&a.abs).map(|m| (m.len(), m.modified().ok())).ok();
             if self.assets.get(&a.rel) != Some(&stamp) {
-                let bytes = std::fs::read(&a.abs).with_context(|| format!("cannot read {}", a.abs.display()))?;
+                let bytes = match crate::assets::prepared(a) {
+                    Ok(Some(bytes)) => bytes,
+                    Ok(None) => std::fs::read(&a.abs).with_context(|| format!("cannot read {}", a.abs.display()))?,
+                    Err(e) => return Err(e).with_context(|| format!("cannot read {}", a.abs.display())),
+                };
                 changed += usize::from(self.put(&a.rel, &bytes)?);
                 self.assets.insert(a.rel.clone(), stamp);
             }

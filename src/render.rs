@@ -624,6 +624,11 @@ impl Renderer<'_> {
                         single: true,
                     },
                 )?;
+                // The lowercase name leads to the same list (what `check --alert-rules` and
+                // link checking accept).
+                if let Some(lp) = &lower_path {
+                    sink.put(self.redirect(&format!("{lp}index.html"), &path, &a.name)?);
+                }
             }
             Ok(())
         })?;

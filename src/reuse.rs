@@ -5,7 +5,7 @@
 //! Each file a build writes is recorded with a [`Key`]: a 128-bit hash of everything its bytes
 //! are made of (the running executable, the templates and the whole view a template sees, or
 //! the search documents), with the file's size and modification time. The record is kept in
-//! the cache folder beside the output (`.opsbook-cache/<output name>.outputs`), written only
+//! the book's cache folder (`.opsbook-cache/<output name>.outputs`, see [`crate::cache_dir`]), written only
 //! once the new site is in place. The next build carries a file over only when its key is the
 //! same and the old file still has the recorded size and time, so a file edited or replaced
 //! in the output folder by hand is rendered again. Deleting the cache folder, or building
@@ -13,7 +13,7 @@
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 use std::time::UNIX_EPOCH;
 
@@ -179,20 +179,10 @@ pub struct Record {
     pub by_key: FxHashMap<Key, Vec<Entry>>,
 }
 
-/// Where the record of builds into `output` is kept.
-pub fn record_file(output: &Path) -> PathBuf {
-    let parent = output.parent().unwrap_or(Path::new("."));
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "site".into());
-    parent.join(".opsbook-cache").join(format!("{name}.outputs"))
-}
-
 impl Record {
     /// Reads a record; anything unreadable or malformed is no record (everything is rendered).
     pub fn load(file: &Path) -> Option<Record> {
-        let text = fs::read_to_string(file).ok()?;
+        let text = String::from_utf8(crate::cache_dir::read(file)?).ok()?;
         let mut lines = text.split('\n');
         if lines.next()? != HEADER {
             return None;
@@ -227,21 +217,9 @@ impl Record {
             out.push_str(&format!("{key:032x} {} {} {}\n", e.len, e.mtime, e.path));
         }
         if let Some(dir) = file.parent() {
-            fs::create_dir_all(dir)?;
-            mark_cache_folder(dir);
+            anyhow::ensure!(crate::cache_dir::mark(dir), "the cache folder is not opsbook's own");
         }
         crate::output::replace_file(file, out.as_bytes(), false)
-    }
-}
-
-/// Leaves a note in the cache folder (ours alone) saying what it is.
-pub fn mark_cache_folder(dir: &Path) {
-    let readme = dir.join("README");
-    if !readme.exists() {
-        let _ = fs::write(
-            readme,
-            "opsbook keeps highlighted code and a record of the last build's files here. Delete this folder at any time.\n",
-        );
     }
 }
 

@@ -22,29 +22,70 @@ use tower_http::services::{ServeDir, ServeFile};
 
 use crate::preview::{LiveEvent, LiveState, LIVE_JS, LIVE_PREFIX};
 
-/// The Host headers a server bound to `addr` answers: its own address and, for loopback,
-/// `localhost`. None when it listens on every interface (any name may reach it).
-pub fn allowed_hosts(addr: &SocketAddr) -> Option<Vec<String>> {
-    let port = addr.port();
-    let ip = addr.ip();
-    if ip.is_unspecified() {
-        return None;
+/// Which `Host` headers the server answers, whatever address it is bound to: DNS rebinding
+/// (a web page on `evil.example` resolving its own name to this machine) sends the attacker's
+/// name, so only names known to lead here are answered. Those are the loopback names, the
+/// address it is bound to, any IP address when it is bound to every interface (an address
+/// typed in a browser is its own origin, never another site's), and the names given with
+/// `--allow-host`. The port must be the server's own.
+#[derive(Debug, Clone)]
+pub struct HostCheck {
+    port: u16,
+    names: Vec<String>,
+    any_ip: bool,
+}
+
+impl HostCheck {
+    /// The check for a server bound to `addr`, also answering `extra` names (`--allow-host`).
+    pub fn new(addr: &SocketAddr, extra: &[String]) -> HostCheck {
+        let ip = addr.ip();
+        let mut names: Vec<String> = ["localhost", "127.0.0.1", "::1"].map(String::from).to_vec();
+        if !ip.is_unspecified() {
+            names.push(ip.to_string());
+        }
+        names.extend(extra.iter().map(|n| {
+            n.trim()
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_ascii_lowercase()
+        }));
+        HostCheck {
+            port: addr.port(),
+            names,
+            any_ip: ip.is_unspecified(),
+        }
     }
-    let mut hosts = vec![match ip {
-        std::net::IpAddr::V4(v4) => format!("{v4}:{port}"),
-        std::net::IpAddr::V6(v6) => format!("[{v6}]:{port}"),
-    }];
-    if ip.is_loopback() {
-        hosts.push(format!("localhost:{port}"));
+
+    /// Whether a request with this `Host` header is answered.
+    pub fn allows(&self, host: &str) -> bool {
+        let host = host.trim();
+        // `name:port`, `[v6]:port`, or a bare name (port 80).
+        let (name, port) = if let Some(rest) = host.strip_prefix('[') {
+            match rest.split_once(']') {
+                Some((name, "")) => (name, None),
+                Some((name, port)) => match port.strip_prefix(':') {
+                    Some(p) => (name, Some(p)),
+                    None => return false,
+                },
+                None => return false,
+            }
+        } else {
+            match host.rsplit_once(':') {
+                Some((name, port)) => (name, Some(port)),
+                None => (host, None),
+            }
+        };
+        let port_ok = match port {
+            Some(p) => p.parse::<u16>().ok() == Some(self.port),
+            None => self.port == 80,
+        };
+        if !port_ok || name.is_empty() {
+            return false;
+        }
+        let name = name.to_ascii_lowercase();
+        let is_ip = name.parse::<std::net::IpAddr>().is_ok();
+        self.names.contains(&name) || (self.any_ip && is_ip)
     }
-    if port == 80 {
-        let bare: Vec<String> = hosts
-            .iter()
-            .filter_map(|h| h.rsplit_once(':').map(|(h, _)| h.to_string()))
-            .collect();
-        hosts.extend(bare);
-    }
-    Some(hosts)
 }
 
 /// Whether a request path could reach outside the served folder, however it is encoded.
@@ -63,17 +104,22 @@ pub fn is_unsafe_path(raw_path: &str) -> bool {
 #[derive(Clone)]
 struct AppState {
     live: Arc<LiveState>,
-    hosts: Option<Arc<Vec<String>>>,
+    hosts: Arc<HostCheck>,
+    /// The preview folder and the base path it is served under, for folder redirects.
+    dir: Arc<std::path::PathBuf>,
+    base: Arc<str>,
 }
 
 /// The router for a preview folder served under `base` (`/` or `/runbooks/`).
-pub fn router(dir: &Path, base: &str, live: Arc<LiveState>, hosts: Option<Vec<String>>) -> Router {
+pub fn router(dir: &Path, base: &str, live: Arc<LiveState>, hosts: HostCheck) -> Router {
     let files = ServeDir::new(dir)
         .append_index_html_on_directories(true)
         .not_found_service(ServeFile::new(dir.join("404.html")));
     let state = AppState {
         live,
-        hosts: hosts.map(Arc::new),
+        hosts: Arc::new(hosts),
+        dir: Arc::new(dir.to_path_buf()),
+        base: base.into(),
     };
     let mut app = Router::new()
         .route(&format!("{LIVE_PREFIX}/events"), get(events))
@@ -108,22 +154,24 @@ async fn not_found(page: std::path::PathBuf) -> Response {
 
 /// Refuses requests for another Host (403) and paths that try to leave the folder (400).
 async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if let Some(hosts) = &state.hosts {
-        let host = request
-            .headers()
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("");
-        if !hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
-            return (
-                StatusCode::FORBIDDEN,
-                "opsbook serve answers only requests for its own address\n",
-            )
-                .into_response();
-        }
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| request.uri().authority().map(|a| a.as_str()))
+        .unwrap_or("");
+    if !state.hosts.allows(host) {
+        return (
+            StatusCode::FORBIDDEN,
+            "opsbook serve answers only requests for its own address; to reach it under another name, pass --allow-host NAME\n",
+        )
+            .into_response();
     }
     if is_unsafe_path(request.uri().path()) {
         return (StatusCode::BAD_REQUEST, "bad path\n").into_response();
+    }
+    if let Some(location) = folder_redirect(&state, request.uri()) {
+        return Redirect::temporary(&location).into_response();
     }
     let mut response = next.run(request).await;
     // The preview always shows the newest build: browsers must not keep old pages.
@@ -131,6 +179,29 @@ async fn guard(State(state): State<AppState>, request: Request, next: Next) -> R
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
+}
+
+/// A folder asked for without its trailing slash (`/runbooks/print`) is sent to the folder
+/// (`/runbooks/print/`), under the site's base path and with the query kept, as GitHub Pages
+/// does. Done here rather than by the file service, which sees the path without the base.
+fn folder_redirect(state: &AppState, uri: &axum::http::Uri) -> Option<String> {
+    let path = uri.path();
+    if path.ends_with('/') {
+        return None;
+    }
+    let base = state.base.trim_end_matches('/');
+    let rest = path.strip_prefix(base)?.strip_prefix('/')?;
+    let decoded = percent_encoding::percent_decode_str(rest).decode_utf8().ok()?;
+    if decoded.is_empty() || decoded.split('/').any(|seg| seg == ".." || seg == ".") {
+        return None;
+    }
+    if !state.dir.join(decoded.as_ref()).is_dir() {
+        return None;
+    }
+    Some(match uri.query() {
+        Some(q) => format!("{path}/?{q}"),
+        None => format!("{path}/"),
+    })
 }
 
 async fn live_js() -> impl IntoResponse {
@@ -179,8 +250,37 @@ mod tests {
 
     #[test]
     fn loopback_answers_its_address_and_localhost() {
-        let hosts = allowed_hosts(&"127.0.0.1:3000".parse().unwrap()).unwrap();
-        assert_eq!(hosts, ["127.0.0.1:3000", "localhost:3000"]);
-        assert!(allowed_hosts(&"0.0.0.0:3000".parse().unwrap()).is_none());
+        let check = HostCheck::new(&"127.0.0.1:3000".parse().unwrap(), &[]);
+        for ok in ["127.0.0.1:3000", "localhost:3000", "LOCALHOST:3000", "[::1]:3000"] {
+            assert!(check.allows(ok), "{ok}");
+        }
+        for no in [
+            "evil.example:3000",
+            "127.0.0.1:3001",
+            "localhost",
+            "",
+            "10.0.0.2:3000",
+            "[::1",
+        ] {
+            assert!(!check.allows(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn every_interface_still_refuses_names_it_was_not_given() {
+        for bind in ["0.0.0.0:3000", "[::]:3000"] {
+            let check = HostCheck::new(&bind.parse().unwrap(), &["Runbooks.lan".into()]);
+            for ok in [
+                "192.168.1.20:3000",
+                "[fe80::1]:3000",
+                "localhost:3000",
+                "runbooks.lan:3000",
+            ] {
+                assert!(check.allows(ok), "{bind} {ok}");
+            }
+            for no in ["evil.example:3000", "rebind.attacker.test:3000", "192.168.1.20:80"] {
+                assert!(!check.allows(no), "{bind} {no}");
+            }
+        }
     }
 }

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
-use crate::diagnostic::{line_col, Diagnostic};
+use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::links::LinkIndex;
 
 /// Expands the shortcodes of `text[body_start..]`, a page at `rel` (shown as `display`).
@@ -25,6 +25,8 @@ pub fn expand_shortcodes<'t>(
     }
     let mut map = OffsetMap::default();
     let code = code_ranges(body);
+    // Made once: a page with thousands of shortcodes must not rescan itself for each.
+    let lines = LineIndex::new(text);
     let mut out = String::with_capacity(body.len());
     let mut diags = Vec::new();
     let mut pos = 0;
@@ -46,7 +48,7 @@ pub fn expand_shortcodes<'t>(
         let mut words = inner.split_whitespace();
         let name = words.next().unwrap_or("");
         let arg = inner[name.len()..].trim().trim_matches(['"', '\'', '`']).to_string();
-        let (line, col) = line_col(text, body_start + start);
+        let (line, col) = lines.line_col(body_start + start);
         let out_start = out.len();
         match name {
             "ref" | "relref" if !arg.is_empty() => out.push_str(&ref_target(rel, &arg, index)),
@@ -103,10 +105,17 @@ impl OffsetMap {
 }
 
 fn find_open(s: &str) -> Option<usize> {
-    match (s.find("{{<"), s.find("{{%")) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
+    // One scan to the first opening: looking for each kind separately would scan to the end
+    // for the kind a page does not use, at every shortcode (quadratic in their number).
+    let mut from = 0;
+    while let Some(i) = s[from..].find("{{") {
+        let at = from + i;
+        if matches!(s.as_bytes().get(at + 2), Some(b'<' | b'%')) {
+            return Some(at);
+        }
+        from = at + 1;
     }
+    None
 }
 
 /// A ref's target as a link: relative to the page when that file exists, else from the

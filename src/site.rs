@@ -267,4 +267,4 @@ pub fn assemble_site(
     (site, diags)
 }
 
-pub use place::generated_prefixes;
+pub use place::{generated_files, generated_prefixes};

@@ -67,6 +67,17 @@ pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
         )
         .with_hint("create the folder, or set `theme = \"default\"` under [build]"));
     }
+    if let Err(refused) = crate::book_fs::check_inside(root, &dir) {
+        return Err(Diagnostic::error(
+            "book.toml",
+            0,
+            0,
+            format!("theme folder themes/{name}/ is not read: {refused}"),
+        )
+        .with_hint(
+            "a theme is code: keep it inside the book, as a real folder, so that it is reviewed with the book",
+        ));
+    }
     for entry in WalkDir::new(&dir)
         .sort_by_file_name()
         .into_iter()

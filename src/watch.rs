@@ -50,9 +50,34 @@ impl WatchedPaths {
     }
 }
 
+/// Whether `path` is something a build writes: the output, the folders beside it that a
+/// build makes and removes (`.site.building-*`, `.site.old-*` and their lock files), or the
+/// cache folder. Wherever the output is (even under `themes/` or `content/`), a build never
+/// triggers itself.
+fn is_build_output(paths: &WatchedPaths, path: &Path) -> bool {
+    if path.starts_with(&paths.output) {
+        return true;
+    }
+    if path.components().any(|c| c.as_os_str() == crate::cache_dir::NAME) {
+        return true;
+    }
+    let (Some(parent), Some(name)) = (paths.output.parent(), paths.output.file_name()) else {
+        return false;
+    };
+    let Ok(rest) = path.strip_prefix(parent) else {
+        return false;
+    };
+    let first = rest
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let name = name.to_string_lossy();
+    first.is_some_and(|f| f.starts_with(&format!(".{name}.building-")) || f.starts_with(&format!(".{name}.old-")))
+}
+
 /// Classifies one changed path. Pure: looks only at the path.
 pub fn classify(paths: &WatchedPaths, path: &Path) -> Change {
-    if path.starts_with(&paths.output) || path.components().any(|c| c.as_os_str() == ".git") {
+    if is_build_output(paths, path) || path.components().any(|c| c.as_os_str() == ".git") {
         return Change::Ignored;
     }
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
@@ -197,6 +222,28 @@ mod tests {
         ] {
             assert_eq!(classify(&p, Path::new(path)), Change::Ignored, "{path}");
         }
+    }
+
+    #[test]
+    fn an_output_inside_the_theme_folder_never_triggers_a_rebuild() {
+        let p = WatchedPaths {
+            output: "/b/themes/out".into(),
+            ..paths()
+        };
+        for path in [
+            "/b/themes/out/index.html",
+            "/b/themes/.out.building-a1B2c3/index.html",
+            "/b/themes/.out.building-a1B2c3.lock",
+            "/b/themes/.out.old-12-0/x/index.html",
+            "/b/.opsbook-cache/highlight.bin",
+        ] {
+            assert_eq!(classify(&p, Path::new(path)), Change::Ignored, "{path}");
+        }
+        assert_eq!(
+            classify(&p, Path::new("/b/themes/default/templates/page.html")),
+            Change::Theme
+        );
+        assert_eq!(classify(&p, Path::new("/b/themes/.outline.css")), Change::Theme);
     }
 
     #[test]

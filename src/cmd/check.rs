@@ -30,8 +30,10 @@ pub fn run(dir: &Path, format: CheckFormat, alert_rules: &[PathBuf], strict: boo
     let mut rule_sources = HashMap::new();
     for file in alert_rules {
         let shown = file.display().to_string();
-        let text = std::fs::read_to_string(file)
+        let bytes = crate::book_fs::read_regular(file, crate::book_fs::INPUT_LIMIT)
             .map_err(|e| Failure::Usage(format!("cannot read the alert rules {shown}: {e}")))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Failure::Usage(format!("cannot read the alert rules {shown}: it is not UTF-8 text")))?;
         match parse_rules(&shown, &text) {
             Ok(r) => rules.extend(r),
             Err(d) => {

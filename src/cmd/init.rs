@@ -22,7 +22,9 @@ const FILES: &[(&str, &str)] = &[
 const GITIGNORE: &str = "/site/\n/.opsbook-cache/\n";
 
 pub fn run(dir: &Path) -> CmdResult {
-    let existing: Vec<&str> = FILES.iter().map(|(p, _)| *p).filter(|p| dir.join(p).exists()).collect();
+    // A dangling symlink counts as there: nothing is ever written through one.
+    let there = |p: &Path| std::fs::symlink_metadata(p).is_ok();
+    let existing: Vec<&str> = FILES.iter().map(|(p, _)| *p).filter(|p| there(&dir.join(p))).collect();
     if !existing.is_empty() {
         return Err(Failure::Usage(format!(
             "{} already has {}; opsbook init never overwrites files: choose another folder, e.g. `opsbook init my-book`",
@@ -31,15 +33,16 @@ pub fn run(dir: &Path) -> CmdResult {
         )));
     }
     let mut written: Vec<&str> = Vec::new();
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     for (rel, text) in FILES {
-        write_new(&dir.join(rel), text)?;
+        write_new(dir, &dir.join(rel), text)?;
         written.push(rel);
     }
     let gitignore = dir.join(".gitignore");
-    let gitignore_note = if gitignore.exists() {
+    let gitignore_note = if there(&gitignore) {
         Some("add `/site/` and `/.opsbook-cache/` to your .gitignore: the built site and the build cache do not belong in git")
     } else {
-        write_new(&gitignore, GITIGNORE)?;
+        write_new(dir, &gitignore, GITIGNORE)?;
         written.push(".gitignore");
         None
     };
@@ -62,10 +65,9 @@ pub fn run(dir: &Path) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_new(path: &Path, text: &str) -> Result<(), Failure> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+/// Writes a new file of the book at `root`: never over anything already there, and never
+/// through a symlinked folder that leads outside the book.
+fn write_new(root: &Path, path: &Path, text: &str) -> Result<(), Failure> {
+    crate::book_fs::create_new_in_book(root, path, text.as_bytes())
+        .map_err(|e| Failure::Other(anyhow::anyhow!("cannot write {}: {e}", path.display())))
 }

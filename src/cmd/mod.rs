@@ -54,6 +54,7 @@ pub fn run(command: Command) -> CmdResult {
             host,
             open,
             find_port,
+            allow_host,
         } => serve::run(
             &book_dir(dir)?,
             serve::ServeArgs {
@@ -61,6 +62,7 @@ pub fn run(command: Command) -> CmdResult {
                 host,
                 open,
                 find_port,
+                allow_hosts: allow_host,
             },
         ),
         Command::Watch { dir } => watch::run(&book_dir(dir)?),
@@ -90,7 +92,7 @@ fn load_config_or_report(dir: &Path) -> Option<crate::config::Config> {
     match crate::config::load_config(dir, None) {
         Ok((config, _)) => Some(config),
         Err(d) => {
-            let text = std::fs::read_to_string(dir.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+            let text = crate::config::read_config_text(dir).unwrap_or_default();
             print_diagnostics(
                 &d,
                 &std::iter::once((crate::config::CONFIG_FILE.to_string(), text)).collect(),

@@ -31,7 +31,10 @@ pub fn run(dir: &Path, format: ProgressFormat, write: bool) -> CmdResult {
         return Ok(ExitCode::from(1));
     };
     let path = config.content_dir.join(&cl.rel);
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = crate::book_fs::read_in_book(&config.content_dir, &path, crate::book_fs::INPUT_LIMIT)
+        .map_err(|refused| anyhow::anyhow!("cannot read {}: {refused}", path.display()))?
+        .and_then(|b| String::from_utf8(b).ok())
+        .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))?;
     // Only the checklist's own structure matters here, not the rest of the book. It is read
     // again as the bytes on disk (CRLF and all), so that the figures' positions are exact.
     let (raw, structural) = parse_checklist(&cl.display, &text);

@@ -10,7 +10,7 @@ use anyhow::{bail, Context};
 use super::CmdResult;
 use crate::pipeline::Overrides;
 use crate::preview::{LiveState, Outcome, Preview};
-use crate::serve::{allowed_hosts, router};
+use crate::serve::{router, HostCheck};
 use crate::watch::{classify, classify_batch, watch_book, Change, WatchedPaths, Watcher};
 
 /// How long edits must pause before the print page is brought up to date.
@@ -24,6 +24,8 @@ pub struct ServeArgs {
     pub host: Option<String>,
     pub open: bool,
     pub find_port: bool,
+    /// More names the Host check answers (`--allow-host`).
+    pub allow_hosts: Vec<String>,
 }
 
 pub fn run(dir: &Path, args: ServeArgs) -> CmdResult {
@@ -32,9 +34,9 @@ pub fn run(dir: &Path, args: ServeArgs) -> CmdResult {
     };
     let host = args.host.clone().unwrap_or_else(|| config.serve_host.clone());
     let port = args.port.unwrap_or(config.serve_port);
-    let preview_dir = tempfile::Builder::new()
-        .prefix("opsbook-serve-")
-        .tempdir()
+    // Claimed by a lock file while serve runs: the folder of a serve that was killed is
+    // removed by the next one.
+    let preview_dir = crate::owned_dir::OwnedDir::new_in(&std::env::temp_dir(), "opsbook-serve-")
         .context("cannot create the preview folder")?;
     let live = LiveState::new();
     let overrides = Overrides {
@@ -83,7 +85,10 @@ pub fn run(dir: &Path, args: ServeArgs) -> CmdResult {
         if args.open {
             open_browser(&url);
         }
-        let app = router(preview_dir.path(), &base, live, allowed_hosts(&addr));
+        // The name it was told to listen on is its own too (`--host runbooks.lan`).
+        let mut names = args.allow_hosts.clone();
+        names.push(host.clone());
+        let app = router(preview_dir.path(), &base, live, HostCheck::new(&addr, &names));
         let server = std::future::IntoFuture::into_future(axum::serve(listener, app).with_graceful_shutdown(shutdown));
         // A stopping server waits for its requests to finish, but an open page's live-reload
         // stream never does: past a moment, what is still open is dropped.
@@ -107,7 +112,7 @@ pub fn run(dir: &Path, args: ServeArgs) -> CmdResult {
 /// How long a stopping server lets requests in flight finish.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 
-/// Ctrl+C, or a polite `kill` (SIGTERM): either way the server stops and the preview folder
+/// Ctrl+C, a polite `kill` (SIGTERM) or a closed terminal (SIGHUP): either way the server stops and the preview folder
 /// is removed. The signals are caught from this call on (not from the first wait), so that
 /// none is missed; it must be called within the runtime.
 fn shutdown_signal() -> impl std::future::Future<Output = ()> {
@@ -116,6 +121,8 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
         use tokio::signal::unix::{signal, Signal, SignalKind};
         let mut term = signal(SignalKind::terminate()).ok();
         let mut interrupt = signal(SignalKind::interrupt()).ok();
+        // A closed terminal or SSH session.
+        let mut hangup = signal(SignalKind::hangup()).ok();
         async fn recv(s: &mut Option<Signal>) {
             match s {
                 Some(s) => {
@@ -128,6 +135,7 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
             tokio::select! {
                 _ = recv(&mut interrupt) => {}
                 _ = recv(&mut term) => {}
+                _ = recv(&mut hangup) => {}
             }
         }
     }

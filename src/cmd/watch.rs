@@ -22,8 +22,18 @@ pub fn run(dir: &Path) -> CmdResult {
         }
         if change != Change::Ignored {
             watcher.watch_new_folders(&paths);
-            // A broken edit is reported and the previous site stays: keep watching.
-            let _ = build::run(dir, None, None, Vec::new(), None);
+            // A broken edit is reported and the previous site stays: keep watching. A build
+            // that could not be written is said too, never dropped: the site is then stale.
+            match build::run(dir, None, None, Vec::new(), None) {
+                Ok(_) => {}
+                Err(super::Failure::Usage(msg)) => eprintln!("error: {msg}; the site was not updated"),
+                Err(super::Failure::Other(e)) => {
+                    eprintln!("error: {e}; the site was not updated");
+                    for cause in e.chain().skip(1) {
+                        eprintln!("  caused by: {cause}");
+                    }
+                }
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

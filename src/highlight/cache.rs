@@ -1,13 +1,15 @@
 //! Highlighted code kept between builds. Highlighting is most of a build's work, and most code
 //! blocks are the same from one build to the next, so their HTML is kept for the life of the
 //! process (`serve` rebuilds; what it made itself waits in an unnamed temporary file, the
-//! journal, rather than in memory) and in one file beside the output folder
-//! (`.opsbook-cache/highlight.bin`) for the next `build`.
+//! journal, rather than in memory) and in one file in the book's cache folder
+//! (`.opsbook-cache/highlight.bin`, see [`crate::cache_dir`]) for the next `build`.
 //!
 //! An entry is found by a hash of its language and code and then compared whole, so a
 //! collision can never show the wrong code; the file names the opsbook version that wrote it
 //! and is ignored when another version (with other syntaxes) reads it. A missing, foreign or
-//! damaged file is the same as none: the cache only ever saves work. Only the entries the last
+//! damaged file is the same as none: the cache only ever saves work. The file is never trusted
+//! to carry markup: an entry read from it is used only when its HTML is exactly the block's
+//! wrapper around the escaped code, with palette-class spans (`is_block_of`). Only the entries the last
 //! build used are saved, so the file does not grow with old code.
 
 use std::hash::{Hash, Hasher};
@@ -201,10 +203,9 @@ fn journal() -> Option<Arc<crate::spill::Spill>> {
     store.journal.clone()
 }
 
-/// Where the cache of a site written to `output_dir` lives: beside it, in `.opsbook-cache/`.
-pub fn cache_file(output_dir: &Path) -> PathBuf {
-    let parent = output_dir.parent().unwrap_or(Path::new("."));
-    parent.join(".opsbook-cache").join("highlight.bin")
+/// Where the cache of the book at `root` lives: in its cache folder, whatever the output.
+pub fn cache_file(root: &Path) -> PathBuf {
+    crate::cache_dir::of(root).join("highlight.bin")
 }
 
 /// Starts a build: entries used from now on are the ones [`save`] keeps. Loads `file` into
@@ -217,7 +218,7 @@ pub fn begin_build(file: &Path) {
         settle();
         let file = file.to_path_buf();
         let read = move || {
-            if let Ok(bytes) = std::fs::read(file) {
+            if let Some(bytes) = crate::cache_dir::read(&file) {
                 memo.on_disk.store(load(bytes), Ordering::Relaxed);
             }
         };
@@ -282,10 +283,17 @@ fn load(bytes: Vec<u8>) -> usize {
         let text = |start: usize, len: usize| Text::File { start, len };
         let (lang, code) = {
             let b = &store.file;
-            (
-                std::str::from_utf8(&b[ls..ls + ll]).unwrap_or_default().to_string(),
+            let (lang, code, html) = (
+                std::str::from_utf8(&b[ls..ls + ll]).unwrap_or_default(),
                 std::str::from_utf8(&b[cs..cs + cl]).unwrap_or_default(),
-            )
+                std::str::from_utf8(&b[hs..hs + hl]).unwrap_or_default(),
+            );
+            // The file is not trusted to carry markup: an entry that is not exactly highlighted
+            // code is dropped, and that block is highlighted again.
+            if !super::is_block_of(lang, code, html) {
+                continue;
+            }
+            (lang.to_string(), code)
         };
         let k = key(&lang, code);
         if store.find(k, &lang, code).is_none() {
@@ -373,8 +381,8 @@ fn write_used(file: &Path) -> anyhow::Result<Prepared> {
     used.sort_by(|a, b| {
         (store.bytes(&a.lang), store.bytes(&a.code)).cmp(&(store.bytes(&b.lang), store.bytes(&b.code)))
     });
-    // Beside the cache's folder (the output's parent, which exists), so that a failed build
-    // leaves nothing behind.
+    // Beside the cache's folder (the book's root, which exists), so that the move into place
+    // is a rename and a failed build leaves nothing behind, not even the folder.
     let dir = file.parent().and_then(Path::parent).unwrap_or(Path::new("."));
     let tmp = tempfile::Builder::new()
         .prefix(".opsbook-highlight-")
@@ -404,8 +412,7 @@ impl Prepared {
     /// Moves the file into place as `file`.
     pub fn commit(self, file: &Path) -> anyhow::Result<()> {
         if let Some(dir) = file.parent() {
-            std::fs::create_dir_all(dir)?;
-            crate::reuse::mark_cache_folder(dir);
+            anyhow::ensure!(crate::cache_dir::mark(dir), "the cache folder is not opsbook's own");
         }
         self.tmp.persist(file).map_err(|e| e.error)?;
         let memo = memo();

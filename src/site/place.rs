@@ -101,6 +101,22 @@ pub(super) fn place_pages(
     (root_page, pages)
 }
 
+/// The files opsbook writes at the site's root: a page may link to each, and content may not
+/// take their place. The one list that link checking and the reserved paths read; the
+/// renderer writes exactly these.
+pub fn generated_files(config: &Config) -> Vec<String> {
+    let mut out: Vec<String> = ["progress.json", "404.html", "feed.xml", ".nojekyll"]
+        .map(String::from)
+        .to_vec();
+    if config.has_absolute_url() {
+        out.push("sitemap.xml".into());
+    }
+    if !config.cname.is_empty() {
+        out.push("CNAME".into());
+    }
+    out
+}
+
 /// The first URL segments opsbook writes itself.
 pub fn generated_prefixes(config: &Config) -> Vec<String> {
     let mut out: Vec<String> = config.urls.named().into_iter().map(|(_, v)| v).collect();
@@ -132,11 +148,9 @@ pub(super) fn generated_paths(
         u.owners.clone(),
         format!("{}/progress.svg", u.badges),
         format!("{}/progress.json", u.badges),
-        "progress.json".into(),
-        "404.html".into(),
-        "sitemap.xml".into(),
     ]
     .into_iter()
+    .chain(generated_files(config))
     .collect();
     if let Some(c) = checklist {
         for s in &c.checklist.sections {

@@ -597,6 +597,8 @@ fn content_file_colliding_with_a_page_is_an_error_naming_both() {
     let book = Book::with_files(&[
         ("content/guide.md", "# Guide\n"),
         ("content/guide/index.html", "STATIC"),
+        // Trusted, or it would be refused as a file browsers run before colliding.
+        ("book.toml", "[build]\ntrusted-assets = [\"guide/index.html\"]\n"),
     ]);
     book.run(&["build"])
         .fails_with(1)

@@ -15,5 +15,6 @@ mod permanence;
 mod publish;
 mod rebuild;
 mod regressions;
+mod scaling;
 mod serve;
 mod snapshots;

@@ -802,6 +802,7 @@ fn stop_with_sigterm(page_open: bool) {
             .map(|d| {
                 d.filter_map(Result::ok)
                     .filter(|e| e.file_name().to_string_lossy().starts_with("opsbook-serve-"))
+                    .filter(|e| e.path().is_dir())
                     .count()
             })
             .unwrap_or(0)
@@ -836,4 +837,8 @@ fn stop_with_sigterm(page_open: bool) {
     }
     assert!(stopped, "serve did not stop on SIGTERM");
     assert_eq!(previews(), 0, "the preview folder was left behind");
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .map(|d| d.filter_map(Result::ok).map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "left in TMPDIR: {left:?}");
 }

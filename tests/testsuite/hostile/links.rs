@@ -98,7 +98,9 @@ fn a_file_copied_over_a_generated_file_is_an_error() {
         "content/badges/progress.svg",
         "content/search/index.js",
     ] {
-        let (_, run) = hostile_build(&[(path, b"{}"), ("content/a.md", b"# A\n")]);
+        // Trusted: `.html` and `.xml` from content are otherwise refused before they collide.
+        let trusted: &[u8] = b"[build]\ntrusted-assets = [\"**\"]\n";
+        let (_, run) = hostile_build(&[(path, b"{}"), ("content/a.md", b"# A\n"), ("book.toml", trusted)]);
         run.fails_with(1).stderr_has(path).stderr_has("would overwrite");
     }
 }

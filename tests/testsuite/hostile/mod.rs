@@ -10,6 +10,7 @@
 //! and then its own expectation: the exit code, the diagnostic naming file and line, what the
 //! page shows.
 
+mod attacks;
 mod checklist;
 mod filesystem;
 mod front_matter;
