@@ -375,25 +375,18 @@ fn fresh_aside(parent: &Path, name: &str) -> PathBuf {
     }
 }
 
-/// The helpers this process started to remove previous sites, with what each removes: waited
-/// for once done (no zombie is left per rebuild of `watch`), and not removed again meanwhile.
-fn helpers() -> std::sync::MutexGuard<'static, Vec<(PathBuf, std::process::Child)>> {
-    static HELPERS: Mutex<Vec<(PathBuf, std::process::Child)>> = Mutex::new(Vec::new());
-    lock(&HELPERS)
-}
-
-/// Waits for the helpers that have finished; returns the folders still being removed.
-fn reap_helpers() -> Vec<PathBuf> {
-    let mut helpers = helpers();
-    helpers.retain_mut(|(_, child)| !matches!(child.try_wait(), Ok(Some(_)) | Err(_)));
-    helpers.iter().map(|(p, _)| p.clone()).collect()
+/// The previous sites that helpers of this process are removing now: not removed again
+/// meanwhile. Each helper is waited for on a thread of its own, so none is left a zombie
+/// (`watch` starts one per rebuild).
+fn busy_asides() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    static BUSY: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+    lock(&BUSY)
 }
 
 /// Removes the previous site, moved aside by a build, without making the build wait for it:
 /// deleting 20,000 files takes longer than writing them. A helper process (this program, in
 /// its hidden `remove-old-site` mode) does it; where it cannot start, it is done here.
 fn remove_aside(aside: &Path) {
-    reap_helpers();
     let spawned = std::env::current_exe().ok().and_then(|exe| {
         std::process::Command::new(exe)
             .arg("remove-old-site")
@@ -405,7 +398,20 @@ fn remove_aside(aside: &Path) {
             .ok()
     });
     match spawned {
-        Some(child) => helpers().push((aside.to_path_buf(), child)),
+        Some(mut child) => {
+            let path = aside.to_path_buf();
+            busy_asides().push(path.clone());
+            let waiter = std::thread::Builder::new()
+                .name("opsbook-remover".into())
+                .spawn(move || {
+                    let _ = child.wait();
+                    busy_asides().retain(|p| *p != path);
+                });
+            if waiter.is_err() {
+                // No thread: the helper is left to finish on its own (reaped at exit).
+                busy_asides().retain(|p| p != aside);
+            }
+        }
         None => remove_old_site(aside),
     }
 }
@@ -427,7 +433,7 @@ pub fn remove_old_site(path: &Path) {
 /// being built by a run that was killed. A folder a helper of this process is removing now
 /// is left to it.
 fn remove_leftovers(parent: &Path, name: &str) {
-    let busy = reap_helpers();
+    let busy = busy_asides().clone();
     let prefix = aside_prefix(name);
     if let Ok(entries) = fs::read_dir(parent) {
         for entry in entries.flatten() {

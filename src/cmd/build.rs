@@ -16,6 +16,19 @@ pub fn run(
     accept_removed: Vec<String>,
     offline_bundle: Option<PathBuf>,
 ) -> CmdResult {
+    build(dir, output, site_url, accept_removed, offline_bundle, true)
+}
+
+/// One build; `ends_process` when the process ends right after (`build`, not `watch`, which
+/// builds again and must give back all it took).
+pub(super) fn build(
+    dir: &Path,
+    output: Option<PathBuf>,
+    site_url: Option<String>,
+    accept_removed: Vec<String>,
+    offline_bundle: Option<PathBuf>,
+    ends_process: bool,
+) -> CmdResult {
     if let Some(zip) = &offline_bundle {
         check_bundle_path(zip, &[])?;
     }
@@ -103,7 +116,9 @@ pub fn run(
         );
     }
     // The process ends here: freeing a large book's pages one by one only delays the exit.
-    std::mem::forget(report);
+    if ends_process {
+        std::mem::forget(report);
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -13,7 +13,7 @@ pub fn run(dir: &Path) -> CmdResult {
     };
     let paths = WatchedPaths::of(dir, &config);
     let mut watcher = watch_book(&paths, Duration::from_millis(25))?;
-    build::run(dir, None, None, Vec::new(), None)?;
+    build::build(dir, None, None, Vec::new(), None, false)?;
     println!("Watching {} for changes (Ctrl+C to stop)", paths.root.display());
     while let Ok(batch) = watcher.events.recv() {
         let mut change = classify_batch(&paths, batch.iter().map(PathBuf::as_path));
@@ -24,7 +24,7 @@ pub fn run(dir: &Path) -> CmdResult {
             watcher.watch_new_folders(&paths);
             // A broken edit is reported and the previous site stays: keep watching. A build
             // that could not be written is said too, never dropped: the site is then stale.
-            match build::run(dir, None, None, Vec::new(), None) {
+            match build::build(dir, None, None, Vec::new(), None, false) {
                 Ok(_) => {}
                 Err(super::Failure::Usage(msg)) => eprintln!("error: {msg}; the site was not updated"),
                 Err(super::Failure::Other(e)) => {

@@ -12,6 +12,7 @@ mod corpora;
 mod errors;
 mod hostile;
 mod permanence;
+mod promises;
 mod publish;
 mod rebuild;
 mod regressions;
