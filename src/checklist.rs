@@ -158,7 +158,7 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
     let mut section_of_heading: HashMap<Option<usize>, usize> = HashMap::new();
     let mut group_headings: HashSet<usize> = HashSet::new();
     let mut section_ids: HashMap<String, usize> = HashMap::new();
-    let mut task_lines: HashMap<String, usize> = HashMap::new();
+    let mut task_lines: HashMap<String, (usize, usize)> = HashMap::new();
 
     for p in pending {
         let heading = p.heading.filter(|&h| !headings[h].is_title);
@@ -223,8 +223,17 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
         let (line, col) = lines.line_col(p.marker_offset);
         let title_text = plain_text(&p.text);
         let id = p.explicit_id.clone().unwrap_or_else(|| id_slug(&title_text));
-        let id = if id.is_empty() { format!("task-{line}") } else { id };
-        if let Some(first) = task_lines.get(&id) {
+        let mut id = if id.is_empty() { format!("task-{line}") } else { id };
+        // The same step in another section (release checklists repeat "Restart the
+        // service"): the repeat's id is qualified by its section, `<section-id>-<slug>`. The
+        // first keeps the plain id. A repeat within one section, or of an explicit id, stays
+        // an error.
+        if let Some(&(_, first_section)) = task_lines.get(&id) {
+            if p.explicit_id.is_none() && first_section != idx {
+                id = crate::slug::cap_id(format!("{}-{id}", sections[idx].id));
+            }
+        }
+        if let Some(&(first, _)) = task_lines.get(&id) {
             diagnostics.push(
                 Diagnostic::error(
                     path,
@@ -236,7 +245,7 @@ pub fn parse_checklist(path: &str, text: &str) -> (Checklist, Vec<Diagnostic>) {
             );
             continue;
         }
-        task_lines.insert(id.clone(), line);
+        task_lines.insert(id.clone(), (line, idx));
         sections[idx].tasks.push(Task {
             id,
             text: p.text,

@@ -88,6 +88,9 @@ pub enum Command {
         /// Make warnings that need a person's attention errors (stale and overdue reviews)
         #[arg(long)]
         strict: bool,
+        /// Also list the files kept out of the site (`[build] ignore`, .gitignore, OWNERS)
+        #[arg(long, short = 'v')]
+        verbose: bool,
     },
     /// Print checklist progress, or rewrite the checklist's progress table with --write
     Progress {

@@ -58,6 +58,17 @@ struct RawBuild {
     lowercase_urls: Option<bool>,
     allow_raw_html: Option<bool>,
     trusted_assets: Option<Vec<String>>,
+    ignore: Option<Vec<String>>,
+    broken_links: Option<BrokenLinks>,
+}
+
+/// What a broken link is: `error` fails the build; `warn` publishes it while it is fixed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BrokenLinks {
+    #[default]
+    Error,
+    Warn,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -137,6 +148,11 @@ pub struct Config {
     /// Globs (relative to `content_dir`) of files that may reach the site as they are even
     /// though browsers run them (`.html`, `.js`, `.svg`): reviewed like the theme.
     pub trusted_assets: Vec<String>,
+    /// Globs (relative to `content_dir`) of files kept out of the site, besides the
+    /// well-known non-page files and what `.gitignore` ignores.
+    pub ignore: Vec<String>,
+    /// `[build] broken-links`: whether a broken link fails the build.
+    pub broken_links: BrokenLinks,
     pub stale_after_days: u32,
     pub alert_pages: Vec<String>,
     pub serve_host: String,
@@ -327,6 +343,17 @@ fn resolve(
             "write globs relative to the content folder, such as `widgets/**` or `diagrams/*.svg`",
         ));
     }
+    let ignore = raw.build.ignore.unwrap_or_default();
+    if let Some(e) = ignore
+        .iter()
+        .find_map(|g| crate::assets::trusted_set(std::slice::from_ref(g)).err())
+    {
+        errors.push(key_error(
+            "build.ignore",
+            format!("`build.ignore`: {e}"),
+            "write globs relative to the content folder, such as `drafts/**` or `**/OWNERS`",
+        ));
+    }
     let edit_url = raw.site.edit_url.unwrap_or_default();
     if let Some(scheme) = disallowed_scheme(&edit_url) {
         errors.push(key_error(
@@ -366,6 +393,8 @@ fn resolve(
         lowercase_urls: raw.build.lowercase_urls.unwrap_or(true),
         allow_raw_html: raw.build.allow_raw_html.unwrap_or(false),
         trusted_assets,
+        ignore,
+        broken_links: raw.build.broken_links.unwrap_or_default(),
         stale_after_days: raw.runbooks.stale_after_days.unwrap_or(180),
         alert_pages: raw.runbooks.alert_pages.unwrap_or_default(),
         serve_host,

@@ -36,12 +36,20 @@ pub struct Asset {
 pub struct Content {
     pub sources: Vec<SourceFile>,
     pub assets: Vec<Asset>,
+    /// Files and folders kept out of the site by the ignore rules, relative to `content/`
+    /// (`check --verbose` lists them).
+    pub ignored: Vec<String>,
 }
 
 /// Reads every file below `content_dir`. `display_prefix` is how the folder is named in
 /// diagnostics (`content`). Files and folders whose name starts with `.` are skipped.
 pub fn read_content(content_dir: &Path, display_prefix: &str) -> (Content, Vec<Diagnostic>) {
-    read_content_cached(content_dir, display_prefix, &mut ReadCache::default())
+    read_content_cached(
+        content_dir,
+        display_prefix,
+        &crate::ignore_rules::IgnoreRules::default(),
+        &mut ReadCache::default(),
+    )
 }
 
 /// Texts read before, by path, with the size and modification time they had: a file whose
@@ -66,11 +74,13 @@ impl ReadCache {
 pub fn read_content_cached(
     content_dir: &Path,
     display_prefix: &str,
+    rules: &crate::ignore_rules::IgnoreRules,
     cache: &mut ReadCache,
 ) -> (Content, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
+    let mut ignored = Vec::new();
     if !content_dir.is_dir() {
         return (Content::default(), diags);
     }
@@ -79,7 +89,22 @@ pub fn read_content_cached(
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            if e.file_name().to_string_lossy().starts_with('.') {
+                return false;
+            }
+            let Some(rel) = rel_path(content_dir, e.path()) else {
+                return true;
+            };
+            if rules.is_ignored(&rel, e.file_type().is_dir()) {
+                ignored.push(rel);
+                return false;
+            }
+            true
+        });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -187,7 +212,14 @@ pub fn read_content_cached(
             Err(d) => diags.push(d),
         }
     }
-    (Content { sources, assets }, diags)
+    (
+        Content {
+            sources,
+            assets,
+            ignored,
+        },
+        diags,
+    )
 }
 
 pub(crate) fn read_source(rel: String, display: String, abs: &Path) -> Result<SourceFile, Diagnostic> {

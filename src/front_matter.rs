@@ -20,6 +20,9 @@ pub struct Meta {
     pub owner: Option<String>,
     pub severity: Option<String>,
     pub alerts: Vec<String>,
+    /// Whether `alerts:` is written at all: a page that names its alerts (or opts out with
+    /// `alerts: []`) is not also named after its file by `[runbooks] alert-pages`.
+    pub alerts_given: bool,
     pub aliases: Vec<String>,
     pub last_reviewed: Option<Date>,
     /// Days between reviews (`90d`, `12w`, `6m`, `1y`).
@@ -240,7 +243,10 @@ fn read_meta(path: &str, split: &Split<'_>, map: serde_json::Map<String, Value>,
             },
             "alerts" | "aliases" | "tags" => match string_list(&value) {
                 Some(list) => match key.as_str() {
-                    "alerts" => meta.alerts = list,
+                    "alerts" => {
+                        meta.alerts = list;
+                        meta.alerts_given = true;
+                    }
                     "aliases" => meta.aliases = list,
                     _ => meta.tags = list,
                 },

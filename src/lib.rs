@@ -24,6 +24,7 @@ pub mod front_matter;
 pub mod fuzzing;
 pub mod highlight;
 pub mod history;
+pub mod ignore_rules;
 pub mod incremental;
 pub mod links;
 pub mod markdown;

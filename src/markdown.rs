@@ -26,6 +26,8 @@ pub struct Heading {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkRef {
     pub dest: String,
+    /// The URL written in the page's HTML for it.
+    pub href: String,
     pub target: Target,
     pub line: usize,
     pub col: usize,
@@ -76,6 +78,8 @@ impl<'a> MarkdownContext<'a> {
 
 fn options() -> Options {
     let mut o = Options::empty();
+    // GitHub's alerts: `> [!WARNING]` blockquotes.
+    o.insert(Options::ENABLE_GFM);
     o.insert(Options::ENABLE_TABLES);
     o.insert(Options::ENABLE_STRIKETHROUGH);
     o.insert(Options::ENABLE_FOOTNOTES);
@@ -107,6 +111,8 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
     let mut link_depth = 0usize;
     let mut seen_block = false;
     let mut raw_html = false;
+    // Inside an HTML comment that opens the page.
+    let mut in_comment = false;
 
     let mut pending_text = String::new();
     let mut leading_h1_at = None;
@@ -201,6 +207,8 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
                 }
                 Event::Code(t)
             }
+            Event::Start(Tag::BlockQuote(Some(kind))) => Event::Html(CowStr::from(callout_open(callout_of(kind)))),
+            Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html(CowStr::from("</div>\n")),
             // A GFM task list item's box, named for screen readers (an unlabelled checkbox
             // fails WCAG 4.1.2).
             Event::TaskListMarker(done) => Event::InlineHtml(CowStr::from(if done {
@@ -209,6 +217,28 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
                 "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\"> "
             })),
             Event::Html(h) | Event::InlineHtml(h) => {
+                // A licence header or "generated, do not edit" comment before the first
+                // heading does not stop that heading from being the page's title.
+                // It is dropped, as the sanitizer would drop it: only a comment and nothing
+                // after it (`<!-- x --><script>` is raw HTML like any other).
+                if !seen_block && heading.is_none() {
+                    let t = h.trim();
+                    if in_comment || t.starts_with("<!--") {
+                        match t.rfind("-->") {
+                            Some(end) if t[end + 3..].trim().is_empty() => {
+                                in_comment = false;
+                                continue;
+                            }
+                            None => {
+                                in_comment = true;
+                                continue;
+                            }
+                            Some(_) => in_comment = false,
+                        }
+                    } else if t.is_empty() {
+                        continue;
+                    }
+                }
                 collect_html_ids(&h, &mut r.anchors);
                 if !ctx.allow_raw_html {
                     raw_html = true;
@@ -224,7 +254,8 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
             }
             other => other,
         };
-        if heading.is_none() && !matches!(event, Event::End(_)) {
+        // An HTML block's start says nothing yet: its lines decide (a leading comment).
+        if heading.is_none() && !matches!(event, Event::End(_) | Event::Start(Tag::HtmlBlock)) {
             seen_block = true;
         }
         push(&mut heading, &mut out, event);
@@ -248,6 +279,63 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
     r.leading_h1_len = h1.len();
     r.html = h1 + &write(body_events);
     r
+}
+
+/// The kinds of callout: GitHub's five alerts, which MkDocs admonitions and the Hugo book
+/// themes' hints map onto.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Callout {
+    Note,
+    Tip,
+    Important,
+    Warning,
+    Caution,
+}
+
+fn callout_of(kind: pulldown_cmark::BlockQuoteKind) -> Callout {
+    use pulldown_cmark::BlockQuoteKind as K;
+    match kind {
+        K::Note => Callout::Note,
+        K::Tip => Callout::Tip,
+        K::Important => Callout::Important,
+        K::Warning => Callout::Warning,
+        K::Caution => Callout::Caution,
+    }
+}
+
+impl Callout {
+    /// The callout a word names (`warning`, `danger`, `info`…), as MkDocs and Hugo themes
+    /// spell them; None for a word that is no callout.
+    pub fn from_word(word: &str) -> Option<Callout> {
+        Some(match word.trim().to_ascii_lowercase().as_str() {
+            "note" | "info" | "abstract" | "summary" | "tldr" | "example" | "quote" | "cite" | "question" | "help"
+            | "faq" | "todo" | "primary" | "secondary" | "default" => Callout::Note,
+            "tip" | "hint" | "success" | "check" | "done" => Callout::Tip,
+            "important" => Callout::Important,
+            "warning" | "caution-yellow" | "attention" | "warn" => Callout::Warning,
+            "caution" | "danger" | "error" | "failure" | "fail" | "missing" | "bug" => Callout::Caution,
+            _ => return None,
+        })
+    }
+
+    fn parts(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Callout::Note => ("note", "Note", "ℹ"),
+            Callout::Tip => ("tip", "Tip", "✓"),
+            Callout::Important => ("important", "Important", "❕"),
+            Callout::Warning => ("warning", "Warning", "⚠"),
+            Callout::Caution => ("caution", "Caution", "⛔"),
+        }
+    }
+}
+
+/// The opening of a callout, up to its body: a `note` region titled with the kind, the icon
+/// hidden from screen readers (the title says it).
+pub fn callout_open(kind: Callout) -> String {
+    let (class, title, icon) = kind.parts();
+    format!(
+        "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\"><span class=\"callout-icon\" aria-hidden=\"true\">{icon}</span>{title}</p>\n"
+    )
 }
 
 /// Adds what `event` shows of the page's words to the current section of `text`.
@@ -322,6 +410,7 @@ fn resolve_link(
             if let Some(target) = target {
                 r.links.push(LinkRef {
                     dest: dest.to_string(),
+                    href: href.clone(),
                     target,
                     line,
                     col,
@@ -348,7 +437,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     static B: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     B.get_or_init(|| {
         let mut b = ammonia::Builder::default();
-        b.add_generic_attributes(["class", "id", "aria-hidden", "aria-label", "title"])
+        b.add_generic_attributes(["class", "id", "aria-hidden", "aria-label", "title", "role"])
             .add_tags([
                 "input", "button", "details", "summary", "kbd", "section", "sup", "sub", "mark",
             ])

@@ -102,6 +102,35 @@ pub struct Page {
     pub text: Vec<String>,
     pub anchors: Vec<String>,
     pub links: Vec<LinkRef>,
+    /// Links of the body whose anchor was written in another case than the heading's id
+    /// (`#Check-The-Primary`, as GitHub resolves it): (href as written, href with the real
+    /// id), applied when the body is written.
+    pub anchor_fixes: Vec<(String, String)>,
+}
+
+impl Page {
+    /// Adds what the written body is made of to a carry-over key: the HTML and its fixes.
+    pub fn hash_body_into(&self, h: &mut crate::reuse::KeyHasher) {
+        self.html.hash_into(h);
+        for (from, to) in &self.anchor_fixes {
+            h.str(from).str(to);
+        }
+    }
+
+    /// The body's HTML as it is written: with the anchor fixes applied.
+    pub fn body_html(&self) -> Result<Cow<'_, str>, Diagnostic> {
+        let html = self.html.html()?;
+        if self.anchor_fixes.is_empty() {
+            return Ok(html);
+        }
+        let mut html = html.into_owned();
+        for (from, to) in &self.anchor_fixes {
+            let from = format!("href=\"{}\"", crate::highlight::escape_attr(from));
+            let to = format!("href=\"{}\"", crate::highlight::escape_attr(to));
+            html = html.replace(&from, &to);
+        }
+        Ok(Cow::Owned(html))
+    }
 }
 
 /// A page's body as HTML. `serve` keeps it in memory, between rebuilds too; `build` sets it
@@ -263,6 +292,7 @@ pub fn build_page(
         text,
         anchors: md.anchors,
         links: md.links,
+        anchor_fixes: Vec::new(),
     };
     (page, diags)
 }
@@ -287,6 +317,7 @@ pub fn folder_page(path: &str, folder_name: &str) -> Page {
         text: vec![String::new()],
         anchors: Vec::new(),
         links: Vec::new(),
+        anchor_fixes: Vec::new(),
     }
 }
 

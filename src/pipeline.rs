@@ -69,6 +69,9 @@ pub struct Book {
     pub config: Option<Config>,
     pub site: Option<Site>,
     pub assets: Vec<Asset>,
+    /// Files of the content folder kept out of the site (`[build] ignore`, `.gitignore`,
+    /// `OWNERS` and the like), relative to it.
+    pub ignored: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
     /// The texts of the files diagnostics may point into, by display path.
     pub sources: HashMap<String, String>,
@@ -122,6 +125,7 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
         config: None,
         site: None,
         assets: Vec::new(),
+        ignored: Vec::new(),
         diagnostics: Vec::new(),
         sources: HashMap::new(),
         prose_html: Default::default(),
@@ -183,7 +187,8 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
         book.config = Some(config);
         return book;
     }
-    let (mut content, mut diags) = read_content_cached(&config.content_dir, &content_display, &mut cache.reads);
+    let rules = crate::ignore_rules::IgnoreRules::new(root, &config.content_dir, &config.ignore).unwrap_or_default();
+    let (mut content, mut diags) = read_content_cached(&config.content_dir, &content_display, &rules, &mut cache.reads);
     // Content is data: what a browser would run is refused, and drawings are made safe.
     let trusted = crate::assets::trusted_set(&config.trusted_assets).unwrap_or_default();
     let (assets, refused) = crate::assets::admit(std::mem::take(&mut content.assets), &trusted, &content_display);
@@ -320,6 +325,7 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
     }
     book.diagnostics.extend(diags);
     book.assets = content.assets;
+    book.ignored = content.ignored;
     book.site = Some(site);
     book.config = Some(config);
     book

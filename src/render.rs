@@ -422,13 +422,13 @@ impl Renderer<'_> {
             let mut h = KeyHasher::new()?;
             h.key(shared).str("page.html").str(&path).str("page");
             h.value(&layout)?.value(&v)?;
-            page.html.hash_into(&mut h);
+            page.hash_body_into(&mut h);
             Some(h.finish())
         });
         if key.is_some_and(|k| sink.reuse(k)) {
             return Ok(());
         }
-        v.html = page.html.html()?;
+        v.html = page.body_html()?;
         let file = if self.direct_pages {
             Rendered::new(path, page_html::page_html(&self.site_view, &layout, &v))
         } else {
@@ -591,13 +591,18 @@ impl Renderer<'_> {
             let path = format!("{prefix}/{}/", a.name);
             let lower = a.name.to_lowercase();
             let lower_path = (lower != a.name && !names.contains(lower.as_str())).then(|| format!("{prefix}/{lower}/"));
+            // The alert's own page may sit at one of these paths (`alerts/PostgresDown.md`):
+            // then it is what the redirect would lead to, and nothing is written over it.
+            let free = |p: &String| self.site.page_by_path(p).is_none();
             if let [only] = a.pages.as_slice() {
                 let i = self
                     .site
                     .page_by_path(only.url.strip_prefix(&self.config.base_path).unwrap_or(&only.url));
                 let target = i.map(|i| self.site.pages[i].path.clone()).unwrap_or_default();
-                sink.put(self.redirect(&format!("{path}index.html"), &target, &only.title)?);
-                if let Some(lp) = &lower_path {
+                if free(&path) {
+                    sink.put(self.redirect(&format!("{path}index.html"), &target, &only.title)?);
+                }
+                if let Some(lp) = lower_path.as_ref().filter(|p| free(p)) {
                     sink.put(self.redirect(&format!("{lp}index.html"), &target, &only.title)?);
                 }
             } else {
@@ -700,7 +705,7 @@ impl Renderer<'_> {
         };
         let mut write = |w: &mut dyn std::io::Write| {
             data::write_print(w, &file.bytes, &v.pages, self.site, |page| {
-                page.html.html().map_err(|d| std::io::Error::other(d.message))
+                page.body_html().map_err(|d| std::io::Error::other(d.message))
             })
         };
         match key {

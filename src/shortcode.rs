@@ -52,6 +52,15 @@ pub fn expand_shortcodes<'t>(
         let out_start = out.len();
         match name {
             "ref" | "relref" if !arg.is_empty() => out.push_str(&ref_target(rel, &arg, index)),
+            // The Hugo book themes' hints and Docsy's alerts: the same callouts as GitHub's
+            // `> [!WARNING]`. The markdown between opening and closing stays markdown (an
+            // HTML block ends at a blank line, so one is put after the opening and before
+            // the closing).
+            n if CALLOUT_SHORTCODES.contains(&n) => {
+                out.push_str(&crate::markdown::callout_open(callout_kind(n, inner)));
+                out.push('\n');
+            }
+            n if n.strip_prefix('/').is_some_and(|n| CALLOUT_SHORTCODES.contains(&n)) => out.push_str("\n</div>"),
             "param" => match params.get(arg.as_str()) {
                 Some(serde_json::Value::String(s)) => out.push_str(s),
                 Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => out.push_str(&v.to_string()),
@@ -76,7 +85,7 @@ pub fn expand_shortcodes<'t>(
                         col,
                         format!("shortcode `{}` is not supported; it is shown as written", written),
                     )
-                    .with_hint("opsbook reads `ref`, `relref` and `param`; write the content as markdown instead"),
+                    .with_hint("opsbook reads `ref`, `relref`, `param` and the callouts `hint`, `alert`, `notice`; write the content as markdown instead"),
                 );
                 out.push_str(written);
             }
@@ -85,6 +94,25 @@ pub fn expand_shortcodes<'t>(
     }
     out.push_str(&body[pos..]);
     (Cow::Owned(out), map, diags)
+}
+
+/// Shortcodes of Hugo themes that are callouts (`{{< hint warning >}}…{{< /hint >}}`).
+const CALLOUT_SHORTCODES: &[&str] = &["hint", "alert", "notice", "callout", "admonition"];
+
+/// The kind of a callout shortcode from its words: a kind named alone (`hint danger`) or as
+/// `type=`, `color=` or `title=`, else by the shortcode's own name; a note by default.
+fn callout_kind(name: &str, inner: &str) -> crate::markdown::Callout {
+    use crate::markdown::Callout;
+    inner
+        .split_whitespace()
+        .skip(1)
+        .flat_map(|w| {
+            let value = w.split_once('=').map(|(_, v)| v).unwrap_or(w);
+            Some(value.trim_matches(['"', '\'']))
+        })
+        .find_map(Callout::from_word)
+        .or_else(|| Callout::from_word(name))
+        .unwrap_or(Callout::Note)
 }
 
 /// Where the expanded text's bytes were in the text as written, so that positions found in
@@ -184,11 +212,24 @@ mod tests {
 
     #[test]
     fn unknown_shortcode_and_unset_param_warn_at_their_line() {
-        let text = "one\n{{< hint info >}}\n{{< param Nope >}}\n";
+        let text = "one\n{{< youtube abc >}}\n{{< param Nope >}}\n";
         let (out, _, d) = expand_shortcodes("p.md", "p.md", text, 0, &serde_json::Map::new(), &index());
         assert_eq!(out, text);
         assert_eq!(d.len(), 2);
         assert_eq!((d[0].line, d[0].col), (2, 1));
         assert!(d[1].message.contains("not set"));
+    }
+
+    #[test]
+    fn hugo_hints_become_callouts_around_markdown() {
+        let text = "{{< hint danger >}}\n**Stop** first.\n{{< /hint >}}\n{{% alert title=\"Warning\" color=\"warning\" %}}\nx\n{{% /alert %}}\n";
+        let (out, _, d) = expand_shortcodes("p.md", "p.md", text, 0, &serde_json::Map::new(), &index());
+        assert!(d.is_empty(), "{d:?}");
+        assert!(out.starts_with("<div class=\"callout callout-caution\""), "{out}");
+        assert!(
+            out.contains("</p>\n\n") && out.contains("**Stop** first.\n\n</div>"),
+            "{out}"
+        );
+        assert!(out.contains("callout-warning"), "{out}");
     }
 }

@@ -187,7 +187,7 @@ pub fn assemble_site(
     let mut diags = Vec::new();
     let generated = generated_prefixes(config);
 
-    let (root_page, pages) = place::place_pages(config, pages, &mut diags);
+    let (mut root_page, mut pages) = place::place_pages(config, pages, &mut diags);
     let (section_counts, totals) = checklist
         .as_ref()
         .map(|c| count_checklist(&c.checklist))
@@ -195,17 +195,32 @@ pub fn assemble_site(
     let (task_page, page_task) = bind::bind_tasks(config, checklist.as_deref(), &pages, &mut diags);
     let alerts = bind::gather_alerts(config, &pages, &mut diags);
     let aliases = bind::gather_aliases(&pages, &generated, &mut diags);
+    diags.extend(place::generated_page_collisions(
+        config,
+        checklist.as_deref(),
+        &alerts,
+        &pages,
+    ));
     let generated_paths = place::generated_paths(config, checklist.as_deref(), &alerts);
     // Four walks over every page that need nothing from each other, side by side.
     let mut link_diags = Vec::new();
-    let ((backlinks, children), order) = rayon::join(
+    let ((backlinks, children), (order, fixes)) = rayon::join(
         || rayon::join(|| graph::backlinks(&pages), || graph::children(&pages)),
         || {
-            graph::check_links(&pages, root_page.as_ref(), &generated_paths, &mut link_diags);
-            graph::reading_order(checklist.as_deref(), &pages, &task_page)
+            let fixes = graph::check_links(&pages, root_page.as_ref(), &generated_paths, &mut link_diags);
+            (graph::reading_order(checklist.as_deref(), &pages, &task_page), fixes)
         },
     );
     diags.extend(link_diags);
+    for (at, from, to) in fixes {
+        let page = match at {
+            Some(i) => pages.get_mut(i),
+            None => root_page.as_mut(),
+        };
+        if let Some(p) = page {
+            p.anchor_fixes.push((from, to));
+        }
+    }
     let title = config
         .title
         .clone()

@@ -46,7 +46,7 @@ pub fn id_slug(text: &str) -> String {
 pub const MAX_ID: usize = 200;
 
 /// Cuts an id past [`MAX_ID`] bytes at its last word boundary (`-`) within the limit.
-fn cap_id(mut id: String) -> String {
+pub(crate) fn cap_id(mut id: String) -> String {
     if id.len() <= MAX_ID {
         return id;
     }

@@ -22,9 +22,12 @@ struct CheckJson<'a> {
     diagnostics: &'a [Diagnostic],
     #[serde(skip_serializing_if = "Option::is_none")]
     alerts: Option<&'a [AlertCheck]>,
+    /// With `--verbose`: the files kept out of the site, relative to the content folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ignored: Option<&'a [String]>,
 }
 
-pub fn run(dir: &Path, format: CheckFormat, alert_rules: &[PathBuf], strict: bool) -> CmdResult {
+pub fn run(dir: &Path, format: CheckFormat, alert_rules: &[PathBuf], strict: bool, verbose: bool) -> CmdResult {
     // Rule files are read first: one that is not a rule file is a usage error (exit 2).
     let mut rules: Vec<AlertRule> = Vec::new();
     let mut rule_sources = HashMap::new();
@@ -95,11 +98,32 @@ pub fn run(dir: &Path, format: CheckFormat, alert_rules: &[PathBuf], strict: boo
                 pages: report.pages,
                 diagnostics: diags,
                 alerts: checks.as_deref(),
+                ignored: verbose.then_some(report.book.ignored.as_slice()),
             };
             println!("{}", serde_json::to_string_pretty(&json).map_err(anyhow::Error::from)?);
         }
         CheckFormat::Text => {
             print_diagnostics(diags, &report.book.sources);
+            if verbose {
+                let content = report
+                    .book
+                    .config
+                    .as_ref()
+                    .and_then(|c| {
+                        c.content_dir
+                            .strip_prefix(&c.root)
+                            .ok()
+                            .map(|p| p.display().to_string())
+                    })
+                    .unwrap_or_else(|| "content".into());
+                println!(
+                    "kept out of the site ([build] ignore, .gitignore, OWNERS and the like): {}",
+                    report.book.ignored.len()
+                );
+                for rel in &report.book.ignored {
+                    println!("  ignored: {content}/{rel}");
+                }
+            }
             if let Some(checks) = &checks {
                 let ok = checks.iter().filter(|c| c.verdict == Verdict::Ok).count();
                 println!(

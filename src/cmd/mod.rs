@@ -47,7 +47,8 @@ pub fn run(command: Command) -> CmdResult {
             format,
             alert_rules,
             strict,
-        } => check::run(&book_dir(dir)?, format, &alert_rules, strict),
+            verbose,
+        } => check::run(&book_dir(dir)?, format, &alert_rules, strict, verbose),
         Command::Serve {
             dir,
             port,

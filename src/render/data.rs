@@ -213,7 +213,7 @@ pub fn dashboard_view(
         overdue,
         overdue_more,
         intro_html: match &site.root_page {
-            Some(p) => p.html.html()?.into_owned(),
+            Some(p) => p.body_html()?.into_owned(),
             None => String::new(),
         },
         prose_intro_html: prose_html.intro.clone(),
@@ -366,7 +366,7 @@ pub fn print_key(h: &mut crate::reuse::KeyHasher, v: &PrintView, site: &Site) ->
             .str(url)
             .str(kind)
             .bytes(&(*page as u64).to_le_bytes());
-        site.pages.get(*page)?.html.hash_into(h);
+        site.pages.get(*page)?.hash_body_into(h);
     }
     Some(())
 }
@@ -399,7 +399,7 @@ pub fn print_view<'a>(
                 let html = if spliced {
                     placeholder(i)
                 } else {
-                    print_body(&p.html.html()?, &anchor)
+                    print_body(&p.body_html()?, &anchor)
                 };
                 Ok(PrintPage {
                     anchor,

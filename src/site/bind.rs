@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use globset::{Glob, GlobSetBuilder};
+use globset::GlobSetBuilder;
 
 use super::ChecklistSource;
 use crate::config::Config;
@@ -74,7 +74,11 @@ pub(super) fn gather_alerts(
 ) -> BTreeMap<String, Vec<usize>> {
     let mut builder = GlobSetBuilder::new();
     for g in &config.alert_pages {
-        match Glob::new(g) {
+        // As in `.gitignore` and every shell: `*` stays within a folder, `**` crosses them.
+        match globset::GlobBuilder::new(g.trim_start_matches('/'))
+            .literal_separator(true)
+            .build()
+        {
             Ok(glob) => {
                 builder.add(glob);
             }
@@ -99,7 +103,7 @@ pub(super) fn gather_alerts(
             .map(|a| a.trim().to_string())
             .filter(|a| !a.is_empty())
             .collect();
-        if !p.rel.is_empty() && !p.is_index && globs.is_match(&p.rel) {
+        if !p.rel.is_empty() && !p.is_index && !p.meta.alerts_given && globs.is_match(&p.rel) {
             if let Some(stem) = p.rel.rsplit('/').next().and_then(|f| f.strip_suffix(".md")) {
                 names.push(stem.to_string());
             }

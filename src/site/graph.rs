@@ -10,19 +10,31 @@ use crate::page::Page;
 
 /// A link to `page.md#anchor` whose page has no such heading, or to a generated URL that
 /// opsbook does not write (`/tasks/no-such-task/`), is an error at the link.
+/// A link whose anchor matches one heading when case is ignored, as GitHub's page script
+/// resolves it: the page (None: the root page), the href as written and the href to write.
+pub(super) type AnchorFix = (Option<usize>, String, String);
+
 pub(super) fn check_links(
     pages: &[Page],
     root: Option<&Page>,
     generated: &HashSet<String>,
     diags: &mut Vec<Diagnostic>,
-) {
+) -> Vec<AnchorFix> {
+    let mut fixes = Vec::new();
     let by_rel: HashMap<&str, &Page> = pages
         .iter()
         .chain(root)
         .filter(|p| !p.rel.is_empty())
         .map(|p| (p.rel.as_str(), p))
         .collect();
-    for p in pages.iter().chain(root) {
+    for (index, p) in pages
+        .iter()
+        .map(Some)
+        .enumerate()
+        .chain(root.map(|r| (usize::MAX, Some(r))))
+    {
+        let Some(p) = p else { continue };
+        let at = (index != usize::MAX).then_some(index);
         for link in &p.links {
             let (target, anchor) = match &link.target {
                 Target::Generated(path) if !generated.contains(path) => {
@@ -39,6 +51,13 @@ pub(super) fn check_links(
             };
             let Some(target) = target else { continue };
             if !target.anchors.iter().any(|x| x == anchor) && !is_generated_anchor(anchor) {
+                let mut same = target.anchors.iter().filter(|x| x.eq_ignore_ascii_case(anchor));
+                if let (Some(real), None) = (same.next(), same.next()) {
+                    if let Some((before, _)) = link.href.rsplit_once('#') {
+                        fixes.push((at, link.href.clone(), format!("{before}#{real}")));
+                        continue;
+                    }
+                }
                 let listed: Vec<String> = target.anchors.iter().take(6).map(|a| format!("`#{a}`")).collect();
                 let mut hint = if listed.is_empty() {
                     "that page has no headings; link to the page without `#…`".to_string()
@@ -72,6 +91,7 @@ pub(super) fn check_links(
             }
         }
     }
+    fixes
 }
 
 fn is_generated_anchor(anchor: &str) -> bool {

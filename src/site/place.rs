@@ -40,7 +40,19 @@ pub(super) fn place_pages(
     let mut keep: Vec<Page> = Vec::with_capacity(pages.len());
     for p in pages {
         let top = p.path.split('/').next().unwrap_or("");
-        if let Some(g) = generated.iter().find(|g| g.as_str() == top) {
+        // Under the alert, task, section and print prefixes a page may live beside the
+        // generated pages (a repository's own `alerts/<component>/<Alert>.md`): only a page
+        // at the very path of a generated one collides, found once the alerts are known
+        // ([`generated_page_collisions`]). The other prefixes are opsbook's alone.
+        let shared = [
+            &config.urls.alerts,
+            &config.urls.tasks,
+            &config.urls.sections,
+            &config.urls.print,
+        ]
+        .iter()
+        .any(|g| g.as_str() == top);
+        if let Some(g) = generated.iter().find(|g| g.as_str() == top).filter(|_| !shared) {
             diags.push(
                 Diagnostic::error(
                     &p.display,
@@ -99,6 +111,78 @@ pub(super) fn place_pages(
     pages.sort_by(|a, b| a.path.cmp(&b.path));
 
     (root_page, pages)
+}
+
+/// Pages at the very path of a generated page: the alert lists and their lowercase names,
+/// task and section pages, the print page. One error for each, naming both. An alert's own
+/// page at its lowercase name (`alerts/PostgresDown.md` answering `PostgresDown`) is no
+/// collision: the page is what the redirect would lead to, and no redirect is written there.
+pub(super) fn generated_page_collisions(
+    config: &Config,
+    checklist: Option<&ChecklistSource>,
+    alerts: &BTreeMap<String, Vec<usize>>,
+    pages: &[Page],
+) -> Vec<Diagnostic> {
+    let u = &config.urls;
+    let at = |path: &str| pages.binary_search_by(|p| p.path.as_str().cmp(path)).ok();
+    let mut out = Vec::new();
+    let mut report = |page: usize, path: &str, what: String| {
+        let p = &pages[page];
+        if p.display.is_empty() {
+            return; // a folder page opsbook made: the generated page simply wins
+        }
+        let top = path.split('/').next().unwrap_or("");
+        let hint = match prefix_key(config, top) {
+            Some(key) => format!("move or rename the file (a subfolder will do), or rename the generated prefix with `[urls] {key} = \"…\"` in book.toml"),
+            None => "move or rename the file".to_string(),
+        };
+        out.push(
+            Diagnostic::error(
+                &p.display,
+                0,
+                0,
+                format!(
+                    "{} would be published at /{path}, where opsbook writes {what}",
+                    p.display
+                ),
+            )
+            .with_hint(hint),
+        );
+    };
+    for (name, list) in alerts {
+        let mut paths = vec![format!("{}/{name}/", u.alerts)];
+        let lower = name.to_lowercase();
+        if lower != *name && !alerts.contains_key(&lower) {
+            paths.push(format!("{}/{lower}/", u.alerts));
+        }
+        for path in paths {
+            if let Some(i) = at(&path) {
+                if list.as_slice() != [i] {
+                    report(i, &path, format!("the page of the alert `{name}`"));
+                }
+            }
+        }
+    }
+    if let Some(c) = checklist {
+        for s in &c.checklist.sections {
+            let path = format!("{}/{}/", u.sections, s.id);
+            if let Some(i) = at(&path) {
+                report(i, &path, format!("the page of the checklist section \"{}\"", s.title));
+            }
+            for t in &s.tasks {
+                let path = format!("{}/{}/", u.tasks, t.id);
+                if let Some(i) = at(&path) {
+                    report(i, &path, format!("the permanent link of the task `{}`", t.id));
+                }
+            }
+        }
+    }
+    for path in [format!("{}/", u.alerts), format!("{}/", u.print)] {
+        if let Some(i) = at(&path) {
+            report(i, &path, format!("its generated /{path} page"));
+        }
+    }
+    out
 }
 
 /// The files opsbook writes at the site's root: a page may link to each, and content may not

@@ -518,7 +518,11 @@ fn two_generated_prefixes_renamed_to_the_same_is_an_error() {
 
 #[test]
 fn collision_with_a_renamed_prefix_names_the_config_key() {
-    let book = Book::with_files(&[("book.toml", "[urls]\ntasks = \"t\"\n"), ("content/t/s.md", "# X\n")]);
+    let book = Book::with_files(&[
+        ("book.toml", "[urls]\ntasks = \"t\"\n"),
+        ("content/t/s.md", "# X\n"),
+        ("content/checklist.md", "# C\n\n## A\n\n- `{ }` s\n"),
+    ]);
     let run = book.run(&["build"]);
     run.fails_with(1)
         .stderr_has("content/t/s.md")
@@ -551,18 +555,20 @@ fn two_files_at_the_same_url_are_an_error_naming_both() {
 
 #[test]
 fn content_page_colliding_with_generated_prefix_is_an_error() {
-    for (file, prefix) in [
-        ("content/tasks/x.md", "/tasks/"),
-        ("content/alerts/_index.md", "/alerts/"),
-        ("content/print.md", "/print/"),
-        ("content/sections/s.md", "/sections/"),
-        ("content/badges/progress.md", "/badges/"),
+    // A page at the very path of a generated one (under alerts/, tasks/, sections/, print/
+    // only then; badges/ and _theme/ are opsbook's alone).
+    for (file, what) in [
+        ("content/tasks/x.md", "the permanent link of the task `x`"),
+        ("content/alerts/_index.md", "its generated /alerts/ page"),
+        ("content/print.md", "its generated /print/ page"),
+        ("content/sections/s.md", "the page of the checklist section \"S\""),
+        ("content/badges/progress.md", "its generated /badges/ pages"),
     ] {
-        let book = Book::with_files(&[(file, "# X\n")]);
+        let book = Book::with_files(&[(file, "# X\n"), ("content/checklist.md", "# C\n\n## S\n\n- `{ }` x\n")]);
         book.run(&["build"])
             .fails_with(1)
             .stderr_has(&format!("{file} would be published at"))
-            .stderr_has(&format!("where opsbook writes its generated {prefix} pages"))
+            .stderr_has(&format!("where opsbook writes {what}"))
             .stderr_has(&format!("--> {file}"))
             .stderr_has("[urls]");
         assert!(!book.exists("site"));
@@ -843,22 +849,22 @@ fn inline_script_after_front_matter_is_located() {
 fn unknown_hugo_shortcode_is_a_warning_shown_as_written() {
     let book = Book::with_files(&[(
         "content/guide.md",
-        "---\ntitle: Guide\n---\n# Guide\n\n{{< hint info >}}\nCareful here.\n{{< /hint >}}\n\n```\n{{< hint >}} in code\n```\n",
+        "---\ntitle: Guide\n---\n# Guide\n\n{{< expand info >}}\nCareful here.\n{{< /expand >}}\n\n```\n{{< expand >}} in code\n```\n",
     )]);
     let run = book.run(&["build"]);
     run.success()
-        .stderr_has("warning: shortcode `{{< hint info >}}` is not supported; it is shown as written")
+        .stderr_has("warning: shortcode `{{< expand info >}}` is not supported; it is shown as written")
         .stderr_has("--> content/guide.md:6:1")
-        .stderr_has("warning: shortcode `{{< /hint >}}`")
+        .stderr_has("warning: shortcode `{{< /expand >}}`")
         .stderr_has("--> content/guide.md:8:1")
         .stdout_has("2 warnings");
     assert!(
-        !run.stderr().contains("{{< hint >}}"),
+        !run.stderr().contains("{{< expand >}}"),
         "a shortcode in code is not reported: {}",
         run.stderr()
     );
     let html = book.read("site/guide/index.html");
-    assert!(html.contains("{{&lt; hint info &gt;}}"), "shown as written: {html}");
+    assert!(html.contains("{{&lt; expand info &gt;}}"), "shown as written: {html}");
 }
 
 #[test]

@@ -76,15 +76,22 @@ fn two_files_for_one_url_are_an_error_naming_both() {
 
 #[test]
 fn pages_at_generated_urls_are_errors_naming_the_prefix() {
+    let checklist: &[u8] = b"# C\n\n## S\n\n- `{ }` x\n";
     for path in [
         "content/tasks/x.md",
         "content/alerts.md",
         "content/badges/progress.md",
         "content/print.md",
         "content/_theme/style.md",
+        "content/sections/s.md",
     ] {
-        let (_, run) = hostile_build(&[(path, b"# X\n")]);
+        let (_, run) = hostile_build(&[(path, b"# X\n"), ("content/checklist.md", checklist)]);
         run.fails_with(1).stderr_has(path);
+    }
+    // Beside the generated pages, not on them: a repository's own alerts/ and tasks/ folders.
+    for path in ["content/tasks/other.md", "content/alerts/db/PostgresDown.md"] {
+        let (_, run) = hostile_build(&[(path, b"# X\n"), ("content/checklist.md", checklist)]);
+        run.success();
     }
 }
 

@@ -1,0 +1,153 @@
+//! Which files of the content folder are not part of the site: repositories keep files
+//! beside their runbooks that are no pages and must not be published (`OWNERS`,
+//! `CODEOWNERS`, `node_modules/`, build output). Three sources, in order:
+//!
+//! - the well-known non-page files, always ([`DEFAULTS`]);
+//! - `[build] ignore` globs in book.toml, relative to the content folder (`*` stays in a
+//!   folder, `**` crosses folders);
+//! - the repository's `.gitignore` files: the book's and its parents' up to the repository's
+//!   root, and the content folder's own, read by the `ignore` crate's gitignore matcher.
+//!
+//! Pure after it is built: a path in, ignored or not out.
+
+use std::path::{Path, PathBuf};
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+
+/// Files that are never pages, wherever they are in the content folder.
+pub const DEFAULTS: &[&str] = &[
+    "**/OWNERS",
+    "**/OWNERS_ALIASES",
+    "**/CODEOWNERS",
+    "**/.github/**",
+    "**/node_modules/**",
+];
+
+/// The rules of one book.
+#[derive(Debug, Default)]
+pub struct IgnoreRules {
+    globs: GlobSet,
+    /// Each `.gitignore` with the folder its patterns are relative to (canonical).
+    gitignores: Vec<(PathBuf, Gitignore)>,
+    /// The content folder, canonical.
+    content: PathBuf,
+}
+
+impl IgnoreRules {
+    /// The rules for the content folder `content` of the book at `root`, with the globs of
+    /// `[build] ignore`. An invalid glob is an error naming it.
+    pub fn new(root: &Path, content: &Path, globs: &[String]) -> Result<IgnoreRules, String> {
+        let mut set = GlobSetBuilder::new();
+        for g in DEFAULTS.iter().map(|g| g.to_string()).chain(globs.iter().cloned()) {
+            let pattern = g.trim_start_matches('/');
+            // `dir/` means the folder and all it holds, as in .gitignore.
+            let pattern = match pattern.strip_suffix('/') {
+                Some(dir) => format!("{dir}/**"),
+                None => pattern.to_string(),
+            };
+            let glob = GlobBuilder::new(&pattern)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("`{g}` is not a valid glob: {e}"))?;
+            set.add(glob);
+            // A folder's name alone also ignores what it holds.
+            if !pattern.ends_with("**") {
+                if let Ok(inside) = GlobBuilder::new(&format!("{pattern}/**"))
+                    .literal_separator(true)
+                    .build()
+                {
+                    set.add(inside);
+                }
+            }
+        }
+        let content = content.canonicalize().unwrap_or_else(|_| content.to_path_buf());
+        let mut gitignores = Vec::new();
+        let mut folders = vec![content.clone()];
+        // The book's folder and its parents up to the repository's root.
+        if let Ok(mut dir) = root.canonicalize() {
+            loop {
+                folders.push(dir.clone());
+                if dir.join(".git").exists() {
+                    break;
+                }
+                match dir.parent() {
+                    Some(p) => dir = p.to_path_buf(),
+                    None => {
+                        // Not in a repository: only the book's own .gitignore counts.
+                        folders.truncate(2);
+                        break;
+                    }
+                }
+            }
+        }
+        folders.dedup();
+        for dir in folders {
+            let file = dir.join(".gitignore");
+            if !std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file()) {
+                continue;
+            }
+            let mut builder = GitignoreBuilder::new(&dir);
+            if builder.add(&file).is_none() {
+                if let Ok(gi) = builder.build() {
+                    gitignores.push((dir, gi));
+                }
+            }
+        }
+        Ok(IgnoreRules {
+            globs: set.build().map_err(|e| e.to_string())?,
+            gitignores,
+            content,
+        })
+    }
+
+    /// Whether the file or folder at `rel` (relative to the content folder, `/`-separated) is
+    /// kept out of the site.
+    pub fn is_ignored(&self, rel: &str, is_dir: bool) -> bool {
+        if self.globs.is_match(rel) || (is_dir && self.globs.is_match(format!("{rel}/x"))) {
+            return true;
+        }
+        let abs = self.content.join(rel);
+        self.gitignores.iter().any(|(dir, gi)| {
+            abs.strip_prefix(dir)
+                .is_ok_and(|inside| gi.matched_path_or_any_parents(inside, is_dir).is_ignore())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn well_known_files_globs_and_gitignore_are_ignored() {
+        let book = tempfile::tempdir().unwrap();
+        let content = book.path().join("content");
+        std::fs::create_dir_all(&content).unwrap();
+        std::fs::write(book.path().join(".gitignore"), "/content/generated/\n*.log\n").unwrap();
+        let rules = IgnoreRules::new(book.path(), &content, &["drafts/**".into(), "scratch.md".into()]).unwrap();
+        for ignored in [
+            "OWNERS",
+            "alerts/OWNERS_ALIASES",
+            "CODEOWNERS",
+            "node_modules/x/y.md",
+            "drafts/a.md",
+            "scratch.md",
+            "generated/page.md",
+            "logs/today.log",
+        ] {
+            assert!(rules.is_ignored(ignored, false), "{ignored}");
+        }
+        for kept in [
+            "README.md",
+            "alerts/Owners.md",
+            "drafts.md",
+            "alerts/scratch.md",
+            "img/a.png",
+        ] {
+            assert!(!rules.is_ignored(kept, false), "{kept}");
+        }
+        assert!(rules.is_ignored("node_modules", true));
+        assert!(IgnoreRules::new(book.path(), &content, &["a[".into()]).is_err());
+    }
+}
