@@ -32,6 +32,10 @@ pub enum Command {
     Init {
         /// Folder to create the book in [default: the current folder]
         dir: Option<PathBuf>,
+        /// Write only a book.toml around the Markdown runbooks already in DIR (a repository
+        /// read on GitHub): its content folder, ignore rules, checklist and alert pages
+        #[arg(long)]
+        adopt: bool,
     },
     /// Build the site into the output folder (site/ by default)
     Build {

@@ -39,7 +39,23 @@ impl IgnoreRules {
     /// `[build] ignore`. An invalid glob is an error naming it.
     pub fn new(root: &Path, content: &Path, globs: &[String]) -> Result<IgnoreRules, String> {
         let mut set = GlobSetBuilder::new();
-        for g in DEFAULTS.iter().map(|g| g.to_string()).chain(globs.iter().cloned()) {
+        // A book whose content is its own folder (`content = "."`): the book's files are
+        // not pages of it.
+        let same = match (root.canonicalize(), content.canonicalize()) {
+            (Ok(r), Ok(c)) => r == c,
+            _ => false,
+        };
+        let own: &[&str] = if same {
+            &["book.toml", "opsbook.lock", "themes/"]
+        } else {
+            &[]
+        };
+        for g in DEFAULTS
+            .iter()
+            .chain(own)
+            .map(|g| g.to_string())
+            .chain(globs.iter().cloned())
+        {
             let pattern = g.trim_start_matches('/');
             // `dir/` means the folder and all it holds, as in .gitignore.
             let pattern = match pattern.strip_suffix('/') {

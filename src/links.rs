@@ -179,7 +179,7 @@ impl LinkIndex {
             if let Some(actual) = self.pages_lower.get(&cand.to_lowercase()) {
                 return Err(case_problem(dest_trim, actual));
             }
-            return Err(missing(dest_trim, &cand, rooted));
+            return Err(self.missing(dest_trim, &cand, rooted));
         }
         let trimmed = cand.trim_end_matches('/');
         if self.assets.contains(trimmed) {
@@ -251,7 +251,7 @@ impl LinkIndex {
                 return Err(case_problem(dest_trim, rel));
             }
         }
-        Err(missing(dest_trim, &cand, rooted))
+        Err(self.missing(dest_trim, &cand, rooted))
     }
 }
 
@@ -270,16 +270,54 @@ fn case_problem(dest: &str, actual: &str) -> LinkProblem {
     }
 }
 
-fn missing(dest: &str, cand: &str, rooted: bool) -> LinkProblem {
-    let hint = if rooted {
-        "a link starting with `/` is a path from the site root (content/): fix it, or create the page"
-    } else {
-        "fix the path (it is relative to this file's folder), or create the page"
-    };
-    LinkProblem {
-        message: format!("link `{dest}` points at `content/{cand}`, which does not exist"),
-        hint: hint.into(),
+impl LinkIndex {
+    fn missing(&self, dest: &str, cand: &str, rooted: bool) -> LinkProblem {
+        let hint = match self.nearest_file(cand) {
+            Some(near) => format!("did you mean `content/{near}`? Fix the path, or create the page"),
+            None if rooted => {
+                "a link starting with `/` is a path from the site root (content/): fix it, or create the page".into()
+            }
+            None => "fix the path (it is relative to this file's folder), or create the page".into(),
+        };
+        LinkProblem {
+            message: format!("link `{dest}` points at `content/{cand}`, which does not exist"),
+            hint,
+        }
     }
+
+    /// The file of the book whose path is nearest to `cand` by edit distance, when it is
+    /// near enough to be a typo. Looked for at the first [`NEAREST_LIMIT`] broken links of a
+    /// process only: a book with thousands must not cost thousands of scans of every file.
+    fn nearest_file(&self, cand: &str) -> Option<String> {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static ASKED: AtomicUsize = AtomicUsize::new(0);
+        if ASKED.fetch_add(1, Ordering::Relaxed) >= NEAREST_LIMIT {
+            return None;
+        }
+        nearest(cand, self.pages.keys().chain(self.assets.iter()).map(String::as_str))
+    }
+}
+
+/// How many broken links get a nearest-file hint.
+const NEAREST_LIMIT: usize = 200;
+
+/// The candidate nearest to `wanted` by edit distance (ties: the first in sorted order),
+/// when it is within a third of the longer one's length: a typo, not another name.
+pub fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = strsim::levenshtein(&wanted.to_lowercase(), &c.to_lowercase());
+        let better = match best {
+            None => true,
+            Some((bd, bc)) => d < bd || (d == bd && c < bc),
+        };
+        if better {
+            best = Some((d, c));
+        }
+    }
+    let (d, c) = best?;
+    let longest = wanted.chars().count().max(c.chars().count());
+    (d > 0 && d * 3 <= longest.max(3)).then(|| c.to_string())
 }
 
 /// `a://`, `mailto:`, `//host`: anything with a scheme is left as written.

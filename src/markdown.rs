@@ -250,6 +250,18 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
                         );
                     }
                 }
+                // `<img src>` and `<a href>` with relative paths are links like any other:
+                // rewritten to site URLs and checked (GitHub resolves them the same way).
+                let h = if h.contains("src=") || h.contains("href=") || h.contains("SRC=") || h.contains("HREF=") {
+                    let at = pos(range.start);
+                    let len = h.trim_end().chars().count();
+                    match rewrite_html_links(&h, |dest| resolve_link(ctx, &mut r, dest, at, len)) {
+                        Some(new) => CowStr::from(new),
+                        None => h,
+                    }
+                } else {
+                    h
+                };
                 Event::InlineHtml(h)
             }
             other => other,
@@ -279,6 +291,45 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
     r.leading_h1_len = h1.len();
     r.html = h1 + &write(body_events);
     r
+}
+
+/// Raw HTML with the `src` of images and the `href` of links that are paths (not URLs with
+/// a scheme, not `#anchors`, not protocol-relative) replaced by `resolve(path)`; None when
+/// nothing changed.
+fn rewrite_html_links(html: &str, mut resolve: impl FnMut(&str) -> String) -> Option<String> {
+    use lol_html::{element, rewrite_str, RewriteStrSettings};
+    // The value as written, entities not decoded: one with `&` (`&#106;avascript:`) is left
+    // to the sanitizer, never taken for a path.
+    let is_path = |v: &str| {
+        let v = v.trim();
+        !v.is_empty()
+            && !v.contains('&')
+            && !v.starts_with('#')
+            && !v.starts_with("//")
+            && crate::config::disallowed_scheme(v).is_none()
+            && !v.contains("://")
+            && !v.to_ascii_lowercase().starts_with("mailto:")
+            && !v.to_ascii_lowercase().starts_with("tel:")
+    };
+    let changed = std::cell::Cell::new(false);
+    let resolve = std::cell::RefCell::new(&mut resolve);
+    let out = rewrite_str(
+        html,
+        RewriteStrSettings::new().append_element_content_handler(element!("img[src], a[href], source[src]", |el| {
+            for attr in ["src", "href"] {
+                if let Some(v) = el.get_attribute(attr).filter(|v| is_path(v)) {
+                    let new = (resolve.borrow_mut())(v.trim());
+                    if new != v {
+                        el.set_attribute(attr, &new)?;
+                        changed.set(true);
+                    }
+                }
+            }
+            Ok(())
+        })),
+    )
+    .ok()?;
+    changed.get().then_some(out)
 }
 
 /// The kinds of callout: GitHub's five alerts, which MkDocs admonitions and the Hugo book
@@ -405,6 +456,20 @@ fn resolve_link(
         );
         return "#".to_string();
     }
+    if let Some(scheme) = crate::config::disallowed_scheme(dest) {
+        // `ttps://…`, `link:https://…`, `file:///…`: no reader's browser follows these.
+        r.diagnostics.push(
+            Diagnostic::warning(
+                ctx.display,
+                line,
+                col,
+                format!("link `{dest}` has the scheme `{scheme}:`, which browsers do not open from a web page"),
+            )
+            .with_hint("links go to pages of the book (`../dr/restore.md`) or to http, https, mailto or tel URLs: check for a typo")
+            .with_len(len),
+        );
+        return dest.to_string();
+    }
     match ctx.index.resolve(ctx.rel, dest) {
         Ok((href, target)) => {
             if let Some(target) = target {
@@ -423,7 +488,8 @@ fn resolve_link(
             r.diagnostics.push(
                 Diagnostic::error(ctx.display, line, col, problem.message)
                     .with_hint(problem.hint)
-                    .with_len(len),
+                    .with_len(len)
+                    .with_code(crate::site::BROKEN_LINK),
             );
             dest.to_string()
         }
@@ -562,8 +628,12 @@ fn trim_url(url: &str) -> &str {
     loop {
         let before = u;
         u = u.trim_end_matches(['.', ',', ':', ';', '!', '?', '\'', '*', '_', '~']);
-        if u.ends_with(')') && u.matches('(').count() < u.matches(')').count() {
-            u = &u[..u.len() - 1];
+        // A closing bracket the URL did not open is the prose's: `(see https://x)`,
+        // `[https://x]`.
+        for (open, close) in [('(', ')'), ('[', ']')] {
+            if u.ends_with(close) && u.matches(open).count() < u.matches(close).count() {
+                u = &u[..u.len() - 1];
+            }
         }
         if u == before {
             return u;

@@ -23,7 +23,7 @@ pub const MARKER: &str = ".opsbook-output";
 /// Refuses an output folder that opsbook must never replace: `/`, the home folder, the
 /// book root or its content, a folder holding them, or a non-empty folder opsbook did not
 /// write.
-pub fn check_output_dir(output: &Path, root: &Path, content: &Path) -> Result<()> {
+pub fn check_output_dir(output: &Path, root: &Path, content: &Path, ignored_by_content: bool) -> Result<()> {
     let abs = absolute(output);
     let root = absolute(root);
     let content = absolute(content);
@@ -46,7 +46,9 @@ pub fn check_output_dir(output: &Path, root: &Path, content: &Path) -> Result<()
             abs.display()
         );
     }
-    if content.starts_with(&abs) || abs.starts_with(&content) {
+    // Inside the content folder only when the content's ignore rules keep it out (a book
+    // whose content is the repository's root, with `ignore = ["site/"]`).
+    if content.starts_with(&abs) || (abs.starts_with(&content) && !ignored_by_content) {
         bail!(
             "refusing to write the site to {}: it is or is inside the content folder {}",
             abs.display(),

@@ -316,6 +316,13 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
     // The same warnings in `build`, `check` and `serve`: one count everywhere.
     diags.extend(site.shared_alert_warnings());
     diags.extend(site.review_warnings(config.stale_after_days));
+    // `[build] broken-links = "warn"`: a book being adopted publishes while its links are
+    // fixed (`build` counts them, `check` lists them).
+    if config.broken_links == crate::config::BrokenLinks::Warn {
+        for d in diags.iter_mut().filter(|d| d.code == Some(crate::site::BROKEN_LINK)) {
+            d.severity = crate::diagnostic::Severity::Warning;
+        }
+    }
     sort_diagnostics(&mut diags);
     // The texts of the files diagnostics point into (not every file's: a large book's
     // markdown is hundreds of megabytes), for showing their lines.
@@ -469,7 +476,16 @@ pub fn build_book_cached(
         let mut clock = Instant::now();
         // `build` writes each file as it is made; `serve` keeps them, `check` only their paths.
         let staging = if write {
-            crate::output::check_output_dir(&config.output_dir, &config.root, &config.content_dir)?;
+            let ignored = crate::output::absolute(&config.output_dir)
+                .strip_prefix(crate::output::absolute(&config.content_dir))
+                .ok()
+                .map(|rel| rel.to_string_lossy().replace('\\', "/"))
+                .filter(|rel| !rel.is_empty())
+                .is_some_and(|rel| {
+                    crate::ignore_rules::IgnoreRules::new(&config.root, &config.content_dir, &config.ignore)
+                        .is_ok_and(|rules| rules.is_ignored(&rel, true))
+                });
+            crate::output::check_output_dir(&config.output_dir, &config.root, &config.content_dir, ignored)?;
             Some(crate::output::Staging::new(
                 &config.output_dir,
                 crate::cache_dir::record_file(&config.root, &config.output_dir),

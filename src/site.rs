@@ -282,4 +282,5 @@ pub fn assemble_site(
     (site, diags)
 }
 
+pub use graph::BROKEN_LINK;
 pub use place::{generated_files, generated_prefixes};

@@ -46,7 +46,22 @@ pub(super) fn build(
         crate::pipeline::log_time("lock file", &mut clock);
     }
     let diags = &report.book.diagnostics;
-    print_diagnostics(diags, &report.book.sources);
+    // With `broken-links = "warn"`, one line counts the broken links; `check` lists them.
+    let quiet_links = report
+        .book
+        .config
+        .as_ref()
+        .is_some_and(|c| c.broken_links == crate::config::BrokenLinks::Warn);
+    let is_broken_link = |d: &crate::diagnostic::Diagnostic| quiet_links && d.code == Some(crate::site::BROKEN_LINK);
+    let shown: Vec<crate::diagnostic::Diagnostic> = diags.iter().filter(|d| !is_broken_link(d)).cloned().collect();
+    print_diagnostics(&shown, &report.book.sources);
+    let broken = diags.iter().filter(|d| is_broken_link(d)).count();
+    if broken > 0 {
+        eprintln!(
+            "warning: {} published as written ([build] broken-links = \"warn\"); `opsbook check` lists each with a fix",
+            plural(broken, "broken link")
+        );
+    }
     let errors = count(diags, Severity::Error);
     let warnings = count(diags, Severity::Warning);
     let out = report

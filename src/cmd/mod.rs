@@ -1,6 +1,7 @@
 //! The commands: each turns its arguments into a pipeline call and prints one summary.
 //! No parsing and no rendering here.
 
+mod adopt;
 mod build;
 mod check;
 mod init;
@@ -34,7 +35,8 @@ pub type CmdResult = Result<ExitCode, Failure>;
 
 pub fn run(command: Command) -> CmdResult {
     match command {
-        Command::Init { dir } => init::run(&dir.unwrap_or_else(|| PathBuf::from("."))),
+        Command::Init { dir, adopt: false } => init::run(&dir.unwrap_or_else(|| PathBuf::from("."))),
+        Command::Init { dir, adopt: true } => adopt::run(&dir.unwrap_or_else(|| PathBuf::from("."))),
         Command::Build {
             dir,
             output,

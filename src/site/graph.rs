@@ -40,6 +40,7 @@ pub(super) fn check_links(
                 Target::Generated(path) if !generated.contains(path) => {
                     diags.push(
                         Diagnostic::error(&p.display, link.line, link.col, format!("link `{}`: opsbook writes no page at /{path}/", link.dest))
+                            .with_code(BROKEN_LINK)
                             .with_hint("tasks are at /tasks/<task-id>/, sections at /sections/<section-id>/, alerts at /alerts/<AlertName>/; `opsbook link QUERY` prints them")
                             .with_len(link.len),
                     );
@@ -68,11 +69,19 @@ pub(super) fn check_links(
                         if target.anchors.len() > listed.len() { ", …" } else { "" }
                     )
                 };
-                if let Some(near) = target.anchors.iter().find(|a| {
-                    a.len() >= 3
-                        && anchor.len() >= 3
-                        && (a.starts_with(anchor.as_str()) || anchor.starts_with(a.as_str()))
-                }) {
+                if let Some(near) =
+                    crate::links::nearest(anchor, target.anchors.iter().map(String::as_str)).or_else(|| {
+                        target
+                            .anchors
+                            .iter()
+                            .find(|a| {
+                                a.len() >= 3
+                                    && anchor.len() >= 3
+                                    && (a.starts_with(anchor.as_str()) || anchor.starts_with(a.as_str()))
+                            })
+                            .cloned()
+                    })
+                {
                     hint = format!("did you mean `#{near}`?");
                 }
                 diags.push(
@@ -86,13 +95,17 @@ pub(super) fn check_links(
                         ),
                     )
                     .with_hint(hint)
-                    .with_len(link.len),
+                    .with_len(link.len)
+                    .with_code(BROKEN_LINK),
                 );
             }
         }
     }
     fixes
 }
+
+/// The code of a link that leads nowhere: `[build] broken-links = "warn"` acts on it.
+pub const BROKEN_LINK: &str = "broken-link";
 
 fn is_generated_anchor(anchor: &str) -> bool {
     anchor.starts_with("fn-") || anchor.starts_with("fnref") || anchor == "top"

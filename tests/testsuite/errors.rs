@@ -816,7 +816,7 @@ fn raw_script_is_removed_with_warning_at_file_line() {
         "content/index.md",
         "# Home\n\nIntro text.\n\n<script>alert(\"x\")</script>\n\n<details><summary>More</summary>\n\nHidden\n\n</details>\n\n\
          <a href=\"javascript:alert(1)\">bad</a> and <img src=\"x.png\" onerror=\"alert(2)\">\n",
-    )]);
+    ), ("content/x.png", "")]);
     book.run(&["build"])
         .success()
         .stderr_has("warning: raw HTML `<script>` removed")

@@ -14,7 +14,8 @@ fn raw_html_in_a_body_is_sanitized() {
     let body = format!(
         "# Page\n\n{SCRIPT}\n\n<img src=x onerror=\"zzpwn()\">\n\n<svg onload=zzpwn()></svg>\n\n<iframe src=\"https://evil.example/zzpwn\"></iframe>\n\n<a href=\"javascript:zzpwn()\" onclick=\"zzpwn()\">click</a>\n\n<form action=\"javascript:zzpwn()\"><button formaction=\"javascript:zzpwn()\">go</button></form>\n\n<div style=\"background:url(javascript:zzpwn())\">styled</div>\n\n<zzpwn-element>custom</zzpwn-element>\n"
     );
-    let (book, run) = hostile_build(&[("content/p.md", body.as_bytes())]);
+    // (`<img src=x>` is a link like any other: the file is there.)
+    let (book, run) = hostile_build(&[("content/p.md", body.as_bytes()), ("content/x", b"")]);
     run.success().stderr_has("content/p.md:3");
     let html = book.read("site/p/index.html");
     assert!(html.contains("click") && html.contains("styled"), "the text stays");
@@ -42,7 +43,8 @@ fn dangerous_url_schemes_are_dropped_in_every_spelling() {
         ));
     }
     body.push_str("<javascript:zzpwn()>\n\n[ref]: javascript:zzpwn()\n\n[by ref][ref]\n");
-    let (book, run) = hostile_build(&[("content/p.md", body.as_bytes())]);
+    // (`<img src=x>` is a link like any other: the file is there.)
+    let (book, run) = hostile_build(&[("content/p.md", body.as_bytes()), ("content/x", b"")]);
     // Dropped with a warning at the link, not an error: the page still builds.
     run.success().stderr_has("content/p.md:");
     let html = book.read("site/p/index.html");
@@ -95,7 +97,8 @@ fn a_fence_language_and_a_heading_are_escaped() {
     let body = format!(
         "# Page\n\n## {SCRIPT} heading\n\n```{ATTR}\ncode\n```\n\n```\"onmouseover=zzpwn() x\ncode\n```\n\n[title link](#x \"{ATTR}\")\n"
     );
-    let (book, run) = hostile_build(&[("content/p.md", body.as_bytes())]);
+    // (`<img src=x>` is a link like any other: the file is there.)
+    let (book, run) = hostile_build(&[("content/p.md", body.as_bytes()), ("content/x", b"")]);
     // Raw HTML in markdown is removed (with a warning naming its line), never escaped into text.
     run.success().stderr_has("content/p.md:3");
     let html = book.read("site/p/index.html");
@@ -119,7 +122,8 @@ fn book_toml_values_are_escaped() {
 #[test]
 fn the_search_index_holds_payloads_only_as_json_strings() {
     let body = format!("# {SCRIPT}\n\n## {ATTR}\n\n{SVG} `</script><script>zzpwn()</script>`\n");
-    let (book, run) = hostile_build(&[("content/p.md", body.as_bytes())]);
+    // (`<img src=x>` is a link like any other: the file is there.)
+    let (book, run) = hostile_build(&[("content/p.md", body.as_bytes()), ("content/x", b"")]);
     run.success();
     let mut seen = false;
     for entry in std::fs::read_dir(book.path().join("site/search/d")).expect("search docs") {
