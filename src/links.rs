@@ -304,18 +304,28 @@ const NEAREST_LIMIT: usize = 200;
 /// The candidate nearest to `wanted` by edit distance (ties: the first in sorted order),
 /// when it is within a third of the longer one's length: a typo, not another name.
 pub fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    let mut best: Option<(usize, &str)> = None;
+    let wanted_lower = wanted.to_lowercase();
+    // Ties go to the longer common beginning (`b.md` → `bb.md`, not `a.md`), then the name.
+    let prefix = |c: &str| {
+        wanted_lower
+            .chars()
+            .zip(c.to_lowercase().chars())
+            .take_while(|(a, b)| a == b)
+            .count()
+    };
+    let mut best: Option<(usize, usize, &str)> = None;
     for c in candidates {
-        let d = strsim::levenshtein(&wanted.to_lowercase(), &c.to_lowercase());
+        let d = strsim::levenshtein(&wanted_lower, &c.to_lowercase());
+        let p = prefix(c);
         let better = match best {
             None => true,
-            Some((bd, bc)) => d < bd || (d == bd && c < bc),
+            Some((bd, bp, bc)) => d < bd || (d == bd && (p > bp || (p == bp && c < bc))),
         };
         if better {
-            best = Some((d, c));
+            best = Some((d, p, c));
         }
     }
-    let (d, c) = best?;
+    let (d, _, c) = best?;
     let longest = wanted.chars().count().max(c.chars().count());
     (d > 0 && d * 3 <= longest.max(3)).then(|| c.to_string())
 }

@@ -113,6 +113,8 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
     let mut raw_html = false;
     // Inside an HTML comment that opens the page.
     let mut in_comment = false;
+    // Inside the paragraph of a `[[_TOC_]]`.
+    let mut skipping_toc = false;
 
     let mut pending_text = String::new();
     let mut leading_h1_at = None;
@@ -124,7 +126,23 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
         if heading.is_none() {
             search_text(&mut r.text, &event, code.is_some());
         }
+        if skipping_toc {
+            if matches!(event, Event::End(TagEnd::Paragraph)) {
+                skipping_toc = false;
+            }
+            continue;
+        }
         let event = match event {
+            // GitLab's `[[_TOC_]]` and Python-Markdown's `[TOC]` alone in a paragraph: the
+            // page's contents, filled in once every heading is known.
+            Event::Start(Tag::Paragraph)
+                if heading.is_none() && matches!(body[range.clone()].trim(), "[[_TOC_]]" | "[TOC]") =>
+            {
+                skipping_toc = true;
+                seen_block = true;
+                out.push(Event::Html(CowStr::from(TOC_PLACEHOLDER)));
+                continue;
+            }
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some(HeadingCapture {
                     level,
@@ -290,6 +308,10 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
     let h1 = if out.is_empty() { String::new() } else { write(out) };
     r.leading_h1_len = h1.len();
     r.html = h1 + &write(body_events);
+    if r.html.contains(TOC_PLACEHOLDER) {
+        let toc = toc_html(&r.headings);
+        r.html = r.html.replace(TOC_PLACEHOLDER, &toc);
+    }
     r
 }
 
@@ -408,6 +430,70 @@ fn search_text(text: &mut [String], event: &Event<'_>, in_code: bool) {
     }
 }
 
+/// Stands where a `[[_TOC_]]` was until the headings are known: text no page writes
+/// (private-use characters), which the sanitizer keeps.
+const TOC_PLACEHOLDER: &str = "\u{E000}opsbook-toc\u{E000}";
+
+/// The page's contents for `[[_TOC_]]`: its second- and third-level headings as nested links.
+fn toc_html(headings: &[Heading]) -> String {
+    let mut out = String::from("<nav class=\"toc-inline\" aria-label=\"Contents of this page\"><ul>");
+    let mut in_sub = false;
+    for h in headings.iter().filter(|h| h.level == 2 || h.level == 3) {
+        match (h.level, in_sub) {
+            (3, false) => {
+                out.push_str("<ul>");
+                in_sub = true;
+            }
+            (2, true) => {
+                out.push_str("</ul>");
+                in_sub = false;
+            }
+            _ => {}
+        }
+        out.push_str(&format!(
+            "<li><a href=\"#{}\">{}</a></li>",
+            escape_attr(&h.id),
+            escape_attr(&h.text)
+        ));
+    }
+    if in_sub {
+        out.push_str("</ul>");
+    }
+    out.push_str("</ul></nav>\n");
+    out
+}
+
+/// `:warning:` and `:white_check_mark:` as the emoji GitHub shows for them (the `emojis`
+/// crate's table of GitHub's shortcodes); None when the text has none. A word between
+/// colons that is no shortcode (`10:30:00`, `:not-one:`) stays as written.
+fn emoji_shortcodes(text: &str) -> Option<String> {
+    if !text.contains(':') {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(start) = rest.find(':') {
+        let after = &rest[start + 1..];
+        let name_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-')))
+            .unwrap_or(after.len());
+        if name_len > 0 && after[name_len..].starts_with(':') {
+            if let Some(emoji) = emojis::get_by_shortcode(&after[..name_len]) {
+                out.push_str(&rest[..start]);
+                out.push_str(emoji.as_str());
+                rest = &after[name_len + 1..];
+                changed = true;
+                continue;
+            }
+        }
+        out.push_str(&rest[..start + 1]);
+        rest = after;
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
 /// Emits the text gathered from consecutive text events (pulldown splits text at `_`, `*`
 /// and such), with bare URLs linked unless it is a link's own text.
 fn flush_text<'a>(
@@ -420,6 +506,10 @@ fn flush_text<'a>(
         return;
     }
     let text = std::mem::take(pending);
+    let text = match emoji_shortcodes(&text) {
+        Some(t) => t,
+        None => text,
+    };
     let ev = match (link_depth, autolink(&text)) {
         (0, Some(html)) => Event::Html(CowStr::from(html)),
         _ => Event::Text(CowStr::from(text)),

@@ -204,11 +204,16 @@ fn survey(root: &Path) -> Survey {
             }
         }
     }
+    // Folders whose pages are (nearly) all named like alerts; at least three such pages in
+    // all, so that two capitalized file names are not taken for a layout.
     survey.alert_folders = by_folder
         .into_iter()
-        .filter(|(_, (pages, alerts, _))| *pages >= 2 && alerts * 10 >= pages * 8)
+        .filter(|(_, (pages, alerts, _))| *alerts >= 1 && alerts * 10 >= pages * 8)
         .map(|(f, (_, alerts, example))| (f, alerts, example))
         .collect();
+    if survey.alert_folders.iter().map(|(_, n, _)| n).sum::<usize>() < 3 {
+        survey.alert_folders.clear();
+    }
     survey.checklist = best_checklist;
     survey
 }

@@ -121,7 +121,11 @@ pub fn run(dir: &Path, format: CheckFormat, alert_rules: &[PathBuf], strict: boo
                     report.book.ignored.len()
                 );
                 for rel in &report.book.ignored {
-                    println!("  ignored: {content}/{rel}");
+                    if content.is_empty() || content == "." {
+                        println!("  ignored: {rel}");
+                    } else {
+                        println!("  ignored: {content}/{rel}");
+                    }
                 }
             }
             if let Some(checks) = &checks {

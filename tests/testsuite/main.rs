@@ -5,6 +5,7 @@
 
 mod support;
 
+mod adopt;
 mod alerts;
 mod build;
 mod commands;

@@ -128,7 +128,13 @@ fn crawl(site_url: Option<&str>) -> (Problems, usize) {
 }
 
 /// Crawls the site in `root`, published at `base` (a `file://` URL for a folder on disk).
-fn crawl_dir(root: &Path, base: Url, sitemap: bool, from_disk: bool, published: Option<&Url>) -> (Problems, usize) {
+pub(crate) fn crawl_dir(
+    root: &Path,
+    base: Url,
+    sitemap: bool,
+    from_disk: bool,
+    published: Option<&Url>,
+) -> (Problems, usize) {
     let root = root.to_path_buf();
     let mut site = Site {
         root: root.clone(),

@@ -1,0 +1,196 @@
+//! Bringing a repository of runbooks written for GitHub (issue 20): `opsbook init --adopt`
+//! around it, a build with zero errors and nothing but pages published, and each of GitHub's
+//! rendering rules held on the page. The fixture, `fixtures/github-runbooks/`, was written
+//! for this (see its SOURCE.md): alert folders, licence comments, callouts, a capitalized
+//! anchor, raw HTML images, OWNERS files, a script and a checklist repeating a step.
+
+use url::Url;
+
+use crate::support::{snapshot_tree, Book};
+
+fn adopted() -> Book {
+    let book = Book::fixture("github-runbooks");
+    book.git(&["init", "-q"]);
+    book.run(&["init", "--adopt"])
+        .success()
+        .stdout_has("No file of yours was moved or changed");
+    book
+}
+
+#[test]
+fn adopt_writes_a_commented_book_toml_and_never_overwrites_it() {
+    let before = snapshot_tree(Book::fixture("github-runbooks").path());
+    let book = adopted();
+    let toml = book.read("book.toml");
+    for expected in [
+        "content = \".\"",
+        "checklist = \"RELEASE-CHECKLIST.md\"",
+        "\"hack/**/*.sh\"",
+        "alert-pages = [\"alerts/kafka/*.md\", \"alerts/postgres/*.md\"]",
+        "broken-links = \"warn\"",
+    ] {
+        assert!(toml.contains(expected), "{expected} missing from:\n{toml}");
+    }
+    // A comment on every choice.
+    for key in [
+        "content =",
+        "checklist =",
+        "ignore =",
+        "broken-links =",
+        "alert-pages =",
+    ] {
+        let at = toml.find(key).expect("key");
+        assert!(
+            toml[..at].trim_end().lines().last().unwrap_or("").starts_with('#'),
+            "{key} has no comment"
+        );
+    }
+    // The user's files are as they were.
+    let after: Vec<_> = snapshot_tree(book.path())
+        .into_iter()
+        .filter(|(p, _)| p != "book.toml" && !p.starts_with(".git/"))
+        .collect();
+    assert_eq!(before, after);
+    // Never over an existing book.toml.
+    book.run(&["init", "--adopt"])
+        .fails_with(2)
+        .stderr_has("never overwrites");
+    assert_eq!(book.read("book.toml"), toml);
+}
+
+#[test]
+fn an_adopted_repository_builds_with_every_link_resolving_and_only_pages_published() {
+    let book = adopted();
+    let run = book.run(&["build"]);
+    run.success().stdout_has("0 warnings");
+    assert!(!run.stderr().contains("error"), "{}", run.stderr());
+    let site = snapshot_tree(&book.path().join("site"));
+    let names: Vec<&str> = site.iter().map(|(p, _)| p.as_str()).collect();
+    for kept_out in [
+        "OWNERS",
+        "alerts/OWNERS",
+        "hack/lint.sh",
+        "notes.tmp",
+        "book.toml",
+        "opsbook.lock",
+        ".gitignore",
+    ] {
+        assert!(!names.contains(&kept_out), "{kept_out} was published");
+    }
+    assert!(names.contains(&"images/topology.png"));
+    let check = book.run(&["check", "--verbose"]);
+    check.success().stdout_has("0 errors, 0 warnings");
+    for ignored in [
+        "ignored: OWNERS",
+        "ignored: alerts/OWNERS",
+        "ignored: hack/lint.sh",
+        "ignored: notes.tmp",
+    ] {
+        check.stdout_has(ignored);
+    }
+    let root = book.path().join("site");
+    let base = Url::parse("https://example.github.io/").expect("url");
+    let (problems, checked) = crate::publish::crawl_dir(&root, base, false, false, None);
+    assert!(checked > 50, "only {checked} references");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn pages_render_as_github_shows_them() {
+    let book = adopted();
+    book.run(&["build"]).success();
+    let page = book.read("site/alerts/postgres/postgresdown/index.html");
+    // The licence comment does not hide the title, and the page has one h1.
+    assert_eq!(page.matches("<h1").count(), 1, "{page}");
+    assert!(page.contains("<title>PostgresDown"));
+    // The five alerts are callouts with an icon and a role.
+    for (class, title) in [
+        ("caution", "Caution"),
+        ("note", "Note"),
+        ("warning", "Warning"),
+        ("tip", "Tip"),
+        ("important", "Important"),
+    ] {
+        assert!(
+            page.contains(&format!("<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\"><span class=\"callout-icon\" aria-hidden=\"true\">")),
+            "no {class} callout"
+        );
+        assert!(page.contains(&format!("</span>{title}</p>")));
+    }
+    assert!(!page.contains("[!WARNING]"));
+    // `#Check-The-Primary` lands on the heading's real id.
+    assert!(page.contains("href=\"#check-the-primary\""), "{page}");
+    // Raw HTML image with a relative path: rewritten like a markdown image.
+    assert!(
+        page.contains("<img src=\"/images/topology.png\" alt=\"Primary and two replicas\""),
+        "{page}"
+    );
+    // Emoji shortcodes and GitLab's table of contents.
+    assert!(page.contains('⚠') && !page.contains(":warning:"));
+    assert!(page.contains("<nav class=\"toc-inline\"") && page.contains("<a href=\"#fail-over\">Fail over</a>"));
+    // A cross-page link written with another case resolves too.
+    assert!(page.contains("/alerts/postgres/postgresreplicationlag/#measure-the-lag"));
+    // The Hugo hint is the same callout.
+    let kafka = book.read("site/alerts/kafka/kafkabrokerdown/index.html");
+    assert!(kafka.contains("callout callout-warning") && kafka.contains("loses the cluster"));
+    // The autolinker leaves the prose's closing brackets alone.
+    assert!(
+        kafka.contains("<a href=\"https://kafka.apache.org/documentation/\">"),
+        "{kafka}"
+    );
+    let home = book.read("site/index.html");
+    assert!(
+        home.contains("<a href=\"https://github.com/acme/runbooks/issues\">"),
+        "{home}"
+    );
+    assert!(
+        home.contains("/docs/on-call/#first-five-minutes"),
+        "the capitalized anchor of another page"
+    );
+    // Alert links: /alerts/<Name>/ for each alert-named page.
+    assert!(book.exists("site/alerts/PostgresDown/index.html"));
+    // The repeated step has an id of its own, qualified by its section.
+    let progress = book.read("site/progress.json");
+    assert!(
+        progress.contains("\"id\": \"restart-the-service\"") || progress.contains("\"id\":\"restart-the-service\"")
+    );
+    assert!(progress.contains("after-the-release-restart-the-service"), "{progress}");
+}
+
+#[test]
+fn broken_links_can_be_published_while_they_are_fixed() {
+    let book = Book::with_files(&[
+        (
+            "content/a.md",
+            "# A\n\n## Verify the restore\n\n[b](b.md) [c](missing.md) [d](#verify-the-restor)\n",
+        ),
+        ("content/bb.md", "# B\n"),
+    ]);
+    book.run(&["build"]).fails_with(1).stderr_has("missing.md");
+    book.write("book.toml", "[build]\nbroken-links = \"warn\"\n");
+    let run = book.run(&["build"]);
+    run.success().stderr_has("3 broken links published as written");
+    assert!(
+        !run.stderr().contains("missing.md"),
+        "build only counts them: {}",
+        run.stderr()
+    );
+    book.run(&["check"])
+        .success()
+        .stderr_has("warning: link `b.md`")
+        .stderr_has("did you mean `content/bb.md`?")
+        .stderr_has("did you mean `#verify-the-restore`?");
+}
+
+#[test]
+fn a_link_with_an_unknown_scheme_is_a_warning_at_its_line() {
+    let book = Book::with_files(&[(
+        "content/a.md",
+        "# A\n\n[typo](ttps://example.com) and [odd](link:https://example.com)\n",
+    )]);
+    book.run(&["build"])
+        .success()
+        .stderr_has("link `ttps://example.com` has the scheme `ttps:`")
+        .stderr_has("--> content/a.md:3:1")
+        .stderr_has("--> content/a.md:3:");
+}
