@@ -7,7 +7,7 @@
 //! generated `/alerts/` and `/tasks/` links and `aliases`, with or without the trailing slash;
 //! a `#fragment` must be an anchor of the page.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_yaml_ng::Value;
 
 use crate::config::Config;
@@ -25,24 +25,35 @@ pub struct AlertRule {
     pub url_line: usize,
 }
 
-/// Reads the alerting rules of one file. A file that is not YAML, or not a rule file, is a
-/// diagnostic naming the file and line.
+/// Reads the alerting rules of one file. A file that is not YAML, or holds no rules, is a
+/// diagnostic naming the file and line. Every form rules come in is read: a Prometheus rule
+/// file (`groups[].rules[]`), a Kubernetes `PrometheusRule` (`spec.groups`), several YAML
+/// documents in one file (`---`), a Kubernetes `kind: List` of them (what `kubectl get
+/// prometheusrule -A -o yaml` writes), and Grafana alert provisioning files, whose rules are
+/// named by `title`.
 pub fn parse_rules(file: &str, text: &str) -> Result<Vec<AlertRule>, Diagnostic> {
-    let doc: Value = serde_yaml_ng::from_str(text).map_err(|e| {
+    let yaml_error = |e: serde_yaml_ng::Error| {
         let (line, col) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
         let msg = e.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
         Diagnostic::error(file, line, col, format!("not a YAML file: {msg}"))
-            .with_hint("give a Prometheus rule file (groups: [...]) or a PrometheusRule object")
-    })?;
-    let groups = doc
-        .get("groups")
-        .or_else(|| doc.get("spec").and_then(|s| s.get("groups")))
-        .and_then(Value::as_sequence)
-        .ok_or_else(|| {
-            Diagnostic::error(file, 1, 1, "not a Prometheus rule file: it has no `groups` (nor `spec.groups`)")
-                .with_hint("give a file such as `groups: [{name: x, rules: [{alert: X, expr: ..., annotations: {runbook_url: ...}}]}]`")
-        })?;
+            .with_hint("give a Prometheus rule file (groups: [...]), a PrometheusRule object, or a Grafana alert provisioning file")
+    };
+    let mut docs = Vec::new();
+    for doc in serde_yaml_ng::Deserializer::from_str(text) {
+        let value = Value::deserialize(doc).map_err(yaml_error)?;
+        if !value.is_null() {
+            docs.push(value);
+        }
+    }
+    let mut groups: Vec<&Value> = Vec::new();
+    for doc in &docs {
+        collect_groups(doc, &mut groups);
+    }
+    if groups.is_empty() {
+        return Err(Diagnostic::error(file, 1, 1, "not a Prometheus rule file: it has no `groups` (nor `spec.groups`, nor `items` holding them)")
+            .with_hint("give a file such as `groups: [{name: x, rules: [{alert: X, expr: ..., annotations: {runbook_url: ...}}]}]`"));
+    }
     let mut out = Vec::new();
     let mut search_from = 0;
     let lines = crate::diagnostic::LineIndex::new(text);
@@ -51,18 +62,25 @@ pub fn parse_rules(file: &str, text: &str) -> Result<Vec<AlertRule>, Diagnostic>
             continue;
         };
         for rule in rules {
-            let Some(alert) = rule.get("alert").and_then(Value::as_str) else {
-                continue;
+            // Prometheus names a rule by `alert` (a rule with `record` is no alert); Grafana
+            // by `title`.
+            let (key, alert) = match (
+                rule.get("alert").and_then(Value::as_str),
+                rule.get("title").and_then(Value::as_str),
+            ) {
+                (Some(a), _) => ("alert:", a),
+                (None, Some(t)) => ("title:", t),
+                _ => continue,
             };
             let runbook_url = rule
                 .get("annotations")
                 .and_then(|a| a.get("runbook_url"))
                 .and_then(Value::as_str)
                 .map(str::to_string);
-            let (line, next) = find_alert_line(text, &lines, alert, search_from);
+            let (line, next) = find_alert_line(text, &lines, key, alert, search_from);
             search_from = next;
             let url_line = if runbook_url.is_some() {
-                find_url_line(text, &lines, next)
+                find_url_line(text, &lines, key, next)
             } else {
                 0
             };
@@ -78,29 +96,51 @@ pub fn parse_rules(file: &str, text: &str) -> Result<Vec<AlertRule>, Diagnostic>
     Ok(out)
 }
 
+/// The rule groups of one YAML document, wherever its form keeps them.
+fn collect_groups<'a>(doc: &'a Value, out: &mut Vec<&'a Value>) {
+    let groups = doc
+        .get("groups")
+        .or_else(|| doc.get("spec").and_then(|s| s.get("groups")))
+        .and_then(Value::as_sequence);
+    if let Some(groups) = groups {
+        out.extend(groups.iter());
+    }
+    if let Some(items) = doc.get("items").and_then(Value::as_sequence) {
+        for item in items {
+            collect_groups(item, out);
+        }
+    }
+}
+
 /// The line of `alert: <name>` at or after byte `from`, and where to look for the next one.
-fn find_alert_line(text: &str, lines: &crate::diagnostic::LineIndex, alert: &str, from: usize) -> (usize, usize) {
+fn find_alert_line(
+    text: &str,
+    lines: &crate::diagnostic::LineIndex,
+    key: &str,
+    alert: &str,
+    from: usize,
+) -> (usize, usize) {
     let mut pos = from.min(text.len());
-    while let Some(i) = text[pos..].find("alert:") {
+    while let Some(i) = text[pos..].find(key) {
         let at = pos + i;
-        let rest = text[at + 6..]
+        let rest = text[at + key.len()..]
             .lines()
             .next()
             .unwrap_or("")
             .trim()
             .trim_matches(['"', '\'']);
         if rest == alert {
-            return (lines.line_col(at).0, at + 6);
+            return (lines.line_col(at).0, at + key.len());
         }
-        pos = at + 6;
+        pos = at + key.len();
     }
     (0, from)
 }
 
 /// The line of the first `runbook_url:` at or after byte `from` (before the next alert).
-fn find_url_line(text: &str, lines: &crate::diagnostic::LineIndex, from: usize) -> usize {
+fn find_url_line(text: &str, lines: &crate::diagnostic::LineIndex, key: &str, from: usize) -> usize {
     let rest = &text[from.min(text.len())..];
-    let end = rest.find("alert:").unwrap_or(rest.len());
+    let end = rest.find(key).unwrap_or(rest.len());
     rest[..end]
         .find("runbook_url")
         .map(|i| lines.line_col(from + i).0)
@@ -305,6 +345,23 @@ fn published_page(site: &Site, config: &Config, key: &str) -> Option<Option<usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_form_rules_come_in_is_read() {
+        let multi = "groups:\n- name: a\n  rules:\n  - alert: One\n    annotations:\n      runbook_url: /one/\n---\napiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec:\n  groups:\n  - name: b\n    rules:\n    - alert: Two\n";
+        let rules = parse_rules("m.yaml", multi).unwrap();
+        assert_eq!(
+            rules.iter().map(|r| (r.alert.as_str(), r.line)).collect::<Vec<_>>(),
+            [("One", 4), ("Two", 14)]
+        );
+        assert_eq!(rules[0].url_line, 6);
+        let list = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: monitoring.coreos.com/v1\n  kind: PrometheusRule\n  spec:\n    groups:\n    - name: a\n      rules:\n      - alert: Listed\n";
+        assert_eq!(parse_rules("l.yaml", list).unwrap()[0].alert, "Listed");
+        let grafana = "apiVersion: 1\ngroups:\n- orgId: 1\n  name: db\n  folder: DB\n  interval: 1m\n  rules:\n  - uid: abc\n    title: PostgresDown\n    condition: C\n    annotations:\n      runbook_url: https://x/alerts/PostgresDown/\n";
+        let g = parse_rules("g.yaml", grafana).unwrap();
+        assert_eq!((g[0].alert.as_str(), g[0].line, g[0].url_line), ("PostgresDown", 9, 12));
+        assert!(parse_rules("e.yaml", "kind: ConfigMap\n").is_err());
+    }
 
     #[test]
     fn rule_files_and_prometheus_rule_objects_are_read() {

@@ -10,6 +10,7 @@
 //! bundle zips a written site into one archive that opens from disk.
 //! ```
 
+pub mod admonition;
 pub mod alert_rules;
 pub mod assets;
 pub mod badge;

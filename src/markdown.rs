@@ -100,9 +100,17 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
     let mut r = RenderedMarkdown::default();
     let (body, offsets, sc_diags) = expand_shortcodes(ctx.display, ctx.rel, text, body_start, ctx.params, ctx.index);
     r.diagnostics = sc_diags;
-    // Positions are reported in the file as written, before shortcodes were expanded.
+    // MkDocs admonitions, on the text with its shortcodes expanded.
+    let (body, admonitions) = match crate::admonition::expand(&body) {
+        Some((expanded, map)) => (std::borrow::Cow::Owned(expanded), Some(map)),
+        None => (body, None),
+    };
+    // Positions are reported in the file as written, before either was expanded.
     let lines = LineIndex::new(text);
-    let pos = |off: usize| lines.line_col(body_start + offsets.original(off));
+    let pos = |off: usize| {
+        let off = admonitions.as_ref().map_or(off, |m| m.original(off));
+        lines.line_col(body_start + offsets.original(off))
+    };
 
     let mut anchors = AnchorSet::default();
     let mut out: Vec<Event<'_>> = Vec::new();
@@ -405,7 +413,13 @@ impl Callout {
 /// The opening of a callout, up to its body: a `note` region titled with the kind, the icon
 /// hidden from screen readers (the title says it).
 pub fn callout_open(kind: Callout) -> String {
-    let (class, title, icon) = kind.parts();
+    callout_open_titled(kind, None)
+}
+
+/// [`callout_open`] with a title of the author's (escaped) instead of the kind's name.
+pub fn callout_open_titled(kind: Callout, title: Option<&str>) -> String {
+    let (class, default_title, icon) = kind.parts();
+    let title = title.map(escape_attr).unwrap_or_else(|| default_title.to_string());
     format!(
         "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\"><span class=\"callout-icon\" aria-hidden=\"true\">{icon}</span>{title}</p>\n"
     )

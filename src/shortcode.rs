@@ -121,6 +121,12 @@ fn callout_kind(name: &str, inner: &str) -> crate::markdown::Callout {
 pub struct OffsetMap(Vec<(usize, usize, usize, usize)>);
 
 impl OffsetMap {
+    /// Records that `out_start..out_end` of the expanded text stands for
+    /// `orig_start..orig_end` of the written one (segments in increasing order).
+    pub fn push(&mut self, out_start: usize, out_end: usize, orig_start: usize, orig_end: usize) {
+        self.0.push((out_start, out_end, orig_start, orig_end));
+    }
+
     /// The offset in the written body of offset `o` of the expanded body.
     pub fn original(&self, o: usize) -> usize {
         let k = self.0.partition_point(|&(out_start, ..)| out_start <= o);

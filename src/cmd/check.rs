@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use super::{count, plural, print_diagnostics, CmdResult, Failure};
+use super::{count, plural, print_diagnostics, CmdResult};
 use crate::alert_rules::{check_rules, parse_rules, AlertCheck, AlertRule, Verdict};
 use crate::cli::CheckFormat;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -31,18 +31,57 @@ pub fn run(dir: &Path, format: CheckFormat, alert_rules: &[PathBuf], strict: boo
     // Rule files are read first: one that is not a rule file is a usage error (exit 2).
     let mut rules: Vec<AlertRule> = Vec::new();
     let mut rule_sources = HashMap::new();
+    // A rule file that cannot be used: in JSON too, when JSON was asked for (a script reading
+    // stdout must always get JSON).
+    let refuse = |d: Diagnostic, text: String| -> CmdResult {
+        match format {
+            CheckFormat::Json => {
+                let json = CheckJson {
+                    ok: false,
+                    errors: 1,
+                    warnings: 0,
+                    pages: 0,
+                    diagnostics: std::slice::from_ref(&d),
+                    alerts: None,
+                    ignored: None,
+                };
+                println!("{}", serde_json::to_string_pretty(&json).map_err(anyhow::Error::from)?);
+            }
+            CheckFormat::Text => print_diagnostics(
+                std::slice::from_ref(&d),
+                &std::iter::once((d.path.clone(), text)).collect(),
+            ),
+        }
+        Ok(ExitCode::from(2))
+    };
     for file in alert_rules {
         let shown = file.display().to_string();
-        let bytes = crate::book_fs::read_regular(file, crate::book_fs::INPUT_LIMIT)
-            .map_err(|e| Failure::Usage(format!("cannot read the alert rules {shown}: {e}")))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| Failure::Usage(format!("cannot read the alert rules {shown}: it is not UTF-8 text")))?;
+        let bytes = match crate::book_fs::read_regular(file, crate::book_fs::INPUT_LIMIT) {
+            Ok(b) => b,
+            Err(e) => {
+                let hint = e.hint();
+                return refuse(
+                    Diagnostic::error(&shown, 0, 0, format!("cannot read the alert rules {shown}: {e}"))
+                        .with_hint(hint),
+                    String::new(),
+                );
+            }
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            return refuse(
+                Diagnostic::error(
+                    &shown,
+                    0,
+                    0,
+                    format!("cannot read the alert rules {shown}: it is not UTF-8 text"),
+                )
+                .with_hint("give a YAML rule file"),
+                String::new(),
+            );
+        };
         match parse_rules(&shown, &text) {
             Ok(r) => rules.extend(r),
-            Err(d) => {
-                print_diagnostics(&[d], &std::iter::once((shown, text)).collect());
-                return Ok(ExitCode::from(2));
-            }
+            Err(d) => return refuse(d, text),
         }
         rule_sources.insert(file.display().to_string(), text);
     }

@@ -82,29 +82,32 @@ fn find(site: &Site, config: &Config, query: &str) -> Vec<Match> {
         });
     }
     let q = query.trim_matches('/');
-    // Exact matches, most permanent first: a task id, an alert name, then a page.
-    for kind in ["task", "alert", "page"] {
-        let exact: Vec<Match> = all
-            .iter()
-            .filter(|m| m.kind == kind)
-            .filter(|m| {
-                m.id == query
-                    || m.id.trim_end_matches(".md") == q
-                    || (kind == "page" && !q.is_empty() && m.url.trim_end_matches('/').ends_with(&format!("/{q}")))
-            })
-            .cloned()
-            .collect();
-        if !exact.is_empty() {
-            return exact;
+    // Exact matches, then matches in any case (`postgresdown` for `PostgresDown`): an alert
+    // first (the link alerting rules hold), then a task, then a page.
+    for kind in ["alert", "task", "page"] {
+        for exact in [true, false] {
+            let same = |a: &str, b: &str| if exact { a == b } else { a.eq_ignore_ascii_case(b) };
+            let found: Vec<Match> = all
+                .iter()
+                .filter(|m| m.kind == kind)
+                .filter(|m| {
+                    same(&m.id, query)
+                        || same(m.id.trim_end_matches(".md"), q)
+                        || (kind == "page" && !q.is_empty() && {
+                            let url = m.url.trim_end_matches('/');
+                            let last = url.rsplit('/').next().unwrap_or("");
+                            same(last, q.rsplit('/').next().unwrap_or(q))
+                                && url
+                                    .to_ascii_lowercase()
+                                    .ends_with(&format!("/{}", q.to_ascii_lowercase()))
+                        })
+                })
+                .cloned()
+                .collect();
+            if !found.is_empty() {
+                return found;
+            }
         }
-    }
-    let exact_ci: Vec<Match> = all
-        .iter()
-        .filter(|m| m.id.eq_ignore_ascii_case(query))
-        .cloned()
-        .collect();
-    if !exact_ci.is_empty() {
-        return exact_ci;
     }
     let words: Vec<String> = query.to_lowercase().split_whitespace().map(str::to_string).collect();
     if words.is_empty() {

@@ -254,6 +254,8 @@ pub struct AlertView {
 #[derive(Debug, Clone, Serialize)]
 pub struct AlertPage {
     pub title: String,
+    /// The page's folder under content/ (`alerts/postgres/`), empty at the root.
+    pub folder: String,
     pub url: String,
     pub owner: Option<String>,
     pub severity: Option<String>,
@@ -280,6 +282,8 @@ pub fn alert_views(site: &Site, config: &Config) -> Vec<AlertView> {
                     let p = &site.pages[i];
                     AlertPage {
                         title: p.title.clone(),
+                        // The folder tells apart pages of one alert (`postgres/` and `mysql/`).
+                        folder: p.rel.rsplit_once('/').map(|(f, _)| format!("{f}/")).unwrap_or_default(),
                         url: config.link(&p.path),
                         owner: p.meta.owner.clone(),
                         severity: p.meta.severity.clone(),

@@ -147,6 +147,17 @@ fn pages_render_as_github_shows_them() {
         home.contains("/docs/on-call/#first-five-minutes"),
         "the capitalized anchor of another page"
     );
+    // MkDocs' admonition, with its own title and its markdown body.
+    let guide = book.read("site/docs/on-call/index.html");
+    assert!(
+        guide.contains("<div class=\"callout callout-warning\" role=\"note\">"),
+        "{guide}"
+    );
+    assert!(guide.contains("</span>Before you restart anything</p>"), "{guide}");
+    assert!(
+        guide.contains("<a href=\"/\">dashboard</a>") && guide.contains("<p>Then say what you will do"),
+        "{guide}"
+    );
     // Alert links: /alerts/<Name>/ for each alert-named page.
     assert!(book.exists("site/alerts/PostgresDown/index.html"));
     // The repeated step has an id of its own, qualified by its section.
@@ -193,4 +204,91 @@ fn a_link_with_an_unknown_scheme_is_a_warning_at_its_line() {
         .stderr_has("link `ttps://example.com` has the scheme `ttps:`")
         .stderr_has("--> content/a.md:3:1")
         .stderr_has("--> content/a.md:3:");
+}
+
+/// `check --alert-rules` on every form alert rules come in, against the adopted fixture.
+#[test]
+fn alert_rules_are_read_in_every_form() {
+    let book = adopted();
+    let rule = |name: &str, url: &str| {
+        format!("  - alert: {name}\n    expr: up == 0\n    annotations:\n      runbook_url: {url}\n")
+    };
+    book.write(
+        "rules/multi.yaml",
+        &format!(
+            "groups:\n- name: pg\n  rules:\n{}---\napiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec:\n  groups:\n  - name: kafka\n    rules:\n{}",
+            rule("PostgresDown", "/alerts/PostgresDown/"),
+            rule("KafkaBrokerDown", "/alerts/kafkabrokerdown/").replace("\n  ", "\n    ").replacen("  - alert", "    - alert", 1)
+        ),
+    );
+    book.write(
+        "rules/list.yaml",
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: monitoring.coreos.com/v1\n  kind: PrometheusRule\n  spec:\n    groups:\n    - name: a\n      rules:\n      - alert: PostgresReplicationLag\n        annotations:\n          runbook_url: /alerts/postgres/postgresreplicationlag/#measure-the-lag\n",
+    );
+    book.write(
+        "rules/grafana.yaml",
+        "apiVersion: 1\ngroups:\n- orgId: 1\n  name: db\n  folder: DB\n  interval: 1m\n  rules:\n  - uid: pg1\n    title: PostgresDown\n    condition: C\n    annotations:\n      runbook_url: /alerts/postgresdown/\n  - uid: pg2\n    title: PostgresGone\n    condition: C\n    annotations:\n      runbook_url: /alerts/PostgresGone/\n",
+    );
+    let run = book.run(&[
+        "check",
+        "--alert-rules",
+        "rules/multi.yaml",
+        "--alert-rules",
+        "rules/list.yaml",
+        "--alert-rules",
+        "rules/grafana.yaml",
+    ]);
+    run.fails_with(1)
+        .stdout_has("alert rules: 4 of 5 alerts lead to a page of this book")
+        .stderr_has("alert `PostgresGone`")
+        .stderr_has("--> rules/grafana.yaml:17");
+    // What check accepts is what the build writes.
+    book.run(&["build"]).success();
+    for path in ["alerts/PostgresDown", "alerts/postgresdown", "alerts/kafkabrokerdown"] {
+        assert!(book.exists(&format!("site/{path}/index.html")), "{path}");
+    }
+    // An unreadable rule file in JSON is JSON on stdout, exit 2.
+    for bad in ["rules/missing.yaml", "README.md"] {
+        let json = book.run(&["check", "--format", "json", "--alert-rules", bad]);
+        assert_eq!(json.code(), 2, "{}", json.stderr());
+        let value: serde_json::Value = serde_json::from_str(&json.stdout()).expect("JSON on stdout");
+        assert_eq!(value["ok"], false);
+        assert_eq!(value["diagnostics"][0]["path"], bad);
+    }
+}
+
+#[test]
+fn link_finds_any_case_and_prefers_the_alert() {
+    let book = adopted();
+    for (query, url) in [
+        ("postgresdown", "/alerts/PostgresDown/"),
+        ("POSTGRESDOWN", "/alerts/PostgresDown/"),
+        ("Restart-The-Service", "/tasks/restart-the-service/"),
+        ("docs/On-Call", "/docs/on-call/"),
+    ] {
+        book.run(&["link", query]).success().stdout_has(url);
+    }
+}
+
+#[test]
+fn an_alert_answered_by_two_pages_lists_both_with_their_folders() {
+    let book = Book::with_files(&[
+        (
+            "content/postgres/disk.md",
+            "---\nalerts: [DiskFull]\n---\n# Disk full on Postgres\n",
+        ),
+        (
+            "content/kafka/disk.md",
+            "---\nalerts: [DiskFull]\n---\n# Disk full on Kafka\n",
+        ),
+    ]);
+    book.run(&["build"]).success();
+    for path in ["site/alerts/DiskFull/index.html", "site/alerts/diskfull/index.html"] {
+        assert!(book.exists(path), "{path}");
+    }
+    let list = book.read("site/alerts/DiskFull/index.html");
+    assert!(
+        list.contains("in <code>postgres/</code>") && list.contains("in <code>kafka/</code>"),
+        "{list}"
+    );
 }
