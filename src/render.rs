@@ -631,7 +631,7 @@ impl Renderer<'_> {
                 )?;
                 // The lowercase name leads to the same list (what `check --alert-rules` and
                 // link checking accept).
-                if let Some(lp) = &lower_path {
+                if let Some(lp) = lower_path.as_ref().filter(|p| free(p)) {
                     sink.put(self.redirect(&format!("{lp}index.html"), &path, &a.name)?);
                 }
             }

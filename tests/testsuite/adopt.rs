@@ -292,3 +292,19 @@ fn an_alert_answered_by_two_pages_lists_both_with_their_folders() {
         "{list}"
     );
 }
+
+/// As in OpenShift's runbooks: `alerts/KubeJobFailed.md` beside
+/// `alerts/<operator>/KubeJobFailed.md`, both named after the alert.
+#[test]
+fn an_alert_page_at_the_alerts_root_beside_a_component_one_builds() {
+    let book = Book::with_files(&[
+        ("book.toml", "[runbooks]\nalert-pages = [\"alerts/**\"]\n"),
+        ("content/alerts/KubeJobFailed.md", "# KubeJobFailed\n\nGeneric.\n"),
+        ("content/alerts/monitoring/KubeJobFailed.md", "# KubeJobFailed\n\nFor the monitoring stack.\n"),
+        ("content/alerts/monitoring/KubeletDown.md", "# KubeletDown\n"),
+    ]);
+    book.run(&["build"]).success().stdout_has("1 warning");
+    assert!(book.read("site/alerts/kubejobfailed/index.html").contains("Generic."), "the page itself");
+    assert!(book.read("site/alerts/KubeJobFailed/index.html").contains("in <code>alerts/monitoring/</code>"));
+    assert!(book.exists("site/alerts/KubeletDown/index.html"));
+}
