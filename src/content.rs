@@ -96,6 +96,9 @@ pub fn read_content_cached(
             if e.file_name().to_string_lossy().starts_with('.') {
                 return false;
             }
+            if rules.is_empty() && !crate::ignore_rules::DEFAULTS.iter().any(|d| e.file_name() == *d) {
+                return true;
+            }
             let Some(rel) = rel_path(content_dir, e.path()) else {
                 return true;
             };

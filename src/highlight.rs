@@ -92,62 +92,58 @@ pub(crate) fn is_block_of(lang: &str, code: &str, html: &str) -> bool {
     };
     let (code, body) = (code.as_bytes(), body.as_bytes());
     let (mut at, mut c, mut in_span) = (0, 0, false);
-    // The next byte of the code must be `b`.
-    let expect = |b: u8, c: &mut usize| -> bool {
-        let ok = code.get(*c) == Some(&b);
-        *c += 1;
-        ok
-    };
     while at < body.len() {
-        match body[at] {
-            b'<' => {
-                let rest = &body[at..];
-                if let Some(after) = rest.strip_prefix(b"<span class=\"") {
-                    let Some(end) = after.iter().position(|&b| b == b'"') else {
-                        return false;
-                    };
-                    let classes = &after[..end];
-                    let fine = !classes.is_empty()
-                        && classes
-                            .iter()
-                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b' ');
-                    if in_span || !fine || after.get(end + 1) != Some(&b'>') {
-                        return false;
-                    }
-                    in_span = true;
-                    at += "<span class=\"".len() + end + 2;
-                } else if rest.starts_with(b"</span>") && in_span {
-                    in_span = false;
-                    at += "</span>".len();
-                } else {
-                    return false;
-                }
+        // A run of plain text up to the next tag or entity: the same bytes as the code's
+        // next ones, holding none of the characters escaping replaces.
+        let next = memchr::memchr2(b'<', b'&', &body[at..]).map_or(body.len(), |i| at + i);
+        let run = &body[at..next];
+        if !run.is_empty() {
+            if memchr::memchr3(b'>', b'"', b'\'', run).is_some() || code.get(c..c + run.len()) != Some(run) {
+                return false;
             }
-            b'&' => {
-                let rest = &body[at..];
-                let Some((entity, ch)) = [
-                    ("&amp;", b'&'),
-                    ("&lt;", b'<'),
-                    ("&gt;", b'>'),
-                    ("&quot;", b'"'),
-                    ("&#39;", b'\''),
-                ]
-                .into_iter()
-                .find(|(e, _)| rest.starts_with(e.as_bytes())) else {
+            c += run.len();
+            at = next;
+            continue;
+        }
+        let rest = &body[at..];
+        if rest[0] == b'<' {
+            if let Some(after) = rest.strip_prefix(b"<span class=\"") {
+                let Some(end) = memchr::memchr(b'"', after) else {
                     return false;
                 };
-                if !expect(ch, &mut c) {
+                let classes = &after[..end];
+                let fine = !classes.is_empty()
+                    && classes
+                        .iter()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b' ');
+                if in_span || !fine || after.get(end + 1) != Some(&b'>') {
                     return false;
                 }
-                at += entity.len();
+                in_span = true;
+                at += "<span class=\"".len() + end + 2;
+            } else if rest.starts_with(b"</span>") && in_span {
+                in_span = false;
+                at += "</span>".len();
+            } else {
+                return false;
             }
-            b'>' | b'"' | b'\'' => return false,
-            b => {
-                if !expect(b, &mut c) {
-                    return false;
-                }
-                at += 1;
+        } else {
+            let Some((entity, ch)) = [
+                ("&amp;", b'&'),
+                ("&lt;", b'<'),
+                ("&gt;", b'>'),
+                ("&quot;", b'"'),
+                ("&#39;", b'\''),
+            ]
+            .into_iter()
+            .find(|(e, _)| rest.starts_with(e.as_bytes())) else {
+                return false;
+            };
+            if code.get(c) != Some(&ch) {
+                return false;
             }
+            c += 1;
+            at += entity.len();
         }
     }
     !in_span && c == code.len()

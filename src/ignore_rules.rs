@@ -15,14 +15,10 @@ use std::path::{Path, PathBuf};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
-/// Files that are never pages, wherever they are in the content folder.
-pub const DEFAULTS: &[&str] = &[
-    "**/OWNERS",
-    "**/OWNERS_ALIASES",
-    "**/CODEOWNERS",
-    "**/.github/**",
-    "**/node_modules/**",
-];
+/// Files and folders that are never pages, wherever they are in the content folder, by
+/// name (compared directly: most books have nothing else to match, and a build looks at every
+/// file).
+pub const DEFAULTS: &[&str] = &["OWNERS", "OWNERS_ALIASES", "CODEOWNERS", ".github", "node_modules"];
 
 /// The rules of one book.
 #[derive(Debug, Default)]
@@ -50,12 +46,9 @@ impl IgnoreRules {
         } else {
             &[]
         };
-        for g in DEFAULTS
-            .iter()
-            .chain(own)
-            .map(|g| g.to_string())
-            .chain(globs.iter().cloned())
-        {
+        let mut any_glob = false;
+        for g in own.iter().map(|g| g.to_string()).chain(globs.iter().cloned()) {
+            any_glob = true;
             let pattern = g.trim_start_matches('/');
             // `dir/` means the folder and all it holds, as in .gitignore.
             let pattern = match pattern.strip_suffix('/') {
@@ -111,17 +104,34 @@ impl IgnoreRules {
             }
         }
         Ok(IgnoreRules {
-            globs: set.build().map_err(|e| e.to_string())?,
+            globs: if any_glob {
+                set.build().map_err(|e| e.to_string())?
+            } else {
+                GlobSet::empty()
+            },
             gitignores,
             content,
         })
     }
 
+    /// Whether nothing but the well-known names can be ignored (no globs, no `.gitignore`):
+    /// then a path is ignored exactly when one of its parts is one of [`DEFAULTS`], and the
+    /// walk, which meets each folder before what it holds, needs to look at names only.
+    pub fn is_empty(&self) -> bool {
+        self.globs.is_empty() && self.gitignores.is_empty()
+    }
+
     /// Whether the file or folder at `rel` (relative to the content folder, `/`-separated) is
     /// kept out of the site.
     pub fn is_ignored(&self, rel: &str, is_dir: bool) -> bool {
-        if self.globs.is_match(rel) || (is_dir && self.globs.is_match(format!("{rel}/x"))) {
+        if rel.split('/').any(|part| DEFAULTS.contains(&part)) {
             return true;
+        }
+        if !self.globs.is_empty() && (self.globs.is_match(rel) || (is_dir && self.globs.is_match(format!("{rel}/x")))) {
+            return true;
+        }
+        if self.gitignores.is_empty() {
+            return false;
         }
         let abs = self.content.join(rel);
         self.gitignores.iter().any(|(dir, gi)| {

@@ -53,8 +53,27 @@ pub(super) fn build(
         .as_ref()
         .is_some_and(|c| c.broken_links == crate::config::BrokenLinks::Warn);
     let is_broken_link = |d: &crate::diagnostic::Diagnostic| quiet_links && d.code == Some(crate::site::BROKEN_LINK);
-    let shown: Vec<crate::diagnostic::Diagnostic> = diags.iter().filter(|d| !is_broken_link(d)).cloned().collect();
+    // Every error is shown; of the warnings (stale reviews, alerts with several pages) the
+    // first few, then how many more: `check` lists them all, with the same count.
+    let mut shown: Vec<crate::diagnostic::Diagnostic> = Vec::new();
+    let (mut warnings_shown, mut more_warnings) = (0, 0);
+    for d in diags.iter().filter(|d| !is_broken_link(d)) {
+        if d.is_error() {
+            shown.push(d.clone());
+        } else if warnings_shown < WARNINGS_SHOWN {
+            warnings_shown += 1;
+            shown.push(d.clone());
+        } else {
+            more_warnings += 1;
+        }
+    }
     print_diagnostics(&shown, &report.book.sources);
+    if more_warnings > 0 {
+        eprintln!(
+            "warning: {} more not shown; `opsbook check` lists every one",
+            plural(more_warnings, "warning")
+        );
+    }
     let broken = diags.iter().filter(|d| is_broken_link(d)).count();
     if broken > 0 {
         eprintln!(
@@ -136,6 +155,9 @@ pub(super) fn build(
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// How many warnings a build prints in full.
+const WARNINGS_SHOWN: usize = 20;
 
 /// Refuses a bundle path that cannot or must not be written: a missing folder, a folder as
 /// the file, or a place inside `inside` (the output, which the zip would swallow half-written;

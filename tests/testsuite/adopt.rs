@@ -300,11 +300,50 @@ fn an_alert_page_at_the_alerts_root_beside_a_component_one_builds() {
     let book = Book::with_files(&[
         ("book.toml", "[runbooks]\nalert-pages = [\"alerts/**\"]\n"),
         ("content/alerts/KubeJobFailed.md", "# KubeJobFailed\n\nGeneric.\n"),
-        ("content/alerts/monitoring/KubeJobFailed.md", "# KubeJobFailed\n\nFor the monitoring stack.\n"),
+        (
+            "content/alerts/monitoring/KubeJobFailed.md",
+            "# KubeJobFailed\n\nFor the monitoring stack.\n",
+        ),
         ("content/alerts/monitoring/KubeletDown.md", "# KubeletDown\n"),
     ]);
     book.run(&["build"]).success().stdout_has("1 warning");
-    assert!(book.read("site/alerts/kubejobfailed/index.html").contains("Generic."), "the page itself");
-    assert!(book.read("site/alerts/KubeJobFailed/index.html").contains("in <code>alerts/monitoring/</code>"));
+    assert!(
+        book.read("site/alerts/kubejobfailed/index.html").contains("Generic."),
+        "the page itself"
+    );
+    assert!(book
+        .read("site/alerts/KubeJobFailed/index.html")
+        .contains("in <code>alerts/monitoring/</code>"));
     assert!(book.exists("site/alerts/KubeletDown/index.html"));
+}
+
+#[test]
+fn alert_page_globs_follow_the_usual_rules_and_a_page_can_opt_out() {
+    let book = Book::with_files(&[
+        ("book.toml", "[runbooks]\nalert-pages = [\"alerts/*.md\"]\n"),
+        ("content/alerts/TargetDown.md", "# TargetDown\n"),
+        // `*` does not cross `/`: not an alert page.
+        ("content/alerts/etcd/EtcdNoLeader.md", "# EtcdNoLeader\n"),
+        // Opts out, and names its alerts itself.
+        ("content/alerts/Overview.md", "---\nalerts: []\n---\n# Overview\n"),
+        (
+            "content/alerts/HostDown.md",
+            "---\nalerts: [NodeDown]\n---\n# Host down\n",
+        ),
+    ]);
+    book.run(&["build"]).success();
+    assert!(book.exists("site/alerts/TargetDown/index.html"));
+    assert!(book.exists("site/alerts/NodeDown/index.html"));
+    for not in ["EtcdNoLeader", "Overview", "HostDown"] {
+        assert!(
+            !book.exists(&format!("site/alerts/{not}/index.html")),
+            "{not} is no alert"
+        );
+    }
+    book.write("book.toml", "[runbooks]\nalert-pages = [\"alerts/**\"]\n");
+    book.run(&["build"]).success();
+    assert!(
+        book.exists("site/alerts/EtcdNoLeader/index.html"),
+        "`**` crosses folders"
+    );
 }
