@@ -403,9 +403,9 @@ impl Callout {
         match self {
             Callout::Note => ("note", "Note", "ℹ"),
             Callout::Tip => ("tip", "Tip", "✓"),
-            Callout::Important => ("important", "Important", "❕"),
+            Callout::Important => ("important", "Important", "‼"),
             Callout::Warning => ("warning", "Warning", "⚠"),
-            Callout::Caution => ("caution", "Caution", "⛔"),
+            Callout::Caution => ("caution", "Caution", "⊘"),
         }
     }
 }
