@@ -102,20 +102,7 @@ pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
 
 /// Converts a 1-based line and character column into a byte offset of `text`.
 pub fn offset_of(text: &str, line: usize, col: usize) -> Option<usize> {
-    let mut start = 0;
-    for (i, l) in text.split_inclusive('\n').enumerate() {
-        if i + 1 == line {
-            let col = col.max(1) - 1;
-            let within = l
-                .char_indices()
-                .nth(col)
-                .map(|(b, _)| b)
-                .unwrap_or(l.trim_end_matches(['\n', '\r']).len());
-            return Some(start + within);
-        }
-        start += l.len();
-    }
-    None
+    LineIndex::new(text).offset_of(line, col)
 }
 
 /// Converts a byte offset of `text` into a 1-based (line, character column).
@@ -147,6 +134,10 @@ impl<'a> LineIndex<'a> {
     /// column is past it); None past the last line.
     pub fn offset_of(&self, line: usize, col: usize) -> Option<usize> {
         let start = *self.starts.get(line.checked_sub(1)?)?;
+        // After a final line break there is no line.
+        if start == self.text.len() && line > 1 {
+            return None;
+        }
         let end = self.starts.get(line).copied().unwrap_or(self.text.len());
         let l = self.text.get(start..end)?;
         let col = col.max(1) - 1;
@@ -296,14 +287,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn line_index_offsets_agree_with_offset_of() {
-        let text = "ab\né\r\n\nlast";
-        let index = LineIndex::new(text);
-        for line in 0..6 {
-            for col in 0..5 {
-                assert_eq!(index.offset_of(line, col), offset_of(text, line, col), "{line}:{col}");
-            }
-        }
+    fn offsets_of_lines_and_columns() {
+        let text = "ab\né\r\n\nlast\n";
+        assert_eq!(offset_of(text, 1, 1), Some(0));
+        assert_eq!(offset_of(text, 1, 9), Some(2), "past the end: the line's end");
+        assert_eq!(offset_of(text, 2, 2), Some(5), "columns count characters");
+        assert_eq!(offset_of(text, 3, 1), Some(7));
+        assert_eq!(offset_of(text, 4, 3), Some(10));
+        assert_eq!(offset_of(text, 5, 1), None, "no line after the last break");
+        assert_eq!(offset_of(text, 0, 1), None);
+        assert_eq!(offset_of("", 1, 1), Some(0));
     }
 
     #[test]
