@@ -133,10 +133,18 @@ impl IgnoreRules {
         if self.gitignores.is_empty() {
             return false;
         }
-        let abs = self.content.join(rel);
+        // The path and each folder it is in, but only those inside the content folder: a
+        // parent repository's `.gitignore` that ignores the folder the book lives in (a
+        // `/target/`, say) does not empty the book, as building it says it is wanted.
+        let mut levels: Vec<(&str, bool)> = rel.match_indices('/').map(|(i, _)| (&rel[..i], true)).collect();
+        levels.push((rel, is_dir));
         self.gitignores.iter().any(|(dir, gi)| {
-            abs.strip_prefix(dir)
-                .is_ok_and(|inside| gi.matched_path_or_any_parents(inside, is_dir).is_ignore())
+            levels.iter().any(|(level, level_is_dir)| {
+                self.content
+                    .join(level)
+                    .strip_prefix(dir)
+                    .is_ok_and(|inside| gi.matched(inside, *level_is_dir).is_ignore())
+            })
         })
     }
 }
@@ -174,6 +182,16 @@ mod tests {
             assert!(!rules.is_ignored(kept, false), "{kept}");
         }
         assert!(rules.is_ignored("node_modules", true));
+        // A repository's .gitignore that ignores the folder the book is in does not count.
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(repo.path().join(".git")).unwrap();
+        std::fs::write(repo.path().join(".gitignore"), "/target/\n*.log\n").unwrap();
+        let nested = repo.path().join("target/tmp/book");
+        std::fs::create_dir_all(nested.join("content")).unwrap();
+        let rules = IgnoreRules::new(&nested, &nested.join("content"), &[]).unwrap();
+        assert!(!rules.is_ignored("runbooks/a.md", false));
+        assert!(!rules.is_ignored("runbooks", true));
+        assert!(rules.is_ignored("runbooks/x.log", false));
         assert!(IgnoreRules::new(book.path(), &content, &["a[".into()]).is_err());
     }
 }
