@@ -7,12 +7,20 @@
 //! links are gone before it is written.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
-use crate::content::Asset;
 use crate::diagnostic::Diagnostic;
+
+/// Any other file under `content/`: copied to the output as it is.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub rel: String,
+    pub abs: PathBuf,
+    /// How it is written (see this module): copied, or sanitized.
+    pub treatment: Treatment,
+}
 
 /// How an asset reaches the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -59,7 +59,7 @@ pub fn format_percent(percent: f64) -> String {
 }
 
 fn escape(s: &str) -> String {
-    crate::highlight::escape_attr(s)
+    crate::escape::escape_attr(s)
 }
 
 /// A flat badge: `label` on grey, `message` on `color`.

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::assets::Asset;
 use crate::diagnostic::Diagnostic;
 
 /// A markdown file of the book.
@@ -21,15 +22,6 @@ pub struct SourceFile {
     /// Shared: a text kept between rebuilds is not copied, and an unchanged one is known
     /// by pointer.
     pub text: std::sync::Arc<str>,
-}
-
-/// Any other file under `content/`: copied to the output as it is.
-#[derive(Debug, Clone)]
-pub struct Asset {
-    pub rel: String,
-    pub abs: PathBuf,
-    /// How it is written (see [`crate::assets`]): copied, or sanitized.
-    pub treatment: crate::assets::Treatment,
 }
 
 #[derive(Debug, Default)]

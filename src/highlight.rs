@@ -5,6 +5,8 @@
 
 use std::sync::OnceLock;
 
+use crate::escape::{escape_attr, escape_into};
+
 use syntect::parsing::{SyntaxReference, SyntaxSet};
 
 fn syntax_set() -> &'static SyntaxSet {
@@ -153,34 +155,6 @@ pub(crate) fn is_block_of(lang: &str, code: &str, html: &str) -> bool {
 pub fn stylesheets() -> (String, String) {
     static CSS: OnceLock<(String, String)> = OnceLock::new();
     CSS.get_or_init(palette::stylesheets).clone()
-}
-
-/// Escapes text for HTML: element content and double- or single-quoted attributes alike.
-pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    escape_into(&mut out, s);
-    out
-}
-
-/// [`escape_attr`], appended to `out`.
-pub fn escape_into(out: &mut String, s: &str) {
-    // Runs of plain text are copied whole; the five special characters are all ASCII, so a
-    // byte scan never splits a character.
-    let mut plain = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[plain..i]);
-        out.push_str(entity);
-        plain = i + 1;
-    }
-    out.push_str(&s[plain..]);
 }
 
 #[cfg(test)]

@@ -18,8 +18,8 @@ use crate::content::ReadCache;
 use crate::diagnostic::Diagnostic;
 use crate::links::Target;
 use crate::page::Page;
-use crate::render::ProseHtml;
-use crate::site::{ChecklistSource, Site};
+use crate::render::RenderPlan;
+use crate::site::{ChecklistSource, ProseHtml, Site};
 
 /// Pages as last built, by source path.
 #[derive(Default)]
@@ -105,13 +105,6 @@ impl PageCache {
     }
 }
 
-/// A hash for telling apart versions of the same thing within one process (never saved).
-pub fn hash_of(value: impl Hash) -> u64 {
-    let mut h = FxHasher::default();
-    value.hash(&mut h);
-    h.finish()
-}
-
 /// The site summed up for deciding what to render again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {
@@ -125,23 +118,6 @@ pub struct Snapshot {
     /// Per task, in checklist order: its id, a hash of what is shown of it (status, text,
     /// notes, line), and its runbook page.
     pub tasks: Vec<(String, u64, Option<usize>)>,
-}
-
-/// What a rebuild renders.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RenderPlan {
-    /// Every output.
-    Full,
-    /// Only these pages (indices into `site.pages`); the print page and the search index
-    /// follow later.
-    Pages(Vec<usize>),
-    /// The checklist's text changed but not its structure: these pages (edited, or the
-    /// runbooks of changed tasks), these tasks' pages, and every output that shows statuses
-    /// or counts (dashboard, sections, owners, badges, progress.json, feed). The print page
-    /// and the search index follow later.
-    Tasks { pages: Vec<usize>, tasks: Vec<String> },
-    /// Only what holds every page's body: the print page and the search index.
-    Deferred,
 }
 
 /// Sums up a site. `shared` is what every page shows besides the site (`book.toml`, the

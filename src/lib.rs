@@ -10,7 +10,6 @@
 //! bundle zips a written site into one archive that opens from disk.
 //! ```
 
-pub mod admonition;
 pub mod alert_rules;
 pub mod assets;
 pub mod badge;
@@ -18,6 +17,7 @@ pub mod book_fs;
 pub mod bundle;
 pub mod cache_dir;
 pub mod checklist;
+pub mod clock;
 pub mod config;
 pub mod content;
 pub mod front_matter;
@@ -37,10 +37,9 @@ pub mod pipeline;
 pub mod preview;
 pub mod progress;
 pub mod render;
-pub mod reuse;
 pub mod search;
 pub mod serve;
-pub mod shortcode;
+pub mod sink;
 pub mod site;
 pub mod theme;
 pub mod watch;
@@ -48,5 +47,7 @@ pub mod watch;
 pub mod cli;
 pub mod cmd;
 pub mod diagnostic;
+pub mod escape;
+pub mod fingerprint;
 pub mod slug;
 pub mod spill;

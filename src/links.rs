@@ -8,6 +8,9 @@ use std::collections::{HashMap, HashSet};
 
 use crate::slug::url_segment;
 
+/// The code of a link that leads nowhere: `[build] broken-links = "warn"` acts on it.
+pub const BROKEN_LINK: &str = "broken-link";
+
 /// The site path of a markdown file (no leading `/`, a trailing `/` unless empty):
 /// `runbooks/db/Backup Now.md` → `runbooks/db/backup-now/`; `dr/_index.md` → `dr/`.
 pub fn site_path_of(rel: &str, lowercase: bool) -> String {

@@ -15,7 +15,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(today) = cli.today {
-        opsbook::pipeline::set_today(today);
+        opsbook::clock::set_today(today);
     }
     match cmd::run(cli.command) {
         Ok(code) => code,

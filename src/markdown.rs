@@ -5,14 +5,18 @@
 //! site URLs (through [`LinkIndex`]), links bare URLs, highlights code, and sanitizes raw HTML
 //! unless the book allows it.
 
+pub mod admonition;
+pub mod shortcode;
+
 use std::sync::OnceLock;
 
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostic::{Diagnostic, LineIndex};
-use crate::highlight::{escape_attr, highlight_block};
+use crate::escape::escape_attr;
+use crate::highlight::highlight_block;
 use crate::links::{LinkIndex, Target};
-use crate::shortcode::expand_shortcodes;
+use crate::markdown::shortcode::expand_shortcodes;
 use crate::slug::{github_slug, AnchorSet};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -101,7 +105,7 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
     let (body, offsets, sc_diags) = expand_shortcodes(ctx.display, ctx.rel, text, body_start, ctx.params, ctx.index);
     r.diagnostics = sc_diags;
     // MkDocs admonitions, on the text with its shortcodes expanded.
-    let (body, admonitions) = match crate::admonition::expand(&body) {
+    let (body, admonitions) = match crate::markdown::admonition::expand(&body) {
         Some((expanded, map)) => (std::borrow::Cow::Owned(expanded), Some(map)),
         None => (body, None),
     };
@@ -593,7 +597,7 @@ fn resolve_link(
                 Diagnostic::error(ctx.display, line, col, problem.message)
                     .with_hint(problem.hint)
                     .with_len(len)
-                    .with_code(crate::site::BROKEN_LINK),
+                    .with_code(crate::links::BROKEN_LINK),
             );
             dest.to_string()
         }

@@ -4,6 +4,8 @@
 //! failed build leaves the previous site untouched and a reader never sees half a site.
 //! opsbook refuses to write over anything it did not create.
 
+pub mod reuse;
+
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,9 +15,10 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
-use crate::content::Asset;
-use crate::render::{Rendered, Sink};
-use crate::reuse::{Entry, Key, Record};
+use crate::assets::Asset;
+use crate::fingerprint::Key;
+use crate::sink::{Rendered, Sink};
+use reuse::{Entry, Record};
 
 /// The file that marks a folder as written by opsbook, so it may be replaced.
 pub const MARKER: &str = ".opsbook-output";
@@ -277,7 +280,7 @@ impl Staging {
         let mut marker = fs::File::create(dir.join(MARKER)).context("cannot write the output marker")?;
         marker.write_all(b"This folder is written by opsbook build; it is replaced on every build.\n")?;
 
-        crate::pipeline::log_time("write new", &mut clock);
+        crate::clock::log_time("write new", &mut clock);
         // Swap: the old site moves aside, the new one takes its name, the old one goes.
         let (output, parent, name) = (self.output, self.parent, self.name);
         let old = if output.exists() {
@@ -303,7 +306,7 @@ impl Staging {
         if let Some(aside) = old {
             remove_aside(&aside);
         }
-        crate::pipeline::log_time("remove old", &mut clock);
+        crate::clock::log_time("remove old", &mut clock);
         // The record of this build, for the next one. Without it the next build renders
         // everything, which is only slower.
         let record = self.record;
@@ -311,7 +314,7 @@ impl Staging {
         if Record::save(&record, &keyed).is_err() {
             let _ = fs::remove_file(&record);
         }
-        crate::pipeline::log_time("record", &mut clock);
+        crate::clock::log_time("record", &mut clock);
         Ok(())
     }
 }

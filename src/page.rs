@@ -110,7 +110,7 @@ pub struct Page {
 
 impl Page {
     /// Adds what the written body is made of to a carry-over key: the HTML and its fixes.
-    pub fn hash_body_into(&self, h: &mut crate::reuse::KeyHasher) {
+    pub fn hash_body_into(&self, h: &mut crate::fingerprint::KeyHasher) {
         self.html.hash_into(h);
         for (from, to) in &self.anchor_fixes {
             h.str(from).str(to);
@@ -125,8 +125,8 @@ impl Page {
         }
         let mut html = html.into_owned();
         for (from, to) in &self.anchor_fixes {
-            let from = format!("href=\"{}\"", crate::highlight::escape_attr(from));
-            let to = format!("href=\"{}\"", crate::highlight::escape_attr(to));
+            let from = format!("href=\"{}\"", crate::escape::escape_attr(from));
+            let to = format!("href=\"{}\"", crate::escape::escape_attr(to));
             html = html.replace(&from, &to);
         }
         Ok(Cow::Owned(html))
@@ -181,7 +181,7 @@ impl Body {
     }
 
     /// Adds the HTML to `h` (by its hash, the same whether it is in memory or set aside).
-    pub fn hash_into(&self, h: &mut crate::reuse::KeyHasher) {
+    pub fn hash_into(&self, h: &mut crate::fingerprint::KeyHasher) {
         let hash = match self {
             Body::Html(html) => xxhash_rust::xxh3::xxh3_128(html.as_bytes()),
             Body::Spilled { hash, .. } => *hash,
@@ -270,7 +270,7 @@ pub fn build_page(
         }),
         None => PageKind::from_path(&src.rel),
     };
-    let body_hash = crate::incremental::hash_of((
+    let body_hash = crate::fingerprint::hash_of((
         &html,
         &headings,
         meta.extra.iter().map(|(k, v)| (k, v.to_string())).collect::<Vec<_>>(),

@@ -6,18 +6,22 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use time::{Date, OffsetDateTime};
 
+use crate::assets::Asset;
 use crate::checklist::parse_checklist;
+use crate::clock::{log_time, today};
 use crate::config::{load_config, Config, CONFIG_FILE};
-use crate::content::{read_content_cached, Asset, SourceFile};
+use crate::content::{read_content_cached, SourceFile};
 use crate::diagnostic::{sort_diagnostics, Diagnostic};
-use crate::incremental::{hash_of, plan_render, snapshot, PageCache, RenderPlan, Snapshot};
+use crate::fingerprint::hash_of;
+use crate::incremental::{plan_render, snapshot, PageCache, Snapshot};
 use crate::links::{site_path_of, LinkIndex};
 use crate::markdown::{render_inline, render_markdown, MarkdownContext};
 use crate::page::{build_page, Page};
 use crate::progress::check_progress_table;
-use crate::render::{load_templates, render_site, Collect, Rendered, Sink};
+use crate::render::RenderPlan;
+use crate::render::{load_templates, render_site};
+use crate::sink::{Collect, Rendered, Sink};
 use crate::site::{assemble_site, generated_prefixes, ChecklistSource, Site, TaskHtml};
 use crate::theme::load_theme;
 
@@ -33,35 +37,6 @@ pub struct Overrides {
     /// `check` is strict: a progress table that disagrees with the tasks is an error there,
     /// a warning in a build (the site always shows the computed figures).
     pub strict: bool,
-}
-
-/// Prints how long each stage took, to stderr, when `OPSBOOK_TIMINGS` is set: for finding
-/// where a build spends its time without a profiler.
-pub(crate) fn log_time(stage: &str, since: &mut Instant) {
-    if std::env::var_os("OPSBOOK_TIMINGS").is_some() {
-        // Resident memory after the stage, where the system tells it (Linux).
-        let rss = std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(str::to_string))
-            .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<u64>().ok()))
-            .map(|kb| format!("  {:>6} MiB resident", kb / 1024))
-            .unwrap_or_default();
-        // CPU time of the whole process so far (user and system, all threads).
-        let cpu = std::fs::read_to_string("/proc/self/stat")
-            .ok()
-            .and_then(|s| {
-                let after = s.rsplit_once(')')?.1;
-                let f: Vec<&str> = after.split_whitespace().collect();
-                let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok());
-                Some(format!("  cpu {:>6} ms", (ticks(11)? + ticks(12)?) * 10))
-            })
-            .unwrap_or_default();
-        eprintln!(
-            "timing: {stage:<10} {:>8.1} ms{rss}{cpu}",
-            since.elapsed().as_secs_f64() * 1000.0
-        );
-    }
-    *since = Instant::now();
 }
 
 /// A book read and checked, ready to render.
@@ -83,34 +58,13 @@ pub struct Book {
     pub published: crate::permanence::UrlSet,
     pub accepted: std::collections::BTreeSet<String>,
     /// The checklist's prose as HTML (kept apart: it is rendered with the pages).
-    pub prose_html: crate::render::ProseHtml,
+    pub prose_html: crate::site::ProseHtml,
 }
 
 impl Book {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
-}
-
-/// The day review dates are measured against: `SOURCE_DATE_EPOCH` when set (reproducible
-/// builds), else today (UTC). Only the date counts, so builds on one day are identical.
-pub fn today() -> Date {
-    if let Some(d) = TODAY.get() {
-        return *d;
-    }
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| OffsetDateTime::from_unix_timestamp(secs).ok())
-        .unwrap_or_else(OffsetDateTime::now_utc)
-        .date()
-}
-
-static TODAY: std::sync::OnceLock<Date> = std::sync::OnceLock::new();
-
-/// Fixes "today" for this process (`--today`): review dates are measured against it.
-pub fn set_today(date: Date) {
-    let _ = TODAY.set(date);
 }
 
 /// Reads and checks the whole book at `root`: every stage before rendering.
@@ -319,7 +273,7 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
     // `[build] broken-links = "warn"`: a book being adopted publishes while its links are
     // fixed (`build` counts them, `check` lists them).
     if config.broken_links == crate::config::BrokenLinks::Warn {
-        for d in diags.iter_mut().filter(|d| d.code == Some(crate::site::BROKEN_LINK)) {
+        for d in diags.iter_mut().filter(|d| d.code == Some(crate::links::BROKEN_LINK)) {
             d.severity = crate::diagnostic::Severity::Warning;
         }
     }
@@ -345,11 +299,11 @@ fn read_checklist(
     index: &LinkIndex,
     config: &Config,
     overrides: &Overrides,
-) -> (ChecklistSource, Vec<Diagnostic>, crate::render::ProseHtml) {
+) -> (ChecklistSource, Vec<Diagnostic>, crate::site::ProseHtml) {
     let (checklist, mut diags) = parse_checklist_checked(src, overrides);
     let ctx = MarkdownContext::of(src, index, config);
     let mut text_diagnostics = Vec::new();
-    let mut prose = crate::render::ProseHtml::default();
+    let mut prose = crate::site::ProseHtml::default();
     for (text, html) in [
         (&checklist.intro, &mut prose.intro),
         (&checklist.prose, &mut prose.rest),
@@ -810,7 +764,7 @@ pub fn rebuild_pages(report: &mut Report, changed: &[PathBuf], cache: &mut Build
 fn render_kept(
     site: &Site,
     config: &Config,
-    prose: &crate::render::ProseHtml,
+    prose: &crate::site::ProseHtml,
     plan: &RenderPlan,
     kept: &mut Option<(u64, tera::Tera)>,
 ) -> (Collect, Result<(), Diagnostic>) {

@@ -12,8 +12,8 @@ use anyhow::{Context, Result};
 use tokio::sync::broadcast;
 
 use crate::diagnostic::{render_diagnostics, Severity};
-use crate::incremental::RenderPlan;
 use crate::pipeline::{build_book_cached, render_deferred, BuildCache, Overrides};
+use crate::render::RenderPlan;
 
 /// The path under which the preview's own files are served (never a path of the book).
 pub const LIVE_PREFIX: &str = "/__opsbook";
@@ -215,7 +215,7 @@ impl Preview {
         Ok(())
     }
 
-    fn put_all(&mut self, files: &[crate::render::Rendered]) -> Result<usize> {
+    fn put_all(&mut self, files: &[crate::sink::Rendered]) -> Result<usize> {
         let mut changed = 0;
         for f in files {
             let bytes = if f.path.ends_with(".html") {
@@ -230,7 +230,7 @@ impl Preview {
 
     /// Writes one file when its bytes differ from what is there; true when written.
     fn put(&mut self, rel: &str, bytes: &[u8]) -> Result<bool> {
-        let hash = crate::incremental::hash_of(bytes);
+        let hash = crate::fingerprint::hash_of(bytes);
         if self.written.get(rel) == Some(&hash) {
             return Ok(false);
         }
@@ -248,7 +248,7 @@ impl Preview {
     fn write_placeholder(&mut self, text: &str) -> Result<()> {
         let html = format!(
             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>opsbook: the book does not build</title></head><body><h1>The book does not build yet</h1><pre>{}</pre></body></html>",
-            crate::highlight::escape_attr(text)
+            crate::escape::escape_attr(text)
         );
         let bytes = inject_live_script(html.as_bytes());
         self.put("index.html", &bytes)?;

@@ -3,11 +3,12 @@
 
 mod data;
 mod page_html;
-mod sink;
+mod plan;
 pub mod view;
 
+pub use plan::RenderPlan;
+
 pub use data::progress_json;
-pub use sink::{Collect, Sink};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -15,38 +16,14 @@ use tera::{Context, Tera};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::fingerprint::{Key, KeyHasher};
 use crate::highlight::stylesheets;
-use crate::incremental::RenderPlan;
 use crate::page::Page;
-use crate::reuse::{Key, KeyHasher};
+use crate::sink::{Rendered, Sink};
+use crate::site::ProseHtml;
 use crate::site::Site;
 use crate::theme::Theme;
 use view::{groups, section_summary, Crumb, Layout, PageRef, SiteView, TaskView};
-
-/// The checklist's prose as HTML: the introduction (shown under the title) and the rest
-/// (shown after the sections).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ProseHtml {
-    pub intro: String,
-    pub rest: String,
-}
-
-/// One file of the output.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rendered {
-    /// Path inside the output folder, with `/` separators (`tasks/x/index.html`).
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
-
-impl Rendered {
-    pub(crate) fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        Rendered {
-            path: path.into(),
-            bytes: bytes.into(),
-        }
-    }
-}
 
 /// Compiles the theme's templates. A syntax error names the template and its line.
 pub fn load_templates(theme: &Theme) -> Result<Tera, Diagnostic> {
@@ -54,7 +31,7 @@ pub fn load_templates(theme: &Theme) -> Result<Tera, Diagnostic> {
     tera.autoescape_on(vec![".html", ".xml"]);
     // tera's own escaping also turns `/` into `&#x2F;`; URLs read better (and diff better)
     // with only the characters that matter in HTML escaped.
-    tera.set_escape_fn(crate::highlight::escape_attr);
+    tera.set_escape_fn(crate::escape::escape_attr);
     let sources: Vec<(String, String)> = theme.templates.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     tera.add_raw_templates(sources).map_err(|e| template_error(theme, &e))?;
     Ok(tera)
@@ -113,7 +90,7 @@ fn run_jobs(jobs: Vec<(&str, Job)>, indent: &str) -> Result<(), Diagnostic> {
         .map(|(name, job)| {
             let mut clock = std::time::Instant::now();
             let result = job();
-            crate::pipeline::log_time(&format!("{indent}{name}"), &mut clock);
+            crate::clock::log_time(&format!("{indent}{name}"), &mut clock);
             result
         })
         .collect();
@@ -215,7 +192,7 @@ pub fn render_site(
                 let mut clock = std::time::Instant::now();
                 let docs = crate::search::documents(site, &config.urls.tasks);
                 let key = sink.wants_keys().then(|| crate::search::key(&docs, config)).flatten();
-                crate::pipeline::log_time("  search docs", &mut clock);
+                crate::clock::log_time("  search docs", &mut clock);
                 if key.is_some_and(|k| sink.reuse(k)) {
                     return Ok(());
                 }
@@ -231,7 +208,7 @@ pub fn render_site(
             Box::new(|| {
                 let mut clock = std::time::Instant::now();
                 r.render_owners(sink, None)?;
-                crate::pipeline::log_time("   owners", &mut clock);
+                crate::clock::log_time("   owners", &mut clock);
                 site.aliases.par_iter().try_for_each(|(alias, i)| {
                     let p = &site.pages[*i];
                     r.redirect(&format!("{alias}index.html"), &p.path, &p.title)
@@ -239,11 +216,11 @@ pub fn render_site(
                 })?;
                 data::badges(site, config).into_iter().for_each(|f| sink.put(f));
                 sink.put(Rendered::new("progress.json", data::progress_json(site, config)));
-                crate::pipeline::log_time("   progress", &mut clock);
+                crate::clock::log_time("   progress", &mut clock);
                 r.render_404(sink)?;
-                crate::pipeline::log_time("   404", &mut clock);
+                crate::clock::log_time("   404", &mut clock);
                 sink.put(Rendered::new("feed.xml", data::feed(site, config)));
-                crate::pipeline::log_time("   feed", &mut clock);
+                crate::clock::log_time("   feed", &mut clock);
                 if config.has_absolute_url() {
                     sink.put(Rendered::new("sitemap.xml", data::sitemap(site, config)));
                 }

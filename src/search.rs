@@ -24,8 +24,8 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::config::Config;
-use crate::render::Rendered;
-use crate::reuse::{Key, KeyHasher};
+use crate::fingerprint::{Key, KeyHasher};
+use crate::sink::Rendered;
 use crate::site::Site;
 
 /// Documents per chunk file.
@@ -635,7 +635,7 @@ pub fn query(index: &BTreeMap<String, Vec<(u32, u32)>>, q: &str) -> Vec<u32> {
 pub fn build(site: &Site, config: &Config, put: impl FnMut(Rendered)) {
     let mut t = std::time::Instant::now();
     let docs = documents(site, &config.urls.tasks);
-    crate::pipeline::log_time("  search docs", &mut t);
+    crate::clock::log_time("  search docs", &mut t);
     files(&docs, config, put)
 }
 
@@ -666,10 +666,10 @@ pub fn key(docs: &[Doc], config: &Config) -> Option<Key> {
 pub fn files(docs: &[Doc], config: &Config, mut put: impl FnMut(Rendered)) {
     let mut t = std::time::Instant::now();
     let index = postings(docs);
-    crate::pipeline::log_time("  search postings", &mut t);
+    crate::clock::log_time("  search postings", &mut t);
     let prefix = &config.urls.search;
     let shards = shards(&index);
-    crate::pipeline::log_time("  search shards", &mut t);
+    crate::clock::log_time("  search shards", &mut t);
     let keys: Vec<&String> = shards.keys().collect();
     let meta = serde_json::json!({ "v": 1, "chunk": CHUNK, "docs": docs.len(), "shards": keys });
     put(Rendered::new(
@@ -699,7 +699,7 @@ pub fn files(docs: &[Doc], config: &Config, mut put: impl FnMut(Rendered)) {
             format!("opsbookSearch.docs({n},{json});\n"),
         ));
     }
-    crate::pipeline::log_time("search", &mut t);
+    crate::clock::log_time("search", &mut t);
 }
 
 /// The index cut into shards: the terms sharing their first two characters, or, where those

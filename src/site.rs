@@ -282,5 +282,12 @@ pub fn assemble_site(
     (site, diags)
 }
 
-pub use graph::BROKEN_LINK;
+/// The checklist's prose as HTML: the introduction (shown under the title) and the rest
+/// (shown after the sections).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProseHtml {
+    pub intro: String,
+    pub rest: String,
+}
+
 pub use place::{generated_files, generated_prefixes};

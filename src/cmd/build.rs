@@ -43,7 +43,7 @@ pub(super) fn build(
     if report.written {
         let mut clock = std::time::Instant::now();
         record_urls(dir, &report.book)?;
-        crate::pipeline::log_time("lock file", &mut clock);
+        crate::clock::log_time("lock file", &mut clock);
     }
     let diags = &report.book.diagnostics;
     // With `broken-links = "warn"`, one line counts the broken links; `check` lists them.
@@ -52,7 +52,7 @@ pub(super) fn build(
         .config
         .as_ref()
         .is_some_and(|c| c.broken_links == crate::config::BrokenLinks::Warn);
-    let is_broken_link = |d: &crate::diagnostic::Diagnostic| quiet_links && d.code == Some(crate::site::BROKEN_LINK);
+    let is_broken_link = |d: &crate::diagnostic::Diagnostic| quiet_links && d.code == Some(crate::links::BROKEN_LINK);
     // Every error is shown; of the warnings (stale reviews, alerts with several pages) the
     // first few, then how many more: `check` lists them all, with the same count.
     let mut shown: Vec<crate::diagnostic::Diagnostic> = Vec::new();

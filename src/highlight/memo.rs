@@ -182,12 +182,12 @@ fn write_run(classes: &str, text: &str, out: &mut String) {
         return;
     }
     if classes.is_empty() {
-        super::escape_into(out, text);
+        crate::escape::escape_into(out, text);
     } else {
         out.push_str("<span class=\"");
         out.push_str(classes);
         out.push_str("\">");
-        super::escape_into(out, text);
+        crate::escape::escape_into(out, text);
         out.push_str("</span>");
     }
 }

@@ -4,10 +4,10 @@
 use serde::Serialize;
 
 use super::view::{self, groups, page_task, CountsView, GroupView, PageRef, PageTask, SectionSummary, TaskView};
-use super::Rendered;
 use crate::badge::{badge_svg, color_for, format_percent, Endpoint};
 use crate::config::Config;
 use crate::markdown::Heading;
+use crate::sink::Rendered;
 use crate::site::Site;
 
 #[derive(Debug, Serialize)]
@@ -134,7 +134,7 @@ pub const DASHBOARD_LIST: usize = 50;
 pub fn dashboard_view(
     site: &Site,
     config: &Config,
-    prose_html: &super::ProseHtml,
+    prose_html: &crate::site::ProseHtml,
 ) -> Result<DashboardView, crate::diagnostic::Diagnostic> {
     let mut stale = Vec::new();
     let mut overdue = Vec::new();
@@ -305,7 +305,7 @@ pub struct RedirectView {
 
 /// What the built-in `redirect.html` renders, without tera.
 pub fn redirect_html(site: &view::SiteView, v: &RedirectView) -> String {
-    use crate::highlight::escape_attr as e;
+    use crate::escape::escape_attr as e;
     let url_json = serde_json::to_string(&v.url).unwrap_or_else(|_| "\"/\"".into());
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title} · {site_title}</title>\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n<script>location.replace({url_json} + location.hash);</script>\n</head>\n<body>\n<p>This page has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n",
@@ -347,7 +347,7 @@ pub struct PrintSection {
 
 /// Adds what a spliced print page is made of to `h`: its view, each page's body in place of
 /// its placeholder (whose nonce changes from run to run).
-pub fn print_key(h: &mut crate::reuse::KeyHasher, v: &PrintView, site: &Site) -> Option<()> {
+pub fn print_key(h: &mut crate::fingerprint::KeyHasher, v: &PrintView, site: &Site) -> Option<()> {
     let PrintView {
         totals,
         groups,
@@ -627,7 +627,7 @@ pub fn sitemap(site: &Site, config: &Config) -> String {
     }
     for (path, lastmod) in urls {
         out.push_str("  <url><loc>");
-        out.push_str(&crate::highlight::escape_attr(&crate::links::encode_path(
+        out.push_str(&crate::escape::escape_attr(&crate::links::encode_path(
             &config.absolute_url(&path),
         )));
         out.push_str("</loc>");

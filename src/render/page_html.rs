@@ -110,9 +110,9 @@ impl Out {
         }
     }
 
-    /// Text escaped as tera escapes it (its escape function is [`crate::highlight::escape_attr`]).
+    /// Text escaped as tera escapes it (its escape function is [`crate::escape::escape_attr`]).
     fn text(&mut self, s: &str) {
-        crate::highlight::escape_into(&mut self.0, s);
+        crate::escape::escape_into(&mut self.0, s);
     }
 
     /// `<a{attrs} href="url">before text after</a>`, with the URL and the text escaped.

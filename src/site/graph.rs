@@ -1,6 +1,7 @@
 //! How pages point at each other: anchors checked, backlinks, folder contents and the reading
 //! order, each computed once for the whole site.
 
+use crate::links::BROKEN_LINK;
 use std::collections::{HashMap, HashSet};
 
 use super::ChecklistSource;
@@ -103,9 +104,6 @@ pub(super) fn check_links(
     }
     fixes
 }
-
-/// The code of a link that leads nowhere: `[build] broken-links = "warn"` acts on it.
-pub const BROKEN_LINK: &str = "broken-link";
 
 fn is_generated_anchor(anchor: &str) -> bool {
     anchor.starts_with("fn-") || anchor.starts_with("fnref") || anchor == "top"

@@ -7,6 +7,7 @@ mod support;
 
 mod adopt;
 mod alerts;
+mod architecture;
 mod build;
 mod commands;
 mod corpora;

@@ -5,8 +5,24 @@
 use std::io::{self, Write};
 use std::sync::Mutex;
 
-use super::Rendered;
-use crate::reuse::Key;
+use crate::fingerprint::Key;
+
+/// One file of the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// Path inside the output folder, with `/` separators (`tasks/x/index.html`).
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Rendered {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        Rendered {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
 
 /// Takes the files of the output as the renderer makes them, from any thread.
 pub trait Sink: Sync {

@@ -3,8 +3,8 @@
 //! HTML, its body unindented (still markdown), and the closing tag, with blank lines between
 //! so that the body is read as markdown. Positions map back to the file as written.
 
+use crate::markdown::shortcode::OffsetMap;
 use crate::markdown::{callout_open_titled, Callout};
-use crate::shortcode::OffsetMap;
 
 /// The text with its admonitions turned into callouts, and where its bytes were; None when
 /// it has none.
