@@ -10,6 +10,42 @@ use serde::Deserialize;
 
 use crate::diagnostic::{line_col, Diagnostic};
 
+/// What the command line may override.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub output: Option<PathBuf>,
+    pub site_url: Option<String>,
+    /// Read the checklist's git history for the dashboard (only a build shows it).
+    pub history: bool,
+    /// Recorded URLs whose removal the user accepts (`--accept-removed`).
+    pub accept_removed: Vec<String>,
+    /// `check` is strict: a progress table that disagrees with the tasks is an error there,
+    /// a warning in a build (the site always shows the computed figures).
+    pub strict: bool,
+}
+
+impl Config {
+    /// Applies what the command line overrides, besides `site.url` (which [`load_config`]
+    /// takes, to check it like the file's): the output folder.
+    pub fn apply(&mut self, overrides: &Overrides) {
+        if let Some(out) = &overrides.output {
+            self.output_dir = if out.is_absolute() {
+                out.clone()
+            } else {
+                std::env::current_dir().unwrap_or_default().join(out)
+            };
+        }
+    }
+
+    /// How the content folder is named in messages (`content`).
+    pub fn content_display(&self) -> String {
+        self.content_dir
+            .strip_prefix(&self.root)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_else(|_| self.content_dir.display().to_string())
+    }
+}
+
 /// The file name of the configuration at the book root.
 pub const CONFIG_FILE: &str = "book.toml";
 

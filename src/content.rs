@@ -33,6 +33,40 @@ pub struct Content {
     pub ignored: Vec<String>,
 }
 
+/// The content folder of a book, read for a build: refused when it is missing or reaches
+/// outside the book; the ignore rules applied; and, content being data, what a browser would
+/// run refused and drawings made safe (see [`crate::assets`]).
+pub fn read_book_content(
+    config: &crate::config::Config,
+    cache: &mut ReadCache,
+) -> Result<(Content, Vec<Diagnostic>), Diagnostic> {
+    let display = config.content_display();
+    if !config.content_dir.is_dir() {
+        return Err(Diagnostic::error(
+            display,
+            0,
+            0,
+            format!("no content folder at {}", config.content_dir.display()),
+        )
+        .with_hint("run `opsbook init` to start a book, or set `content` under [build] in book.toml"));
+    }
+    if let Err(refused) = crate::book_fs::check_inside(&config.root, &config.content_dir) {
+        return Err(
+            Diagnostic::error(display, 0, 0, format!("the content folder is not read: {refused}")).with_hint(
+                "content never reaches outside the book: move the folder into the book instead of linking to it",
+            ),
+        );
+    }
+    let rules =
+        crate::ignore_rules::IgnoreRules::new(&config.root, &config.content_dir, &config.ignore).unwrap_or_default();
+    let (mut content, mut diags) = read_content_cached(&config.content_dir, &display, &rules, cache);
+    let trusted = crate::assets::trusted_set(&config.trusted_assets).unwrap_or_default();
+    let (assets, refused) = crate::assets::admit(std::mem::take(&mut content.assets), &trusted, &display);
+    content.assets = assets;
+    diags.extend(refused);
+    Ok((content, diags))
+}
+
 /// Reads every file below `content_dir`. `display_prefix` is how the folder is named in
 /// diagnostics (`content`). Files and folders whose name starts with `.` are skipped.
 pub fn read_content(content_dir: &Path, display_prefix: &str) -> (Content, Vec<Diagnostic>) {

@@ -1,6 +1,8 @@
-//! What a rebuild can reuse. `serve` rebuilds on every save; most saves change one page's
-//! text, and nothing else of the site depends on a page's body. So:
+//! Reading the pages, and what a rebuild can reuse. `serve` rebuilds on every save; most
+//! saves change one page's text, and nothing else of the site depends on a page's body. So:
 //!
+//! - [`read_pages`] is the pipeline's stage that builds the checklist and every page,
+//!   taking from the cache what an unchanged text gave last time;
 //! - [`PageCache`] keeps every page as last built, keyed by its text, valid while the set of
 //!   files and `book.toml` stay the same (links are resolved against them);
 //! - [`Snapshot`] sums up the site: one hash of everything a page shows of *other* pages
@@ -14,12 +16,22 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
 
-use crate::content::ReadCache;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::checklist_source::read_checklist;
+use crate::checklist_source::{ChecklistSource, ProseHtml};
+use crate::config::{Config, Overrides, CONFIG_FILE};
+use crate::content::{Content, ReadCache};
 use crate::diagnostic::Diagnostic;
+use crate::fingerprint::hash_of;
+use crate::links::LinkIndex;
 use crate::links::Target;
+use crate::page::build_page;
 use crate::page::Page;
 use crate::render::RenderPlan;
-use crate::site::{ChecklistSource, ProseHtml, Site};
+use crate::site::Site;
 
 /// Pages as last built, by source path.
 #[derive(Default)]
@@ -102,6 +114,126 @@ impl PageCache {
     /// Forgets pages whose file is gone.
     pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
         self.entries.retain(|rel, _| keep(rel));
+    }
+}
+
+/// The checklist and the pages, read.
+pub struct PagesRead {
+    pub checklist: Option<Arc<ChecklistSource>>,
+    pub prose: ProseHtml,
+    /// A hash of the checklist's text (0 without one).
+    pub checklist_hash: u64,
+    /// Every page but the checklist, in the order of the content's files.
+    pub pages: Vec<Page>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Builds the checklist and every page, side by side (neither needs the other), taking from
+/// `cache` what an unchanged text gave last time. Pages are built from their text, the list
+/// of files (links) and book.toml (`config_text`): while the last two stay the same, an
+/// unchanged text gives the same page.
+pub fn read_pages(
+    content: &Content,
+    index: &Arc<LinkIndex>,
+    config: &Config,
+    overrides: &Overrides,
+    config_text: Option<&String>,
+    cache: &mut PageCache,
+) -> PagesRead {
+    let mut diags = Vec::new();
+    let context = hash_of((
+        config_text,
+        &config.site_url,
+        &config.output_dir,
+        content.sources.iter().map(|s| &s.rel).collect::<Vec<_>>(),
+        content.assets.iter().map(|a| &a.rel).collect::<Vec<_>>(),
+    ));
+    cache.begin(context);
+    if cache.is_enabled() {
+        cache.index = Some(index.clone());
+    }
+    let checklist_pos = content.sources.iter().position(|s| s.rel == config.checklist);
+    let checklist_src = checklist_pos.map(|i| &content.sources[i]);
+    let checklist_key = checklist_src.map(|src| hash_of((&src.text, overrides.strict, overrides.history)));
+    let checklist_hit = checklist_key.and_then(|key| cache.checklist(key));
+    let cache_ref: &PageCache = cache;
+    // Without a cache (`build`, `check`), pages' HTML waits on disk until it is written.
+    let spill = if cache.is_enabled() {
+        None
+    } else {
+        crate::spill::Spill::new().map(Arc::new)
+    };
+    let (checklist_read, built) = rayon::join(
+        || match (checklist_hit, checklist_src) {
+            (Some(hit), _) => Some((hit, false)),
+            (None, Some(src)) => {
+                let (source, d, prose) = read_checklist(src, index, config, overrides);
+                Some(((Arc::new(source), d, prose), true))
+            }
+            (None, None) => None,
+        },
+        || -> Vec<_> {
+            content
+                .sources
+                .par_iter()
+                .enumerate()
+                .filter(|(i, _)| Some(*i) != checklist_pos)
+                .map(|(_, src)| match cache_ref.get(&src.rel, &src.text) {
+                    Some(hit) => (hit, None),
+                    None => (build_page(src, index, config, spill.as_ref()), Some(src)),
+                })
+                .collect()
+        },
+    );
+    let mut prose = ProseHtml::default();
+    let checklist = checklist_read.map(|(read, fresh)| {
+        if let (true, Some(key)) = (fresh, checklist_key) {
+            cache.put_checklist(key, &read);
+        }
+        let (source, d, p) = read;
+        diags.extend(d);
+        prose = p;
+        source
+    });
+    let checklist_hash = checklist_src.map(|src| hash_of(&src.text)).unwrap_or(0);
+    if checklist.is_none() && config.checklist != "checklist.md" {
+        diags.push(
+            Diagnostic::warning(
+                CONFIG_FILE,
+                0,
+                0,
+                format!(
+                    "checklist `{}` not found in {}/",
+                    config.checklist,
+                    config.content_display()
+                ),
+            )
+            .with_hint("fix `checklist` under [build], or create the file"),
+        );
+    }
+    if cache.is_enabled() {
+        for ((page, d), src) in &built {
+            if let Some(src) = src {
+                cache.put(&src.rel, &src.text, page, d);
+            }
+        }
+        let present: std::collections::HashSet<&str> = content.sources.iter().map(|s| s.rel.as_str()).collect();
+        cache.retain(|rel| present.contains(rel));
+    } else {
+        // A build has highlighted all its code by now.
+        crate::highlight::forget_lines();
+    }
+    let mut pages = Vec::with_capacity(built.len());
+    for ((p, d), _) in built {
+        diags.extend(d);
+        pages.push(p);
+    }
+    PagesRead {
+        checklist,
+        prose,
+        checklist_hash,
+        pages,
+        diagnostics: diags,
     }
 }
 

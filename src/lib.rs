@@ -17,12 +17,14 @@ pub mod book_fs;
 pub mod bundle;
 pub mod cache_dir;
 pub mod checklist;
+pub mod checklist_source;
 pub mod clock;
 pub mod config;
 pub mod content;
 pub mod front_matter;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod generated;
 pub mod highlight;
 pub mod history;
 pub mod ignore_rules;

@@ -77,6 +77,42 @@ pub struct LinkIndex {
     generated: Vec<String>,
 }
 
+/// What every link of a book may point at: its pages (the checklist is the dashboard, at the
+/// root), the files copied from its content folder, and opsbook's generated paths.
+pub fn book_index(config: &crate::config::Config, content: &crate::content::Content) -> LinkIndex {
+    let pages: Vec<(&str, String)> = content
+        .sources
+        .iter()
+        .map(|s| {
+            let path = if s.rel == config.checklist {
+                String::new()
+            } else {
+                site_path_of(&s.rel, config.lowercase_urls)
+            };
+            (s.rel.as_str(), path)
+        })
+        .collect();
+    let mut generated = crate::generated::generated_prefixes(config);
+    generated.extend(crate::generated::generated_files(config));
+    LinkIndex::new(
+        &config.base_path,
+        config.lowercase_urls,
+        pages.iter().map(|(r, p)| (*r, p.as_str())),
+        content.assets.iter().map(|a| a.rel.as_str()),
+        generated,
+    )
+}
+
+/// `[build] broken-links = "warn"`: a book being adopted publishes while its links are fixed
+/// (`build` counts them, `check` lists them).
+pub fn demote_broken_links(diags: &mut [crate::diagnostic::Diagnostic], config: &crate::config::Config) {
+    if config.broken_links == crate::config::BrokenLinks::Warn {
+        for d in diags.iter_mut().filter(|d| d.code == Some(BROKEN_LINK)) {
+            d.severity = crate::diagnostic::Severity::Warning;
+        }
+    }
+}
+
 impl LinkIndex {
     pub fn new<'a>(
         base_path: &str,

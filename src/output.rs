@@ -23,6 +23,27 @@ use reuse::{Entry, Record};
 /// The file that marks a folder as written by opsbook, so it may be replaced.
 pub const MARKER: &str = ".opsbook-output";
 
+/// Checks the book's output folder (see [`check_output_dir`]) and starts a new site beside
+/// it, which [`Staging::finish`] swaps in.
+pub fn open_staging(config: &crate::config::Config) -> Result<Staging> {
+    // An output folder inside the content folder is refused unless the ignore rules keep it
+    // out of the book.
+    let ignored = absolute(&config.output_dir)
+        .strip_prefix(absolute(&config.content_dir))
+        .ok()
+        .map(|rel| rel.to_string_lossy().replace('\\', "/"))
+        .filter(|rel| !rel.is_empty())
+        .is_some_and(|rel| {
+            crate::ignore_rules::IgnoreRules::new(&config.root, &config.content_dir, &config.ignore)
+                .is_ok_and(|rules| rules.is_ignored(&rel, true))
+        });
+    check_output_dir(&config.output_dir, &config.root, &config.content_dir, ignored)?;
+    Staging::new(
+        &config.output_dir,
+        crate::cache_dir::record_file(&config.root, &config.output_dir),
+    )
+}
+
 /// Refuses an output folder that opsbook must never replace: `/`, the home folder, the
 /// book root or its content, a folder holding them, or a non-empty folder opsbook did not
 /// write.

@@ -6,10 +6,12 @@
 //! naming the URL and its likely new home, unless an alias or a generated redirect covers
 //! it or the user accepts the removal (`--accept-removed URL`, or by editing the record).
 
+mod lock;
 mod url_set;
 
 use std::collections::{BTreeSet, HashMap};
 
+pub use lock::{check_record, write_record, Published, RecordCheck, RecordRead};
 pub use url_set::UrlSet;
 
 use crate::config::Config;

@@ -3,6 +3,8 @@
 //! browser in milliseconds. A broken edit leaves the last good site in place and is reported
 //! to the terminal and to every open tab.
 
+mod rebuild;
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -11,9 +13,11 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use tokio::sync::broadcast;
 
+use crate::config::Overrides;
 use crate::diagnostic::{render_diagnostics, Severity};
-use crate::pipeline::{build_book_cached, render_deferred, BuildCache, Overrides};
+use crate::pipeline::{build_book_cached, BuildCache};
 use crate::render::RenderPlan;
+use rebuild::render_deferred;
 
 /// The path under which the preview's own files are served (never a path of the book).
 pub const LIVE_PREFIX: &str = "/__opsbook";
@@ -121,8 +125,8 @@ impl Preview {
         let start = Instant::now();
         let fast = match (changed, self.last.as_mut()) {
             (Some(paths), Some(last)) => {
-                crate::pipeline::rebuild_pages(last, paths, &mut self.cache)
-                    || crate::pipeline::rebuild_statuses(last, paths, &self.overrides, &mut self.cache)
+                rebuild::rebuild_pages(last, paths, &mut self.cache)
+                    || rebuild::rebuild_statuses(last, paths, &self.overrides, &mut self.cache)
             }
             _ => false,
         };

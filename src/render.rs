@@ -4,9 +4,12 @@
 mod data;
 mod page_html;
 mod plan;
+pub mod templates;
 pub mod view;
 
 pub use plan::RenderPlan;
+pub use templates::load_templates;
+use templates::template_error;
 
 pub use data::progress_json;
 
@@ -14,70 +17,16 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use crate::checklist_source::ProseHtml;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::fingerprint::{Key, KeyHasher};
 use crate::highlight::stylesheets;
 use crate::page::Page;
 use crate::sink::{Rendered, Sink};
-use crate::site::ProseHtml;
 use crate::site::Site;
 use crate::theme::Theme;
 use view::{groups, section_summary, Crumb, Layout, PageRef, SiteView, TaskView};
-
-/// Compiles the theme's templates. A syntax error names the template and its line.
-pub fn load_templates(theme: &Theme) -> Result<Tera, Diagnostic> {
-    let mut tera = Tera::default();
-    tera.autoescape_on(vec![".html", ".xml"]);
-    // tera's own escaping also turns `/` into `&#x2F;`; URLs read better (and diff better)
-    // with only the characters that matter in HTML escaped.
-    tera.set_escape_fn(crate::escape::escape_attr);
-    let sources: Vec<(String, String)> = theme.templates.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    tera.add_raw_templates(sources).map_err(|e| template_error(theme, &e))?;
-    Ok(tera)
-}
-
-fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
-    let mut parts = vec![e.to_string()];
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        parts.push(s.to_string());
-        source = s.source();
-    }
-    let name = parts[0].split('\'').nth(1).unwrap_or("").to_string();
-    let path = theme
-        .overridden
-        .get(&name)
-        .cloned()
-        .unwrap_or_else(|| format!("themes/default/templates/{name}"));
-    // A parse error carries its own snippet: ` --> 4:7 | … = expected a value`. Keep the
-    // location and the last sentence; the snippet is shown again from the template's text.
-    let mut line = 0;
-    let mut col = 0;
-    let mut words = Vec::new();
-    for part in &parts {
-        if let Some(rest) = part.split("--> ").nth(1) {
-            let mut nums = rest.split(|c: char| !c.is_ascii_digit()).filter(|n| !n.is_empty());
-            line = nums.next().and_then(|n| n.parse().ok()).unwrap_or(0);
-            col = nums.next().and_then(|n| n.parse().ok()).unwrap_or(0);
-            let last = part
-                .lines()
-                .rev()
-                .find(|l| l.trim_start().starts_with('='))
-                .unwrap_or("");
-            words.push(last.trim_start().trim_start_matches('=').trim().to_string());
-        } else {
-            words.push(part.trim().to_string());
-        }
-    }
-    let message = words
-        .into_iter()
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(": ");
-    Diagnostic::error(path, line, col, format!("template error: {message}"))
-        .with_hint("fix the template (tera syntax), or delete the override to use the built-in one")
-}
 
 /// An output (or a group of them) rendered side by side with the others.
 type Job<'a> = Box<dyn FnOnce() -> Result<(), Diagnostic> + Send + 'a>;

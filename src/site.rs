@@ -11,33 +11,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use time::Date;
 
-use crate::checklist::Checklist;
+use crate::checklist_source::ChecklistSource;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::page::Page;
 use crate::progress::{count_checklist, Counts};
-
-/// The checklist with where it came from.
-#[derive(Debug, Clone)]
-pub struct ChecklistSource {
-    pub checklist: Checklist,
-    pub rel: String,
-    pub display: String,
-    /// Recent status changes, newest first (from git).
-    pub changes: Vec<crate::history::StatusChange>,
-    /// Each task's text and notes as HTML, by task id, links resolved from the checklist.
-    pub task_html: HashMap<String, TaskHtml>,
-    /// What rendering the tasks' texts and the prose reported (broken links): the same
-    /// while those texts are.
-    pub text_diagnostics: Vec<Diagnostic>,
-}
-
-/// A task's text and its notes, rendered.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TaskHtml {
-    pub text: String,
-    pub notes: Vec<String>,
-}
 
 #[derive(Debug)]
 pub struct Site {
@@ -82,6 +60,14 @@ impl Site {
             .iter()
             .flat_map(|c| c.checklist.sections.iter())
             .zip(&self.section_counts)
+    }
+
+    /// The warnings about the site as a whole, the same in `build`, `check` and `serve`:
+    /// alerts answered by several pages, and pages due for review.
+    pub fn warnings(&self, config: &Config) -> Vec<Diagnostic> {
+        let mut out = self.shared_alert_warnings();
+        out.extend(self.review_warnings(config.stale_after_days));
+        out
     }
 
     /// A warning for each page whose review is stale or overdue, at its `last_reviewed`.
@@ -185,7 +171,7 @@ pub fn assemble_site(
     today: Date,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let generated = generated_prefixes(config);
+    let generated = crate::generated::generated_prefixes(config);
 
     let (mut root_page, mut pages) = place::place_pages(config, pages, &mut diags);
     let (section_counts, totals) = checklist
@@ -282,12 +268,4 @@ pub fn assemble_site(
     (site, diags)
 }
 
-/// The checklist's prose as HTML: the introduction (shown under the title) and the rest
-/// (shown after the sections).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ProseHtml {
-    pub intro: String,
-    pub rest: String,
-}
-
-pub use place::{generated_files, generated_prefixes};
+pub use place::output_collisions;

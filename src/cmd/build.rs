@@ -1,4 +1,5 @@
-//! `opsbook build`: the whole pipeline, written to the output folder.
+//! `opsbook build`: parses its flags, runs the pipeline (which writes the site and
+//! `opsbook.lock`), prints what happened, and writes the offline bundle when asked.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -6,8 +7,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use super::{count, plural, print_diagnostics, show_path, CmdResult, Failure};
+use crate::config::Overrides;
 use crate::diagnostic::Severity;
-use crate::pipeline::{build_book, Overrides};
+use crate::pipeline::build_book;
 
 pub fn run(
     dir: &Path,
@@ -40,11 +42,6 @@ pub(super) fn build(
         accept_removed,
     };
     let report = build_book(dir, &overrides, true)?;
-    if report.written {
-        let mut clock = std::time::Instant::now();
-        record_urls(dir, &report.book)?;
-        crate::clock::log_time("lock file", &mut clock);
-    }
     let diags = &report.book.diagnostics;
     // With `broken-links = "warn"`, one line counts the broken links; `check` lists them.
     let quiet_links = report
@@ -192,22 +189,6 @@ fn check_bundle_path(zip: &Path, inside: &[(&Path, &str)]) -> Result<(), Failure
                 )));
             }
         }
-    }
-    Ok(())
-}
-
-/// Writes `opsbook.lock` after a good build: every URL published so far, sorted.
-fn record_urls(dir: &Path, book: &crate::pipeline::Book) -> anyhow::Result<()> {
-    use crate::permanence::{render_record, RECORD_FILE};
-    if let Some(r) = &book.record {
-        if r.is_unchanged_by(&book.published, &book.accepted) {
-            return Ok(());
-        }
-    }
-    let text = render_record(book.record.as_deref(), &book.published, &book.accepted);
-    let path = dir.join(RECORD_FILE);
-    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-        crate::output::write_file_atomic(&path, text.as_bytes())?;
     }
     Ok(())
 }

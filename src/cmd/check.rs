@@ -10,8 +10,9 @@ use serde::Serialize;
 use super::{count, plural, print_diagnostics, CmdResult};
 use crate::alert_rules::{check_rules, parse_rules, AlertCheck, AlertRule, Verdict};
 use crate::cli::CheckFormat;
+use crate::config::Overrides;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::pipeline::{build_book, Overrides};
+use crate::pipeline::build_book;
 
 #[derive(Serialize)]
 struct CheckJson<'a> {

@@ -9,7 +9,8 @@ use serde::Serialize;
 use super::{print_diagnostics, CmdResult};
 use crate::cli::LinkFormat;
 use crate::config::Config;
-use crate::pipeline::{load_book, Overrides};
+use crate::config::Overrides;
+use crate::pipeline::load_book;
 use crate::site::Site;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

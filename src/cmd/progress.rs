@@ -11,8 +11,9 @@ use super::{print_diagnostics, CmdResult, Failure};
 use crate::badge::format_percent;
 use crate::checklist::parse_checklist;
 use crate::cli::ProgressFormat;
+use crate::config::Overrides;
 use crate::diagnostic::Diagnostic;
-use crate::pipeline::{load_book, Overrides};
+use crate::pipeline::load_book;
 use crate::progress::{check_progress_table, rewrite_progress_table};
 
 pub fn run(dir: &Path, format: ProgressFormat, write: bool) -> CmdResult {

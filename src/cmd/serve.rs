@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 
 use super::CmdResult;
-use crate::pipeline::Overrides;
+use crate::config::Overrides;
 use crate::preview::{LiveState, Outcome, Preview};
 use crate::serve::{router, HostCheck};
 use crate::watch::{classify, classify_batch, watch_book, Change, WatchedPaths, Watcher};

@@ -422,6 +422,35 @@ impl Prepared {
     }
 }
 
+/// The cache's file being made on a thread of its own while the site renders: kept when the
+/// build succeeds ([`Saver::keep_if`]), otherwise deleted before the process can end under
+/// the thread making it.
+pub struct Saver {
+    file: PathBuf,
+    thread: std::thread::JoinHandle<Option<Prepared>>,
+}
+
+impl Saver {
+    /// Starts making the cache file of the book at `root`.
+    pub fn start(root: &Path) -> Saver {
+        let file = cache_file(root);
+        let made = file.clone();
+        Saver {
+            file,
+            thread: std::thread::spawn(move || prepare(&made, true)),
+        }
+    }
+
+    /// Waits for the file, and moves it into place when `keep`. The cache only saves work: a
+    /// cache that cannot be written costs the next build time, never its output.
+    pub fn keep_if(self, keep: bool) {
+        let prepared = self.thread.join().ok().flatten();
+        if let (true, Some(prepared)) = (keep, prepared) {
+            let _ = prepared.commit(&self.file);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -134,7 +134,7 @@ pub const DASHBOARD_LIST: usize = 50;
 pub fn dashboard_view(
     site: &Site,
     config: &Config,
-    prose_html: &crate::site::ProseHtml,
+    prose_html: &crate::checklist_source::ProseHtml,
 ) -> Result<DashboardView, crate::diagnostic::Diagnostic> {
     let mut stale = Vec::new();
     let mut overdue = Vec::new();

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use globset::GlobSetBuilder;
 
-use super::ChecklistSource;
+use crate::checklist_source::ChecklistSource;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::page::Page;

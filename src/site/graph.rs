@@ -4,7 +4,7 @@
 use crate::links::BROKEN_LINK;
 use std::collections::{HashMap, HashSet};
 
-use super::ChecklistSource;
+use crate::checklist_source::ChecklistSource;
 use crate::diagnostic::Diagnostic;
 use crate::links::Target;
 use crate::page::Page;

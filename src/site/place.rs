@@ -1,11 +1,15 @@
 //! Where pages land: the root page, URL collisions between files and with opsbook's own
-//! generated pages, and the folder pages made for folders without an index page.
+//! generated pages, the folder pages made for folders without an index page, and, after
+//! rendering, the check that no two outputs (or a copied file and an output) share a path.
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::ChecklistSource;
+use super::Site;
+use crate::assets::Asset;
+use crate::checklist_source::ChecklistSource;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::generated::{generated_files, generated_prefixes, prefix_key};
 use crate::page::{folder_page, Page};
 
 /// Takes the root page out (it opens the dashboard), drops pages whose URL is taken (by
@@ -191,39 +195,6 @@ pub(super) fn generated_page_collisions(
     out
 }
 
-/// The files opsbook writes at the site's root: a page may link to each, and content may not
-/// take their place. The one list that link checking and the reserved paths read; the
-/// renderer writes exactly these.
-pub fn generated_files(config: &Config) -> Vec<String> {
-    let mut out: Vec<String> = ["progress.json", "404.html", "feed.xml", ".nojekyll"]
-        .map(String::from)
-        .to_vec();
-    if config.has_absolute_url() {
-        out.push("sitemap.xml".into());
-    }
-    if !config.cname.is_empty() {
-        out.push("CNAME".into());
-    }
-    out
-}
-
-/// The first URL segments opsbook writes itself.
-pub fn generated_prefixes(config: &Config) -> Vec<String> {
-    let mut out: Vec<String> = config.urls.named().into_iter().map(|(_, v)| v).collect();
-    out.push("_theme".into());
-    out
-}
-
-/// The `[urls]` key that names a generated prefix, for hints.
-pub(super) fn prefix_key(config: &Config, value: &str) -> Option<&'static str> {
-    config
-        .urls
-        .named()
-        .into_iter()
-        .find(|(_, v)| v == value)
-        .map(|(k, _)| k)
-}
-
 /// Every URL opsbook generates, without slashes at the ends (`tasks/x`, `alerts/Name`), for
 /// checking links written to them.
 pub(super) fn generated_paths(
@@ -253,5 +224,97 @@ pub(super) fn generated_paths(
     }
     out.extend(alerts.keys().map(|a| format!("{}/{a}", u.alerts)));
     out.extend(alerts.keys().map(|a| format!("{}/{}", u.alerts, a.to_lowercase())));
+    out
+}
+
+/// What put a file in the output: the file that names it in a message, and how to say it.
+#[derive(Clone)]
+struct Origin {
+    /// The source the diagnostic points at (empty for opsbook's own files).
+    file: String,
+    what: String,
+}
+
+/// Two outputs at one path, or a file where a folder must be: a copied file from content/
+/// would silently replace a page or a generated file, so each is an error naming both.
+pub fn output_collisions(site: &Site, files: &[String], assets: &[Asset], content: &str) -> Vec<Diagnostic> {
+    let origin = |path: &str| -> Origin {
+        let dir = path.strip_suffix("index.html").unwrap_or("");
+        if let Some(p) = site
+            .page_by_path(dir)
+            .map(|i| &site.pages[i])
+            .filter(|p| !p.display.is_empty())
+        {
+            return Origin {
+                file: p.display.clone(),
+                what: format!("the page {}", p.display),
+            };
+        }
+        if let Ok(k) = site.aliases.binary_search_by(|(a, _)| a.as_str().cmp(dir)) {
+            let p = &site.pages[site.aliases[k].1];
+            return Origin {
+                file: p.display.clone(),
+                what: format!("the alias `/{dir}` of {}", p.display),
+            };
+        }
+        Origin {
+            file: String::new(),
+            what: format!("opsbook's generated /{path}"),
+        }
+    };
+    // Each path, and the content file copied there (`None`: a rendered file, whose origin
+    // is worked out only if it collides).
+    let mut all: rustc_hash::FxHashMap<&str, Option<&Asset>> = files.iter().map(|f| (f.as_str(), None)).collect();
+    let asset_origin = |a: &Asset| {
+        let display = format!("{content}/{}", a.rel);
+        Origin {
+            file: display.clone(),
+            what: display,
+        }
+    };
+    let origin_of = |path: &str, asset: Option<&Asset>| asset.map_or_else(|| origin(path), asset_origin);
+    let mut out = Vec::new();
+    for a in assets {
+        if let Some(&o) = all.get(a.rel.as_str()) {
+            let display = format!("{content}/{}", a.rel);
+            out.push(
+                Diagnostic::error(
+                    &display,
+                    0,
+                    0,
+                    format!("{display} would overwrite {} in the site", origin_of(&a.rel, o).what),
+                )
+                .with_hint("rename or move the file"),
+            );
+        } else {
+            all.insert(a.rel.as_str(), Some(a));
+        }
+    }
+    for (&path, &source) in &all {
+        let mut dir = path;
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            if let Some(&owner_source) = all.get(parent) {
+                let who = origin_of(path, source);
+                let owner = origin_of(parent, owner_source);
+                let file = if who.file.is_empty() { owner.file } else { who.file };
+                out.push(
+                    Diagnostic::error(
+                        file,
+                        0,
+                        0,
+                        format!(
+                            "{} would be published under /{parent}/, but {} is the file /{parent}",
+                            who.what, owner.what
+                        ),
+                    )
+                    .with_hint("rename or move the file, or change the alias"),
+                );
+                break;
+            }
+            dir = parent;
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
+    out.dedup();
     out
 }

@@ -1,0 +1,123 @@
+//! The checklist, read: its structure (see [`crate::checklist`]), the progress table check, its
+//! prose and each task's text as HTML (links resolved from the checklist), and its git
+//! history when asked. Beside `page.rs`, which reads every other page.
+
+use std::collections::HashMap;
+
+use crate::checklist::{parse_checklist, Checklist};
+use crate::config::{Config, Overrides};
+use crate::content::SourceFile;
+use crate::diagnostic::Diagnostic;
+use crate::links::LinkIndex;
+use crate::markdown::{render_inline, render_markdown, MarkdownContext};
+use crate::progress::check_progress_table;
+
+/// The checklist with where it came from.
+#[derive(Debug, Clone)]
+pub struct ChecklistSource {
+    pub checklist: Checklist,
+    pub rel: String,
+    pub display: String,
+    /// Recent status changes, newest first (from git).
+    pub changes: Vec<crate::history::StatusChange>,
+    /// Each task's text and notes as HTML, by task id, links resolved from the checklist.
+    pub task_html: HashMap<String, TaskHtml>,
+    /// What rendering the tasks' texts and the prose reported (broken links): the same
+    /// while those texts are.
+    pub text_diagnostics: Vec<Diagnostic>,
+}
+
+/// A task's text and its notes, rendered.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskHtml {
+    pub text: String,
+    pub notes: Vec<String>,
+}
+
+/// The checklist's prose as HTML: the introduction (shown under the title) and the rest
+/// (shown after the sections).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProseHtml {
+    pub intro: String,
+    pub rest: String,
+}
+
+/// Reads the checklist: its structure, the progress table check, its prose and each task's
+/// text as HTML (links resolved from the checklist), and its git history when asked.
+pub fn read_checklist(
+    src: &SourceFile,
+    index: &LinkIndex,
+    config: &Config,
+    overrides: &Overrides,
+) -> (ChecklistSource, Vec<Diagnostic>, ProseHtml) {
+    let (checklist, mut diags) = parse_checklist_checked(src, overrides);
+    let ctx = MarkdownContext::of(src, index, config);
+    let mut text_diagnostics = Vec::new();
+    let mut prose = ProseHtml::default();
+    for (text, html) in [
+        (&checklist.intro, &mut prose.intro),
+        (&checklist.prose, &mut prose.rest),
+    ] {
+        if !text.trim().is_empty() {
+            let md = render_markdown(&ctx, text, 0);
+            text_diagnostics.extend(md.diagnostics);
+            *html = md.html;
+        }
+    }
+    let mut task_html = HashMap::new();
+    for (_, t) in checklist.tasks() {
+        let at = (t.line, t.col);
+        let (text, d) = render_inline(&ctx, &t.text, at);
+        text_diagnostics.extend(d);
+        let notes = t
+            .notes
+            .iter()
+            .map(|n| {
+                let (html, d) = render_inline(&ctx, &n.text, at);
+                text_diagnostics.extend(d);
+                html
+            })
+            .collect();
+        task_html.insert(t.id.clone(), TaskHtml { text, notes });
+    }
+    diags.extend(text_diagnostics.iter().cloned());
+    let source = checklist_source(src, config, overrides, checklist, task_html, text_diagnostics);
+    (source, diags, prose)
+}
+
+/// The checklist's structure, with what parsing and the progress table check report.
+pub fn parse_checklist_checked(src: &SourceFile, overrides: &Overrides) -> (Checklist, Vec<Diagnostic>) {
+    let (checklist, mut diags) = parse_checklist(&src.display, &src.text);
+    diags.extend(check_progress_table(&checklist, &src.display).into_iter().map(|mut d| {
+        if !overrides.strict {
+            d.severity = crate::diagnostic::Severity::Warning;
+        }
+        d
+    }));
+    (checklist, diags)
+}
+
+/// A read checklist, with its git history when asked.
+pub fn checklist_source(
+    src: &SourceFile,
+    config: &Config,
+    overrides: &Overrides,
+    checklist: Checklist,
+    task_html: HashMap<String, TaskHtml>,
+    text_diagnostics: Vec<Diagnostic>,
+) -> ChecklistSource {
+    let mut changes = Vec::new();
+    if overrides.history {
+        changes = crate::history::status_changes(&config.root, &config.content_dir.join(&src.rel), &checklist);
+        // A change of a task since renamed or removed would link to nothing.
+        changes.retain(|c| task_html.contains_key(&c.task_id));
+    }
+    ChecklistSource {
+        task_html,
+        checklist,
+        rel: src.rel.clone(),
+        display: src.display.clone(),
+        changes,
+        text_diagnostics,
+    }
+}
