@@ -7,7 +7,8 @@
 //! Keep this in step with `themes/default/templates/base.html`, `page.html` and `print.html`:
 //! a change to a template that is not made here fails those tests.
 
-use super::data::{PageView, PrintView};
+use super::pages::PageView;
+use super::print::PrintView;
 use super::view::{Layout, PageRef, SiteView};
 
 /// The page's HTML, as `page.html` renders it.

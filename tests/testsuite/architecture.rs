@@ -227,3 +227,17 @@ fn no_source_file_is_long_without_saying_why() {
         long.join("\n")
     );
 }
+
+/// The list of generated root files and the renderer agree: a book with every option that
+/// adds one (an absolute URL, a CNAME) gets each listed file, and a link to each checks.
+#[test]
+fn every_listed_root_file_is_written() {
+    let book = crate::support::Book::with_files(&[
+        ("book.toml", "[site]\nurl = \"https://acme.github.io/runbooks/\"\ncname = \"runbooks.acme.com\"\n"),
+        ("content/checklist.md", "# Checklist\n\n## Section\n\n- `{ }` Task\n"),
+    ]);
+    book.run(&["build"]).success();
+    for (path, _) in opsbook::generated::ROOT_FILES {
+        assert!(book.exists(&format!("site/{path}")), "{path} is listed but not written");
+    }
+}
