@@ -4,11 +4,14 @@
 //! typo gets TOML's line and column plus the list of valid keys; [`Config`] then holds
 //! absolute paths and filled-in defaults. This module never reads `content/`.
 
+mod raw;
+
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::diagnostic::{line_col, Diagnostic};
+use raw::RawConfig;
 
 /// What the command line may override.
 #[derive(Debug, Clone, Default)]
@@ -49,55 +52,6 @@ impl Config {
 /// The file name of the configuration at the book root.
 pub const CONFIG_FILE: &str = "book.toml";
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    #[serde(default)]
-    book: RawBook,
-    #[serde(default)]
-    site: RawSite,
-    #[serde(default)]
-    build: RawBuild,
-    #[serde(default)]
-    runbooks: RawRunbooks,
-    #[serde(default)]
-    serve: RawServe,
-    #[serde(default)]
-    urls: RawUrls,
-    #[serde(default)]
-    params: toml::Table,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawBook {
-    title: Option<String>,
-    description: Option<String>,
-    language: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawSite {
-    url: Option<String>,
-    cname: Option<String>,
-    edit_url: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawBuild {
-    content: Option<String>,
-    output: Option<String>,
-    theme: Option<String>,
-    checklist: Option<String>,
-    lowercase_urls: Option<bool>,
-    allow_raw_html: Option<bool>,
-    trusted_assets: Option<Vec<String>>,
-    ignore: Option<Vec<String>>,
-    broken_links: Option<BrokenLinks>,
-}
-
 /// What a broken link is: `error` fails the build; `warn` publishes it while it is fixed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -105,32 +59,6 @@ pub enum BrokenLinks {
     #[default]
     Error,
     Warn,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawRunbooks {
-    stale_after_days: Option<u32>,
-    alert_pages: Option<Vec<String>>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawServe {
-    host: Option<String>,
-    port: Option<u16>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawUrls {
-    sections: Option<String>,
-    tasks: Option<String>,
-    alerts: Option<String>,
-    badges: Option<String>,
-    print: Option<String>,
-    search: Option<String>,
-    owners: Option<String>,
 }
 
 /// The prefixes of generated URLs (`[urls]` renames them).

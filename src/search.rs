@@ -16,6 +16,10 @@
 //! computed here so that the browser only adds numbers. Words are split the same way on both
 //! sides: runs of letters and digits, lowercased; camelCase names (`PostgresPrimaryDown`) are
 //! also indexed by their parts.
+//!
+//! It is one file on purpose: the documents, the word splitting, the scores and the shards are
+//! one algorithm whose parts must agree with each other and with the theme's `search.js`;
+//! split, they would only ever be read together.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};

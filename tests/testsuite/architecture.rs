@@ -233,7 +233,10 @@ fn no_source_file_is_long_without_saying_why() {
 #[test]
 fn every_listed_root_file_is_written() {
     let book = crate::support::Book::with_files(&[
-        ("book.toml", "[site]\nurl = \"https://acme.github.io/runbooks/\"\ncname = \"runbooks.acme.com\"\n"),
+        (
+            "book.toml",
+            "[site]\nurl = \"https://acme.github.io/runbooks/\"\ncname = \"runbooks.acme.com\"\n",
+        ),
         ("content/checklist.md", "# Checklist\n\n## Section\n\n- `{ }` Task\n"),
     ]);
     book.run(&["build"]).success();
