@@ -1,7 +1,7 @@
 //! Content problems as values: `Diagnostic {path, line, col, severity, message, hint}`.
 //!
-//! Every stage returns its diagnostics instead of printing them; `main` (through
-//! [`render_diagnostics`]) prints them once, sorted, with the offending source line shown by
+//! Every stage returns its diagnostics instead of printing them; the command that ran the
+//! pipeline (`cmd/`, through [`render_diagnostics`]) prints them once, sorted, with the offending source line shown by
 //! codespan-reporting in the `error: …` / `--> file:line:col` form users know from rustc.
 
 use std::collections::HashMap;

@@ -34,15 +34,15 @@ pub mod cache;
 mod memo;
 mod palette;
 
-/// The HTML of one code block: `<pre><code class="language-x">` with class-styled spans,
-/// inside a wrapper holding a copy button. `lang` is escaped wherever it lands. Blocks seen
-/// before (in this process or the last build) come from [`cache`].
 /// Frees what highlighting remembers for speed (not the cache): for a build that has
 /// highlighted all its code.
 pub fn forget_lines() {
     memo::forget_all();
 }
 
+/// The HTML of one code block: `<pre><code class="language-x">` with class-styled spans,
+/// inside a wrapper holding a copy button. `lang` is escaped wherever it lands. Blocks seen
+/// before (in this process or the last build) come from [`cache`].
 pub fn highlight_block(code: &str, lang: &str) -> String {
     cache::get_or_make(lang, code, || make_block(code, lang))
 }

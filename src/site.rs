@@ -1,7 +1,11 @@
 //! The site: every page and the checklist put together. Binds runbooks to their tasks,
 //! gathers alerts and aliases, makes folder pages, checks anchors, and computes backlinks
 //! and reading order once, so that rendering any page is constant work.
-//! Immutable once built.
+//! Built once by [`assemble_site`]. Nothing changes it afterwards but `serve`'s fast paths
+//! (`preview/rebuild.rs`), and only in two ways: `pages[i]` replaced by a page of the same
+//! shape (only its body differs), and `checklist`, `section_counts` and `totals` replaced
+//! after an edit of task statuses alone. `tests/testsuite/serve.rs` holds both to what a
+//! fresh build makes.
 
 mod bind;
 mod graph;

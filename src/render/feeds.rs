@@ -140,13 +140,13 @@ pub fn sitemap(site: &Site, config: &Config) -> String {
     out
 }
 
+/// The most entries the feed holds, newest first.
+pub const FEED_ENTRIES: usize = 100;
+
 /// `feed.xml`: an Atom feed a team can follow. One entry per page with a `last_reviewed` date
 /// (on that date), and one per task status change the checklist's git history shows (on the
 /// commit's date); newest first. Every date comes from the content or git, so the feed is the
 /// same bytes for the same book.
-/// The most entries the feed holds, newest first.
-pub const FEED_ENTRIES: usize = 100;
-
 pub fn feed(site: &Site, config: &Config) -> String {
     use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
     let at = |date: &str| format!("{date}T00:00:00+00:00").parse::<FixedDateTime>().ok();

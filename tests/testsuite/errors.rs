@@ -1,9 +1,6 @@
 //! Every mistake a user can make, run through the real binary: the exit code (1 for content
 //! errors, 2 for usage errors), the location (`--> content/<file>:LINE:COL` or
 //! `book.toml:LINE:COL`) and the key words of the message, as DESIGN.md promises.
-//!
-//! Tests marked `#[ignore = "bug: …"]` assert the promised behaviour where the binary does not
-//! (yet) deliver it; run them with `cargo test --test testsuite errors -- --ignored`.
 
 use std::fs;
 

@@ -352,7 +352,7 @@ fn a_status_change_reaches_the_owners_page_of_its_runbook() {
 }
 
 /// What serve shows after status edits (rendered from the last build, see
-/// `pipeline::rebuild_statuses`) is what a fresh build of the same book writes, for every
+/// `preview::rebuild::rebuild_statuses`) is what a fresh build of the same book writes, for every
 /// output that shows a status or a count.
 #[test]
 fn status_edits_in_serve_match_a_fresh_build() {
@@ -430,6 +430,62 @@ fn status_edits_in_serve_match_a_fresh_build() {
         // given the time a rebuild takes on a loaded machine before it must match.
         let mismatch = || {
             paths.into_iter().chain((step == 4).then_some(added)).find_map(|path| {
+                let want = std::fs::read_to_string(site.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+                let got = s.get(&format!("/{path}")).2.replace(live, "");
+                (got != want).then(|| format!("step {step}: /{path} differs from a fresh build's:\n{got}\n---\n{want}"))
+            })
+        };
+        let start = std::time::Instant::now();
+        let mut differs = mismatch();
+        while differs.is_some() && start.elapsed() < std::time::Duration::from_secs(20) {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            differs = mismatch();
+        }
+        if let Some(message) = differs {
+            panic!("{message}");
+        }
+    }
+}
+
+/// What serve shows after body edits (one page rendered again from the last build, see
+/// `preview::rebuild::rebuild_pages`, which patches that page into the kept site) is what a
+/// fresh build of the same book writes, for the page, the pages around it and the print page.
+#[test]
+fn body_edits_in_serve_match_a_fresh_build() {
+    let page = |body: &str| format!("---\nowner: dba-team\n---\n# Verify the backup\n\n## Steps\n\n{body}\n");
+    let book = Book::with_files(&[
+        (
+            "content/checklist.md",
+            "# Checklist\n\n## Backups\n\n- `{X}` Verify the backup\n",
+        ),
+        ("content/runbooks/backups/verify-the-backup.md", &page("Run it.")),
+        (
+            "content/faq.md",
+            "# FAQ\n\nSee [the steps](runbooks/backups/verify-the-backup.md#steps).\n",
+        ),
+    ]);
+    let s = Server::start(&book, &[]);
+    let paths = [
+        "runbooks/backups/verify-the-backup/index.html",
+        "faq/index.html",
+        "index.html",
+        "owners/dba-team/index.html",
+        "print/index.html",
+    ];
+    let live = "<script src=\"/__opsbook/live.js\"></script>";
+    for (step, body) in [
+        "Run `pg_verifybackup`.",
+        "Run it twice.\n\n```sh\npg_verifybackup /backups\n```",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        book.write("content/runbooks/backups/verify-the-backup.md", &page(body));
+        let out = tempfile::tempdir().expect("tempdir");
+        let site = out.path().join("site");
+        book.run(&["build", "-o", site.to_str().expect("utf-8")]).success();
+        let mismatch = || {
+            paths.into_iter().find_map(|path| {
                 let want = std::fs::read_to_string(site.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
                 let got = s.get(&format!("/{path}")).2.replace(live, "");
                 (got != want).then(|| format!("step {step}: /{path} differs from a fresh build's:\n{got}\n---\n{want}"))
