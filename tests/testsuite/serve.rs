@@ -351,6 +351,28 @@ fn a_status_change_reaches_the_owners_page_of_its_runbook() {
     assert!(s.get("/owners/").2.contains("href=\"/owners/dba-team/\""));
 }
 
+/// Waits (up to the time a rebuild takes on a loaded machine) until serve shows each of
+/// `paths` as the fresh build in `site` wrote it, and fails naming the first that differs.
+fn assert_serves_a_fresh_build(s: &Server, site: &std::path::Path, paths: &[&str], step: usize) {
+    let live = "<script src=\"/__opsbook/live.js\"></script>";
+    let mismatch = || {
+        paths.iter().find_map(|path| {
+            let want = std::fs::read_to_string(site.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+            let got = s.get(&format!("/{path}")).2.replace(live, "");
+            (got != want).then(|| format!("step {step}: /{path} differs from a fresh build's:\n{got}\n---\n{want}"))
+        })
+    };
+    let start = std::time::Instant::now();
+    let mut differs = mismatch();
+    while differs.is_some() && start.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        differs = mismatch();
+    }
+    if let Some(message) = differs {
+        panic!("{message}");
+    }
+}
+
 /// What serve shows after status edits (rendered from the last build, see
 /// `preview::rebuild::rebuild_statuses`) is what a fresh build of the same book writes, for every
 /// output that shows a status or a count.
@@ -404,7 +426,6 @@ fn status_edits_in_serve_match_a_fresh_build() {
         "progress.json",
         "feed.xml",
     ];
-    let live = "<script src=\"/__opsbook/live.js\"></script>";
     // Status edits, then one that changes a note too (the whole book is built again).
     for (step, (a, b, c, note)) in [
         ("{X}", "{X}", "{ }", "check the size"),
@@ -428,22 +449,9 @@ fn status_edits_in_serve_match_a_fresh_build() {
         });
         // Some steps change only a note, which progress.json does not show: every page is
         // given the time a rebuild takes on a loaded machine before it must match.
-        let mismatch = || {
-            paths.into_iter().chain((step == 4).then_some(added)).find_map(|path| {
-                let want = std::fs::read_to_string(site.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
-                let got = s.get(&format!("/{path}")).2.replace(live, "");
-                (got != want).then(|| format!("step {step}: /{path} differs from a fresh build's:\n{got}\n---\n{want}"))
-            })
-        };
-        let start = std::time::Instant::now();
-        let mut differs = mismatch();
-        while differs.is_some() && start.elapsed() < std::time::Duration::from_secs(20) {
-            std::thread::sleep(std::time::Duration::from_millis(50));
-            differs = mismatch();
-        }
-        if let Some(message) = differs {
-            panic!("{message}");
-        }
+        let mut all = paths.to_vec();
+        all.extend((step == 4).then_some(added));
+        assert_serves_a_fresh_build(&s, &site, &all, step);
     }
 }
 
@@ -472,7 +480,6 @@ fn body_edits_in_serve_match_a_fresh_build() {
         "owners/dba-team/index.html",
         "print/index.html",
     ];
-    let live = "<script src=\"/__opsbook/live.js\"></script>";
     for (step, body) in [
         "Run `pg_verifybackup`.",
         "Run it twice.\n\n```sh\npg_verifybackup /backups\n```",
@@ -484,22 +491,7 @@ fn body_edits_in_serve_match_a_fresh_build() {
         let out = tempfile::tempdir().expect("tempdir");
         let site = out.path().join("site");
         book.run(&["build", "-o", site.to_str().expect("utf-8")]).success();
-        let mismatch = || {
-            paths.into_iter().find_map(|path| {
-                let want = std::fs::read_to_string(site.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
-                let got = s.get(&format!("/{path}")).2.replace(live, "");
-                (got != want).then(|| format!("step {step}: /{path} differs from a fresh build's:\n{got}\n---\n{want}"))
-            })
-        };
-        let start = std::time::Instant::now();
-        let mut differs = mismatch();
-        while differs.is_some() && start.elapsed() < std::time::Duration::from_secs(20) {
-            std::thread::sleep(std::time::Duration::from_millis(50));
-            differs = mismatch();
-        }
-        if let Some(message) = differs {
-            panic!("{message}");
-        }
+        assert_serves_a_fresh_build(&s, &site, &paths, step);
     }
 }
 
