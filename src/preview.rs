@@ -151,6 +151,9 @@ impl Preview {
             self.last = None;
             return Ok(Outcome::Broken { errors });
         }
+        // The book is good again: a tab that connects while the new files are written must
+        // not be shown the last problem (the reload below follows the writes).
+        let was_broken = self.state.broken.lock().map(|mut b| b.take().is_some()).unwrap_or(true);
         let mut changed = self.put_all(&report.files)?;
         let mut seen: HashSet<String> = report.files.iter().map(|f| f.path.clone()).collect();
         for a in &report.book.assets {
@@ -178,8 +181,7 @@ impl Preview {
         }
         // A save that changed no output (a second event of the same save, a file saved
         // unchanged) reloads nothing, unless the tabs show the overlay of a broken book.
-        let broken = self.state.broken.lock().map(|b| b.is_some()).unwrap_or(true);
-        if changed > 0 || broken {
+        if changed > 0 || was_broken {
             self.state.set(LiveEvent::Reload);
         }
         let elapsed = start.elapsed();
