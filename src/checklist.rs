@@ -97,6 +97,8 @@ pub struct ProgressRow {
     /// The figure as written, when it parses as `N/M`.
     pub claimed: Option<(u32, u32)>,
     pub is_total: bool,
+    /// The row's Notes cell as written (markdown; empty without one).
+    pub notes: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -130,6 +132,19 @@ impl Checklist {
         }
         out
     }
+}
+
+/// The status a task's line is marked with, and the line without its marker: two versions
+/// of a line that differ only in status share the second (see `history`, which reads
+/// thousands of versions of a checklist without parsing each).
+pub fn line_status(line: &str) -> Option<(Status, String)> {
+    let (bullet, rest) = marker::strip_list_marker(line);
+    let trimmed = rest.trim_start();
+    let (Marker::Known(status), consumed) = marker::parse_marker(trimmed)? else {
+        return None;
+    };
+    let lead = rest.len() - trimmed.len();
+    Some((status, format!("{bullet}{}{}", &rest[..lead], &trimmed[consumed..])))
 }
 
 /// Parses a checklist file. `path` is only used to name the file in diagnostics.

@@ -20,8 +20,12 @@ pub struct ChecklistSource {
     pub display: String,
     /// Recent status changes, newest first (from git).
     pub changes: Vec<crate::history::StatusChange>,
+    /// The checklist over time (from git; none outside git or when not asked).
+    pub history: Option<crate::history::History>,
     /// Each task's text and notes as HTML, by task id, links resolved from the checklist.
     pub task_html: HashMap<String, TaskHtml>,
+    /// The progress table's Notes column as HTML, by section id (`""`: the total row).
+    pub notes_html: HashMap<String, String>,
     /// What rendering the tasks' texts and the prose reported (broken links): the same
     /// while those texts are.
     pub text_diagnostics: Vec<Diagnostic>,
@@ -80,8 +84,23 @@ pub fn read_checklist(
             .collect();
         task_html.insert(t.id.clone(), TaskHtml { text, notes });
     }
+    // The progress table's Notes, by section id ("" for the total row).
+    let mut notes_html = HashMap::new();
+    for row in checklist.progress_rows.iter().filter(|r| !r.notes.is_empty()) {
+        let id = if row.is_total {
+            Some(String::new())
+        } else {
+            crate::progress::row_section(&checklist, &row.label).map(|(_, s)| s.id.clone())
+        };
+        if let Some(id) = id {
+            let (html, d) = render_inline(&ctx, &row.notes, (row.line, row.col));
+            text_diagnostics.extend(d);
+            notes_html.insert(id, html);
+        }
+    }
     diags.extend(text_diagnostics.iter().cloned());
-    let source = checklist_source(src, config, overrides, checklist, task_html, text_diagnostics);
+    let html = (task_html, notes_html);
+    let source = checklist_source(src, config, overrides, checklist, html, text_diagnostics);
     (source, diags, prose)
 }
 
@@ -103,21 +122,28 @@ pub fn checklist_source(
     config: &Config,
     overrides: &Overrides,
     checklist: Checklist,
-    task_html: HashMap<String, TaskHtml>,
+    (task_html, notes_html): (HashMap<String, TaskHtml>, HashMap<String, String>),
     text_diagnostics: Vec<Diagnostic>,
 ) -> ChecklistSource {
     let mut changes = Vec::new();
+    let mut history = None;
     if overrides.history {
-        changes = crate::history::status_changes(&config.root, &config.content_dir.join(&src.rel), &checklist);
-        // A change of a task since renamed or removed would link to nothing.
-        changes.retain(|c| task_html.contains_key(&c.task_id));
+        let path = config.content_dir.join(&src.rel);
+        history = crate::history::checklist_history(&config.root, &path, &src.text, crate::clock::today());
+        if let Some(h) = &history {
+            changes = h.recent_changes(crate::history::CHANGES);
+            // A change of a task since renamed or removed would link to nothing.
+            changes.retain(|c| task_html.contains_key(&c.task_id));
+        }
     }
     ChecklistSource {
         task_html,
+        notes_html,
         checklist,
         rel: src.rel.clone(),
         display: src.display.clone(),
         changes,
+        history,
         text_diagnostics,
     }
 }

@@ -104,6 +104,13 @@ pub enum Command {
         /// Rewrite the progress column of the checklist's own table in place
         #[arg(long)]
         write: bool,
+        /// Print what changed since this day, from git: tasks completed, started, reopened,
+        /// added and removed, with dates and who committed (for a weekly status report)
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today, conflicts_with_all = ["write", "history"])]
+        since: Option<time::Date>,
+        /// Print the daily series the dashboard's burn-up chart is drawn from, from git
+        #[arg(long, conflicts_with = "write")]
+        history: bool,
     },
     /// Print the permanent URL of the task, alert or page matching QUERY
     Link {
@@ -126,6 +133,8 @@ pub enum ProgressFormat {
     Text,
     Json,
     Markdown,
+    /// Comma-separated values (`--history` and `--since`)
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

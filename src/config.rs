@@ -118,6 +118,9 @@ pub struct Config {
     /// `[build] broken-links`: whether a broken link fails the build.
     pub broken_links: BrokenLinks,
     pub stale_after_days: u32,
+    /// A section in progress whose tasks have not changed status for this many days is
+    /// flagged as stalled (`[progress] stalled-after-days`).
+    pub stalled_after_days: u32,
     pub alert_pages: Vec<String>,
     pub serve_host: String,
     pub serve_port: u16,
@@ -360,6 +363,7 @@ fn resolve(
         ignore,
         broken_links: raw.build.broken_links.unwrap_or_default(),
         stale_after_days: raw.runbooks.stale_after_days.unwrap_or(180),
+        stalled_after_days: raw.progress.stalled_after_days.unwrap_or(21),
         alert_pages: raw.runbooks.alert_pages.unwrap_or_default(),
         serve_host,
         serve_port: raw.serve.port.unwrap_or(3000),

@@ -1,21 +1,28 @@
-//! What changed status: the checklist's recent history, read from git.
+//! The checklist's history, read from git: the only module that runs git (`history/git.rs`).
 //!
-//! The only module that runs git. Each recent commit that touched the checklist is parsed and
-//! compared with the one before it; the differences are the dashboard's "Recently changed"
-//! list. Dates come from the commits, so builds stay reproducible. Without git, outside a
-//! repository or in a shallow clone, the list is simply empty.
+//! - [`checklist_history`]: every version of the checklist, summed up by `series.rs` into the
+//!   daily series of the burn-up chart, every status change (the newest are the dashboard's
+//!   "Recently changed" list, see [`History::recent_changes`]), and the pace;
+//! - [`renames`]: files renamed under the content folder (for the URL record's hints).
+//!
+//! Dates come from the commits, so builds stay reproducible. Without git or outside a
+//! repository there is no history, and no error; in a shallow clone the history says it is
+//! incomplete.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Mutex;
 
-use crate::checklist::{parse_checklist, Checklist, Status};
+mod git;
+pub mod series;
 
-/// How many commits back the dashboard looks.
-const COMMITS: usize = 12;
+use git::git;
+pub use series::History;
+
+use crate::checklist::{parse_checklist, Status};
+
 /// How many changes it shows at most.
-const CHANGES: usize = 15;
+pub const CHANGES: usize = 15;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusChange {
@@ -27,150 +34,158 @@ pub struct StatusChange {
     pub date: Option<String>,
 }
 
-/// Status changes of the checklist at `path` (inside the git work tree at `root`), newest
-/// first. `current` is the checklist as it is on disk now.
+/// The whole history of the checklist at `path` (inside the git work tree at `root`), ending
+/// with `current_text` (the file on disk) when it differs from the last commit. `None`
+/// outside git, or when git holds no version of the file.
 ///
-/// The committed part is remembered for the process (`serve` asks on every save) while the
-/// file's log stays the same: a save then costs one `git log`, not a `git show` and a parse
-/// of each recent version.
-pub fn status_changes(root: &Path, path: &Path, current: &Checklist) -> Vec<StatusChange> {
-    let Some(log) = git(
-        root,
-        &[
-            "log",
-            &format!("-n{COMMITS}"),
-            "--format=%H %cs",
-            "--",
-            &path.to_string_lossy(),
-        ],
-    ) else {
-        return Vec::new();
-    };
-    let key: LogKey = (root.to_path_buf(), path.to_path_buf(), log);
-    static LAST: Mutex<Option<(LogKey, std::sync::Arc<Committed>)>> = Mutex::new(None);
-    let kept = LAST
-        .lock()
-        .ok()
-        .and_then(|last| last.as_ref().filter(|(k, _)| *k == key).map(|(_, c)| c.clone()));
-    let committed = match kept {
-        Some(c) => c,
-        None => {
-            let c = std::sync::Arc::new(committed(root, path, &key.2));
-            if let Ok(mut last) = LAST.lock() {
-                *last = Some((key, c.clone()));
-            }
-            c
-        }
-    };
-    // Not committed yet: the file against its last committed version.
-    let mut out = Vec::new();
-    if let Some(head) = &committed.head {
-        out.extend(differences(head, current, None));
+/// Every version is read with one `git log` and one `git cat-file --batch`, and each
+/// distinct text is parsed once, side by side. The result is kept for the process while the
+/// file's log and text stay the same (`serve` asks on every save).
+pub fn checklist_history(root: &Path, path: &Path, current_text: &str, today: time::Date) -> Option<History> {
+    type Key = (PathBuf, PathBuf, String, u64, time::Date);
+    static LAST: Mutex<Option<(Key, std::sync::Arc<History>)>> = Mutex::new(None);
+    let path_arg = path.to_string_lossy();
+    let log = git(root, &["log", "--format=%H%x09%cs%x09%an", "--", &path_arg])?;
+    let key: Key = (
+        root.to_path_buf(),
+        path.to_path_buf(),
+        log,
+        crate::fingerprint::hash_of(current_text),
+        today,
+    );
+    if let Some((_, h)) = LAST.lock().ok()?.as_ref().filter(|(k, _)| *k == key) {
+        return Some((**h).clone());
     }
-    for pair in &committed.pairs {
-        if out.len() >= CHANGES {
-            break;
-        }
-        out.extend(pair.iter().cloned());
-    }
-    out.truncate(CHANGES);
-    out
-}
-
-/// A checklist's log: the work tree, the file, and its recent commits as git lists them.
-type LogKey = (PathBuf, PathBuf, String);
-
-/// What the recent commits of the checklist say, newest first.
-#[derive(Debug, Default)]
-struct Committed {
-    /// The last committed version, parsed (none when the file is not in git).
-    head: Option<Checklist>,
-    /// The changes each commit made to the version before it.
-    pairs: Vec<Vec<StatusChange>>,
-}
-
-fn committed(root: &Path, path: &Path, log: &str) -> Committed {
-    let Some(rel) = git(root, &["ls-files", "--full-name", "--", &path.to_string_lossy()]) else {
-        return Committed::default();
-    };
+    let mut clock = std::time::Instant::now();
+    let rel = git(root, &["ls-files", "--full-name", "--", &path_arg])?;
     let rel = rel.trim();
-    if rel.is_empty() {
-        return Committed::default();
-    }
-    let mut versions: Vec<(String, String)> = Vec::new();
-    for (sha, date) in log.lines().filter_map(|l| l.split_once(' ')) {
-        match git(root, &["cat-file", "blob", &format!("{sha}:{rel}")]) {
-            Some(text) => versions.push((date.to_string(), text)),
-            None => break,
-        }
-    }
-    let parsed: Vec<Checklist> = versions.iter().map(|(_, text)| parse_checklist("", text).0).collect();
-    let mut pairs = Vec::new();
-    for k in 0..versions.len().saturating_sub(1) {
-        // The same text as the version before it changed nothing.
-        if versions[k].1 != versions[k + 1].1 {
-            pairs.push(differences(&parsed[k + 1], &parsed[k], Some(versions[k].0.clone())));
-        }
-    }
-    Committed {
-        head: parsed.into_iter().next(),
-        pairs,
-    }
-}
-
-/// The tasks of `newer` whose status is not the one they had in `older`, in `newer`'s order.
-fn differences(older: &Checklist, newer: &Checklist, date: Option<String>) -> Vec<StatusChange> {
-    let before: HashMap<&str, Status> = older.tasks().map(|(_, t)| (t.id.as_str(), t.status)).collect();
-    newer
-        .tasks()
-        .filter_map(|(_, t)| {
-            let &from = before.get(t.id.as_str())?;
-            (from != t.status).then(|| StatusChange {
-                task_id: t.id.clone(),
-                title: t.title.clone(),
-                from,
-                to: t.status,
-                date: date.clone(),
-            })
+    let shallow = git(root, &["rev-parse", "--is-shallow-repository"]).is_some_and(|s| s.trim() == "true");
+    // Oldest first.
+    let commits: Vec<(&str, series::Commit)> = key
+        .2
+        .lines()
+        .rev()
+        .filter_map(|l| {
+            let mut f = l.splitn(3, '\t');
+            let (sha, date, author) = (f.next()?, f.next()?, f.next().unwrap_or(""));
+            Some((
+                sha,
+                series::Commit {
+                    date: date.to_string(),
+                    author: author.to_string(),
+                    committed: true,
+                },
+            ))
         })
-        .collect()
-}
-
-/// Runs a read-only git command in `root`. A book may come with its own `.git/config` (an
-/// archive of a repository, a shared checkout), and git runs programs named there: the
-/// fsmonitor hook on commands that look at the work tree, hooks, an ssh command or a lazy
-/// fetch in a partial clone. Those are turned off here, and only commands that never touch
-/// the work tree are used (no `status`, which may also run clean filters): history is read
-/// from the object store alone.
-fn git(root: &Path, args: &[&str]) -> Option<String> {
-    let output = Command::new("git")
-        .arg("--no-pager")
-        .arg("-C")
-        .arg(root)
-        .args(SAFE_CONFIG.iter().flat_map(|c| ["-c", c]))
-        .args(args)
-        .env("GIT_NO_LAZY_FETCH", "1")
-        .env("GIT_OPTIONAL_LOCKS", "0")
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    if !output.status.success() {
+        .collect();
+    let texts = if rel.is_empty() || commits.is_empty() {
+        Vec::new()
+    } else {
+        let input: String = commits.iter().map(|(sha, _)| format!("{sha}:{rel}\n")).collect();
+        let out = git::git_with_input(root, &["cat-file", "--batch"], input.as_bytes())?;
+        git::batch_blobs(&out)
+    };
+    crate::clock::log_time("  history git", &mut clock);
+    // Each version from the one before it when only task statuses changed (most commits);
+    // parsed otherwise, each distinct text once.
+    let mut read = VersionReader::default();
+    let mut versions: Vec<(series::Commit, series::Version)> = Vec::new();
+    let mut last_text: Option<&str> = None;
+    for ((_, commit), text) in commits.iter().zip(&texts) {
+        let Some(text) = text.as_deref() else { continue };
+        versions.push((commit.clone(), read.next(text)));
+        last_text = Some(text);
+    }
+    crate::clock::log_time("  history parse", &mut clock);
+    if versions.is_empty() && rel.is_empty() {
+        // Not in git at all: no history to show.
         return None;
     }
-    String::from_utf8(output.stdout).ok()
+    let current = (last_text != Some(current_text)).then(|| read.next(current_text));
+    let history = History::of(&versions, current.as_ref(), today, !shallow);
+    crate::clock::log_time("  history series", &mut clock);
+    if let Ok(mut last) = LAST.lock() {
+        *last = Some((key, std::sync::Arc::new(history.clone())));
+    }
+    Some(history)
 }
 
-/// Settings given to every git command, over whatever the repository's configuration says.
-const SAFE_CONFIG: &[&str] = &[
-    "core.fsmonitor=false",
-    "core.hooksPath=/dev/null",
-    "core.sshCommand=false",
-    "protocol.allow=never",
-    "core.pager=cat",
-    "core.untrackedCache=false",
-];
+/// Reads versions of a checklist in order, each from the last when it differs only in the
+/// status markers of task lines.
+/// Each task's index by its (1-based) line.
+type TaskLines = std::sync::Arc<HashMap<usize, usize>>;
+
+#[derive(Default)]
+struct VersionReader<'a> {
+    /// The last text read, its version, and where its tasks are.
+    last: Option<(&'a str, series::Version, TaskLines)>,
+    parsed: HashMap<&'a str, series::Version>,
+}
+
+impl<'a> VersionReader<'a> {
+    fn next(&mut self, text: &'a str) -> series::Version {
+        if let Some((last_text, last, lines)) = &self.last {
+            if *last_text == text {
+                return last.clone();
+            }
+            if let Some(version) = statuses_changed(last_text, text, last, lines) {
+                self.last = Some((text, version.clone(), lines.clone()));
+                return version;
+            }
+        }
+        let version = self
+            .parsed
+            .entry(text)
+            .or_insert_with(|| series::Version::of(parse_checklist("", text).0))
+            .clone();
+        // Task index by (1-based) line, for reading the next version's statuses.
+        let lines = version
+            .structure
+            .tasks()
+            .enumerate()
+            .map(|(i, (_, t))| (t.line, i))
+            .collect();
+        self.last = Some((text, version.clone(), std::sync::Arc::new(lines)));
+        version
+    }
+}
+
+/// `new` as `old` (whose tasks are at `lines`) with other statuses, when the texts differ
+/// only in the status markers of task lines; `None` otherwise (it is then parsed).
+fn statuses_changed(
+    old: &str,
+    new: &str,
+    version: &series::Version,
+    lines: &HashMap<usize, usize>,
+) -> Option<series::Version> {
+    if old.len().abs_diff(new.len()) > 4 * lines.len() + 8 {
+        return None;
+    }
+    let mut statuses = version.statuses.clone();
+    let (mut a, mut b) = (old.split('\n'), new.split('\n'));
+    let mut n = 0;
+    loop {
+        n += 1;
+        match (a.next(), b.next()) {
+            (None, None) => break,
+            (Some(x), Some(y)) if x == y => {}
+            (Some(x), Some(y)) => {
+                let &task = lines.get(&n)?;
+                let (from, rest_x) = crate::checklist::line_status(x)?;
+                let (to, rest_y) = crate::checklist::line_status(y)?;
+                if rest_x != rest_y || statuses.get(task) != Some(&from) {
+                    return None;
+                }
+                statuses[task] = to;
+            }
+            _ => return None,
+        }
+    }
+    Some(series::Version {
+        structure: version.structure.clone(),
+        statuses,
+    })
+}
 
 /// Files renamed under `content` (relative to the book root), as (old, new) paths relative
 /// to `content`: staged renames first, then those of the last 100 commits. Empty without git.
@@ -235,4 +250,28 @@ pub fn renames(root: &Path, content: &str) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_that_only_changes_statuses_shares_the_structure() {
+        let one = "# C\n\n## S\n\n- `{ }` One\n- [ ] Two\n";
+        let two = "# C\n\n## S\n\n- `{X}` One\n- [x] Two\n";
+        let three = "# C\n\n## S\n\n- `{X}` One, renamed\n- [x] Two\n";
+        let mut read = VersionReader::default();
+        let a = read.next(one);
+        let b = read.next(two);
+        assert!(std::sync::Arc::ptr_eq(&a.structure, &b.structure));
+        assert_eq!(b.statuses, [Status::Complete, Status::Complete]);
+        // Anything else is parsed: the same as a parse of the text.
+        let c = read.next(three);
+        assert!(!std::sync::Arc::ptr_eq(&b.structure, &c.structure));
+        assert_eq!(c.structure.sections[0].tasks[0].title, "One, renamed");
+        // An unknown marker is never read as a status.
+        let d = read.next("# C\n\n## S\n\n- `{Y}` One, renamed\n- [x] Two\n");
+        assert!(!std::sync::Arc::ptr_eq(&c.structure, &d.structure));
+    }
 }

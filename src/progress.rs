@@ -56,7 +56,8 @@ pub fn count_checklist(checklist: &Checklist) -> (Vec<Counts>, Counts) {
     (sections, total)
 }
 
-fn row_section<'a>(checklist: &'a Checklist, label: &str) -> Option<(usize, &'a Section)> {
+/// The section a progress table row names (`4. Database Maintenance`, or its id).
+pub fn row_section<'a>(checklist: &'a Checklist, label: &str) -> Option<(usize, &'a Section)> {
     let label = label.trim().trim_matches('*').trim();
     let (_, name) = label
         .split_once(". ")

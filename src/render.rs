@@ -14,6 +14,7 @@
 //! [`Renderer::root_file`] makes each.
 
 mod alerts;
+mod chart;
 mod checklist_views;
 mod feeds;
 mod not_found;

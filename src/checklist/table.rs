@@ -1,6 +1,7 @@
 //! The checklist's own progress table: the rows of the table whose header starts
 //! `Section | Progress`, read as the events stream by, with the byte range of each figure so
-//! that `progress --write` can replace exactly those bytes.
+//! that `progress --write` can replace exactly those bytes (and nothing else: the notes
+//! stay as written), and each row's Notes cell.
 
 use std::ops::Range;
 
@@ -85,7 +86,20 @@ impl TableState {
             Kind::RowStart => self.cells.clear(),
             Kind::RowEnd => {
                 if let (Some(label), Some(fig)) = (self.cells.first(), self.cells.get(1)) {
-                    self.rows.push(progress_row(text, &label.0, &fig.1));
+                    let mut row = progress_row(text, &label.0, &fig.1);
+                    // The Notes column (the third, unless the header names another), as
+                    // written: markdown.
+                    let at = self.header.iter().position(|h| h == "notes").unwrap_or(2);
+                    if let Some((_, range)) = self.cells.get(at).filter(|_| at > 1) {
+                        row.notes = text
+                            .get(range.clone())
+                            .unwrap_or("")
+                            .trim()
+                            .trim_matches('|')
+                            .trim()
+                            .to_string();
+                    }
+                    self.rows.push(row);
                 }
                 self.cells.clear();
             }
@@ -132,5 +146,6 @@ fn progress_row(text: &str, label: &str, cell: &Range<usize>) -> ProgressRow {
         figure,
         claimed,
         is_total,
+        notes: String::new(),
     }
 }

@@ -73,7 +73,17 @@ pub fn run(command: Command) -> CmdResult {
             crate::output::remove_old_site(&path);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Progress { dir, format, write } => progress::run(&book_dir(dir)?, format, write),
+        Command::Progress {
+            dir,
+            format,
+            write,
+            since,
+            history,
+        } => match (since, history) {
+            (Some(since), _) => progress::run_since(&book_dir(dir)?, since, format),
+            (None, true) => progress::run_history(&book_dir(dir)?, format),
+            (None, false) => progress::run(&book_dir(dir)?, format, write),
+        },
         Command::Link { query, dir, format } => link::run(&book_dir(dir)?, &query, format),
     }
 }

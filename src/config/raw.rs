@@ -21,6 +21,8 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) urls: RawUrls,
     #[serde(default)]
+    pub(super) progress: RawProgress,
+    #[serde(default)]
     pub(super) params: toml::Table,
 }
 
@@ -78,4 +80,10 @@ pub(super) struct RawUrls {
     pub(super) print: Option<String>,
     pub(super) search: Option<String>,
     pub(super) owners: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct RawProgress {
+    pub(super) stalled_after_days: Option<u32>,
 }

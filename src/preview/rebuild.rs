@@ -236,7 +236,7 @@ pub fn rebuild_statuses(
         config,
         overrides,
         parsed,
-        old.task_html.clone(),
+        (old.task_html.clone(), old.notes_html.clone()),
         old.text_diagnostics.clone(),
     );
     let read = (std::sync::Arc::new(source), diags, report.book.prose_html.clone());

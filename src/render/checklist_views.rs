@@ -38,6 +38,55 @@ pub struct DashboardView {
     pub prose_html: String,
     pub pages: Vec<PageRef>,
     pub alert_count: usize,
+    /// Progress over time, from git (none outside git).
+    pub trend: Option<TrendView>,
+}
+
+/// The dashboard's view of the checklist over time.
+#[derive(Debug, Serialize)]
+pub struct TrendView {
+    /// The burn-up chart, as inline SVG.
+    pub chart: String,
+    /// False in a shallow clone: the chart starts at `first_date`, not at the beginning.
+    pub complete_history: bool,
+    pub first_date: String,
+    /// The numbers behind the chart, newest first: at most [`TREND_ROWS`].
+    pub rows: Vec<crate::history::series::DayPoint>,
+    pub rows_more: usize,
+    pub pace: crate::history::series::Pace,
+    pub stalled_after_days: u32,
+    /// Sections in progress whose tasks have not changed status for that long.
+    pub stalled: Vec<SectionSummary>,
+}
+
+/// The most days the table behind the chart lists (the whole series is in `progress.json`
+/// and `opsbook progress --history`).
+pub const TREND_ROWS: usize = 60;
+
+pub fn trend_view(site: &Site, config: &Config) -> Option<TrendView> {
+    let c = site.checklist.as_ref()?;
+    let history = c.history.as_ref()?;
+    let today = site.today.to_string();
+    let chart = super::chart::burn_up(&history.days, &today)?;
+    let stalled = c
+        .checklist
+        .sections
+        .iter()
+        .zip(&site.section_counts)
+        .map(|(s, counts)| section_summary(site, config, s, counts))
+        .filter(|s| s.stalled_since.is_some())
+        .collect();
+    let remaining = site.totals.total - site.totals.complete;
+    Some(TrendView {
+        chart,
+        complete_history: history.complete,
+        first_date: history.days.first().map(|d| d.date.clone()).unwrap_or_default(),
+        rows: history.days.iter().rev().take(TREND_ROWS).cloned().collect(),
+        rows_more: history.days.len().saturating_sub(TREND_ROWS),
+        pace: crate::history::series::pace(history, site.today, remaining),
+        stalled_after_days: config.stalled_after_days,
+        stalled,
+    })
 }
 
 /// The most entries each list of the dashboard shows: a large book's dashboard stays quick to
@@ -138,6 +187,7 @@ pub fn dashboard_view(
             .map(|p| PageRef::new(site, config, p))
             .collect(),
         alert_count: site.alerts.len(),
+        trend: trend_view(site, config),
     })
 }
 
@@ -148,6 +198,8 @@ pub struct SectionView {
     pub tasks: Vec<TaskView>,
     pub prev: Option<SectionSummary>,
     pub next: Option<SectionSummary>,
+    /// The section's complete tasks over time, as inline SVG (none outside git).
+    pub sparkline: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -251,15 +303,27 @@ impl Renderer<'_> {
             .collect();
         let sections = &c.checklist.sections;
         let v = SectionView {
-            section: section_summary(self.config, section, &self.site.section_counts[i]),
+            section: section_summary(self.site, self.config, section, &self.site.section_counts[i]),
             group: section.group.clone(),
             tasks,
             prev: i
                 .checked_sub(1)
-                .map(|j| section_summary(self.config, &sections[j], &self.site.section_counts[j])),
+                .map(|j| section_summary(self.site, self.config, &sections[j], &self.site.section_counts[j])),
             next: sections
                 .get(i + 1)
-                .map(|s| section_summary(self.config, s, &self.site.section_counts[i + 1])),
+                .map(|s| section_summary(self.site, self.config, s, &self.site.section_counts[i + 1])),
+            sparkline: c.history.as_ref().and_then(|h| {
+                let points: Vec<(&str, u32, u32)> = h
+                    .days
+                    .iter()
+                    .filter_map(|d| {
+                        d.sections
+                            .get(&section.id)
+                            .map(|n| (d.date.as_str(), n.complete, n.total))
+                    })
+                    .collect();
+                super::chart::sparkline(&points, &self.site.today.to_string())
+            }),
         };
         let path = format!("{}/{}/", self.config.urls.sections, section.id);
         let layout = self.layout(&section.title, &path, vec![self.home_crumb()], Some(&c.rel));

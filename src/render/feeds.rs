@@ -36,6 +36,20 @@ struct ProgressJson<'a> {
     title: &'a str,
     totals: &'a crate::progress::Counts,
     sections: Vec<SectionJson<'a>>,
+    /// From git, when the book is in a repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    history: Option<HistoryJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pace: Option<crate::history::series::Pace>,
+}
+
+#[derive(Serialize)]
+struct HistoryJson<'a> {
+    /// False in a shallow clone: `days` starts at the oldest commit there is.
+    complete: bool,
+    /// One point per day the checklist changed, oldest first.
+    days: &'a [crate::history::series::DayPoint],
+    stalled_after_days: u32,
 }
 
 #[derive(Serialize)]
@@ -47,6 +61,12 @@ struct SectionJson<'a> {
     url: String,
     counts: &'a crate::progress::Counts,
     tasks: Vec<TaskJson<'a>>,
+    /// The progress table's Notes cell for the section, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notes: Option<&'a str>,
+    /// The day of its last status change, when it is in progress and stalled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stalled_since: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -62,10 +82,23 @@ struct TaskJson<'a> {
     review_due: Option<String>,
     stale: bool,
     overdue: bool,
+    /// When its status last changed, from git.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_change: Option<&'a crate::history::series::LastChange>,
 }
 
 /// `progress.json`: every group, section and task, in the shape DESIGN.md fixes.
 pub fn progress_json(site: &Site, config: &Config) -> Vec<u8> {
+    let checklist = site.checklist.as_ref();
+    let history = checklist.and_then(|c| c.history.as_ref());
+    let notes = |id: &str| {
+        let c = &checklist?.checklist;
+        c.progress_rows
+            .iter()
+            .filter(|r| !r.notes.is_empty() && !r.is_total)
+            .find(|r| crate::progress::row_section(c, &r.label).is_some_and(|(_, s)| s.id == id))
+            .map(|r| r.notes.as_str())
+    };
     let sections = site
         .sections()
         .map(|(s, counts)| SectionJson {
@@ -92,15 +125,25 @@ pub fn progress_json(site: &Site, config: &Config) -> Vec<u8> {
                         review_due: page.and_then(|p| site.review_due(p)).map(|d| d.to_string()),
                         stale: page.is_some_and(|p| site.is_stale(p, config.stale_after_days)),
                         overdue: page.is_some_and(|p| site.is_overdue(p)),
+                        last_change: history.and_then(|h| h.last_change.get(&t.id)),
                     }
                 })
                 .collect(),
+            notes: notes(&s.id),
+            stalled_since: history
+                .and_then(|h| crate::history::series::stalled_since(s, h, site.today, config.stalled_after_days)),
         })
         .collect();
     to_json(&ProgressJson {
         title: &site.title,
         totals: &site.totals,
         sections,
+        history: history.map(|h| HistoryJson {
+            complete: h.complete,
+            days: &h.days,
+            stalled_after_days: config.stalled_after_days,
+        }),
+        pace: history.map(|h| crate::history::series::pace(h, site.today, site.totals.total - site.totals.complete)),
     })
 }
 

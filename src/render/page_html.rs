@@ -300,8 +300,16 @@ fn content(o: &mut Out, page: &PageView) {
                 T(&task.title),
                 R("</a> <span class=\"muted\">in "),
                 T(&task.section_title),
-                R("</span></dd></div>"),
+                R("</span>"),
             ]);
+            if let Some(changed) = &task.changed {
+                o.put(&[R(" <span class=\"muted changed\">· since "), T(changed)]);
+                if let Some(from) = task.changed_from {
+                    o.put(&[R(", was "), T(from)]);
+                }
+                o.raw("</span>");
+            }
+            o.raw("</dd></div>");
         }
         o.raw("\n    ");
         if let Some(owner) = owner {

@@ -71,7 +71,7 @@ pub fn print_view<'a>(
     let sections = site
         .sections()
         .map(|(s, counts)| PrintSection {
-            summary: view::section_summary(config, s, counts),
+            summary: view::section_summary(site, config, s, counts),
             tasks: s.tasks.iter().map(|t| TaskView::new(site, config, s, t)).collect(),
         })
         .collect();

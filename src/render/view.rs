@@ -68,6 +68,8 @@ pub struct CountsView {
     pub not_started: u32,
     pub not_applicable: u32,
     pub percent: f64,
+    /// `in_progress / total * 100`: the second part of a stacked progress bar.
+    pub in_progress_percent: f64,
     pub percent_text: String,
     pub fraction: String,
 }
@@ -81,6 +83,7 @@ impl From<&Counts> for CountsView {
             not_started: c.not_started,
             not_applicable: c.not_applicable,
             percent: c.percent,
+            in_progress_percent: crate::progress::percent(c.in_progress, c.total),
             percent_text: format_percent(c.percent),
             fraction: c.fraction(),
         }
@@ -95,6 +98,10 @@ pub struct SectionSummary {
     pub url: String,
     pub badge_url: String,
     pub counts: CountsView,
+    /// The progress table's note for the section, as HTML.
+    pub notes: Option<String>,
+    /// The date of its last status change, when it is stalled (see `[progress]`).
+    pub stalled_since: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -148,6 +155,9 @@ pub struct TaskView {
     pub overdue: bool,
     pub section_title: String,
     pub section_url: String,
+    /// When the status last changed (from git), and the status before.
+    pub changed: Option<String>,
+    pub changed_from: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -184,8 +194,18 @@ impl TaskView {
             overdue: page.is_some_and(|p| site.is_overdue(p)),
             section_title: section.title.clone(),
             section_url: section_url(config, section),
+            changed: last_change(site, &task.id).map(|c| c.0),
+            changed_from: last_change(site, &task.id).and_then(|c| c.1),
         }
     }
+}
+
+/// When a task's status last changed (from git), and the status's label before it (none
+/// when it was added with its status).
+pub fn last_change(site: &Site, task_id: &str) -> Option<(String, Option<&'static str>)> {
+    let history = site.checklist.as_ref()?.history.as_ref()?;
+    let c = history.last_change.get(task_id)?;
+    Some((c.date.clone(), c.from.map(|s| s.label())))
 }
 
 /// The id of a page's article on the print page.
@@ -197,8 +217,13 @@ pub fn section_url(config: &Config, section: &Section) -> String {
     config.link(&format!("{}/{}/", config.urls.sections, section.id))
 }
 
-pub fn section_summary(config: &Config, section: &Section, counts: &Counts) -> SectionSummary {
+pub fn section_summary(site: &Site, config: &Config, section: &Section, counts: &Counts) -> SectionSummary {
+    let checklist = site.checklist.as_ref();
     SectionSummary {
+        notes: checklist.and_then(|c| c.notes_html.get(&section.id)).cloned(),
+        stalled_since: checklist
+            .and_then(|c| c.history.as_ref())
+            .and_then(|h| crate::history::series::stalled_since(section, h, site.today, config.stalled_after_days)),
         id: section.id.clone(),
         number: section.number.clone(),
         title: section.title.clone(),
@@ -230,7 +255,8 @@ pub fn groups(site: &Site, config: &Config) -> Vec<GroupView> {
             tasks_of_group.push(Vec::new());
         }
         if let (Some(g), Some(t)) = (out.last_mut(), tasks_of_group.last_mut()) {
-            g.sections.push(section_summary(config, s, &site.section_counts[i]));
+            g.sections
+                .push(section_summary(site, config, s, &site.section_counts[i]));
             t.extend(s.tasks.iter());
         }
     }
@@ -250,6 +276,9 @@ pub struct PageTask {
     pub section_title: String,
     pub section_url: String,
     pub url: String,
+    /// When the status last changed (from git), and the status before.
+    pub changed: Option<String>,
+    pub changed_from: Option<&'static str>,
 }
 
 pub fn page_task(site: &Site, config: &Config, index: usize) -> Option<PageTask> {
@@ -266,5 +295,7 @@ pub fn page_task(site: &Site, config: &Config, index: usize) -> Option<PageTask>
         section_title: section.title.clone(),
         section_url: section_url(config, section),
         url: config.link(&format!("{}/{}/", config.urls.tasks, task.id)),
+        changed: last_change(site, &task.id).map(|c| c.0),
+        changed_from: last_change(site, &task.id).and_then(|c| c.1),
     })
 }

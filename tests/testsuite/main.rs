@@ -12,6 +12,7 @@ mod build;
 mod commands;
 mod corpora;
 mod errors;
+mod history;
 mod hostile;
 mod permanence;
 mod promises;

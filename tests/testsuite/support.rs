@@ -67,6 +67,25 @@ impl Book {
         assert!(ok.success(), "git {args:?}");
     }
 
+    /// Commits everything as `author` on `date` (`YYYY-MM-DD`), making the repository first
+    /// if there is none: a scripted history.
+    pub fn commit_on(&self, date: &str, author: &str, message: &str) {
+        if !self.path().join(".git").exists() {
+            self.git(&["init", "-q"]);
+        }
+        self.git(&["add", "-A"]);
+        let at = format!("{date}T10:00:00Z");
+        let ok = std::process::Command::new("git")
+            .current_dir(self.path())
+            .args(["-c", &format!("user.name={author}"), "-c", "user.email=t@example.com"])
+            .args(["commit", "-q", "--allow-empty", "-am", message])
+            .env("GIT_COMMITTER_DATE", &at)
+            .env("GIT_AUTHOR_DATE", &at)
+            .status()
+            .expect("git runs");
+        assert!(ok.success(), "git commit on {date}");
+    }
+
     pub fn write(&self, rel: &str, text: &str) {
         let p = self.path().join(rel);
         fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
