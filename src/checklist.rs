@@ -134,6 +134,24 @@ impl Checklist {
     }
 }
 
+/// `4. Database Maintenance` → (Some("4"), "Database Maintenance"), as section headings
+/// are read.
+pub fn split_section_number(heading: &str) -> (Option<String>, String) {
+    split_number(heading)
+}
+
+/// Whether a heading names the recurring activities (see `crate::activities`): the items
+/// under it are never tasks (`## Ongoing Activities`,
+/// `### 14. Ongoing activities`).
+pub fn is_activities_heading(text: &str) -> bool {
+    let (_, name) = split_number(text.trim());
+    let name = name.trim().trim_end_matches(':').to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "ongoing activities" | "recurring activities" | "routine activities" | "recurring maintenance"
+    )
+}
+
 /// The status a task's line is marked with, and the line without its marker: two versions
 /// of a line that differ only in status share the second (see `history`, which reads
 /// thousands of versions of a checklist without parsing each).

@@ -22,6 +22,8 @@ pub struct ChecklistSource {
     pub changes: Vec<crate::history::StatusChange>,
     /// The checklist over time (from git; none outside git or when not asked).
     pub history: Option<crate::history::History>,
+    /// The recurring activities under its "Ongoing Activities" heading.
+    pub activities: Vec<crate::activities::Activity>,
     /// Each task's text and notes as HTML, by task id, links resolved from the checklist.
     pub task_html: HashMap<String, TaskHtml>,
     /// The progress table's Notes column as HTML, by section id (`""`: the total row).
@@ -55,6 +57,7 @@ pub fn read_checklist(
     overrides: &Overrides,
 ) -> (ChecklistSource, Vec<Diagnostic>, ProseHtml) {
     let (checklist, mut diags) = parse_checklist_checked(src, overrides);
+    diags.extend(activity_diagnostics(src));
     let ctx = MarkdownContext::of(src, index, config);
     let mut text_diagnostics = Vec::new();
     let mut prose = ProseHtml::default();
@@ -104,6 +107,29 @@ pub fn read_checklist(
     (source, diags, prose)
 }
 
+/// What is wrong with the recurring activities, and each that is overdue (as of
+/// [`crate::clock::today`]; `check --strict` makes those errors).
+pub fn activity_diagnostics(src: &SourceFile) -> Vec<Diagnostic> {
+    let (activities, mut diags) = crate::activities::parse_activities(&src.display, &src.text);
+    let today = crate::clock::today();
+    for a in activities.iter().filter(|a| a.is_overdue(today)) {
+        let (Some(due), Some(done)) = (a.next_due(), a.last_done) else {
+            continue;
+        };
+        diags.push(
+            Diagnostic::warning(
+                &src.display,
+                a.line,
+                a.col,
+                format!("the activity \"{}\" is overdue: due {due}, last done {done}", a.title),
+            )
+            .with_hint(format!("do it, then mark the day it was done: `{{X {today}}}`"))
+            .with_code(crate::activities::OVERDUE),
+        );
+    }
+    diags
+}
+
 /// The checklist's structure, with what parsing and the progress table check report.
 pub fn parse_checklist_checked(src: &SourceFile, overrides: &Overrides) -> (Checklist, Vec<Diagnostic>) {
     let (checklist, mut diags) = parse_checklist(&src.display, &src.text);
@@ -136,7 +162,9 @@ pub fn checklist_source(
             changes.retain(|c| task_html.contains_key(&c.task_id));
         }
     }
+    let activities = crate::activities::parse_activities(&src.display, &src.text).0;
     ChecklistSource {
+        activities,
         task_html,
         notes_html,
         checklist,

@@ -71,6 +71,7 @@ pub struct UrlPrefixes {
     pub print: String,
     pub search: String,
     pub owners: String,
+    pub activities: String,
 }
 
 impl UrlPrefixes {
@@ -84,6 +85,7 @@ impl UrlPrefixes {
             ("print", self.print.clone()),
             ("search", self.search.clone()),
             ("owners", self.owners.clone()),
+            ("activities", self.activities.clone()),
         ]
     }
 }
@@ -242,6 +244,7 @@ fn resolve(
         print: "print".into(),
         search: "search".into(),
         owners: "owners".into(),
+        activities: "activities".into(),
     };
     for (slot, value, key) in [
         (&mut urls.sections, raw.urls.sections, "sections"),
@@ -251,6 +254,7 @@ fn resolve(
         (&mut urls.print, raw.urls.print, "print"),
         (&mut urls.search, raw.urls.search, "search"),
         (&mut urls.owners, raw.urls.owners, "owners"),
+        (&mut urls.activities, raw.urls.activities, "activities"),
     ] {
         if let Some(v) = value {
             let v = v.trim_matches('/').to_string();

@@ -23,6 +23,7 @@ pub const ROOT_FILES: &[(&str, When)] = &[
     ("progress.json", When::Always),
     ("404.html", When::Always),
     ("feed.xml", When::Always),
+    ("calendar.ics", When::Always),
     (".nojekyll", When::Always),
     ("sitemap.xml", When::AbsoluteUrl),
     ("CNAME", When::Cname),

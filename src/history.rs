@@ -102,7 +102,20 @@ pub fn checklist_history(root: &Path, path: &Path, current_text: &str, today: ti
         return None;
     }
     let current = (last_text != Some(current_text)).then(|| read.next(current_text));
-    let history = History::of(&versions, current.as_ref(), today, !shallow);
+    let mut history = History::of(&versions, current.as_ref(), today, !shallow);
+    // The days each activity was marked done, version by version.
+    let mut previous = None;
+    for text in texts
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .chain(std::iter::once(current_text))
+    {
+        if previous != Some(text) {
+            history.note_activities(text);
+            previous = Some(text);
+        }
+    }
     crate::clock::log_time("  history series", &mut clock);
     if let Ok(mut last) = LAST.lock() {
         *last = Some((key, std::sync::Arc::new(history.clone())));

@@ -154,7 +154,9 @@ pub fn read_pages(
     }
     let checklist_pos = content.sources.iter().position(|s| s.rel == config.checklist);
     let checklist_src = checklist_pos.map(|i| &content.sources[i]);
-    let checklist_key = checklist_src.map(|src| hash_of((&src.text, overrides.strict, overrides.history)));
+    // Overdue activities and the history's last point are measured against today.
+    let checklist_key =
+        checklist_src.map(|src| hash_of((&src.text, overrides.strict, overrides.history, crate::clock::today())));
     let checklist_hit = checklist_key.and_then(|key| cache.checklist(key));
     let cache_ref: &PageCache = cache;
     // Without a cache (`build`, `check`), pages' HTML waits on disk until it is written.
@@ -283,6 +285,16 @@ pub fn snapshot(site: &Site, shared: u64, checklist: u64) -> Snapshot {
         }
     }
     if let Some(c) = &site.checklist {
+        // The history the dashboard draws (a commit since the last build changes it).
+        if let Some(history) = &c.history {
+            (
+                history.complete,
+                history.days.len(),
+                history.days.last().map(|d| &d.date),
+                history.events.len(),
+            )
+                .hash(&mut h);
+        }
         for s in &c.checklist.sections {
             (&s.id, &s.number, &s.title, &s.group).hash(&mut h);
             for t in &s.tasks {
@@ -305,6 +317,10 @@ pub fn task_entries(site: &Site) -> Vec<(String, u64, Option<usize>)> {
         for t in c.checklist.sections.iter().flat_map(|s| &s.tasks) {
             let mut th = FxHasher::default();
             (&t.text, &t.title, t.status, t.line, t.col).hash(&mut th);
+            // When its status last changed, which its pages show.
+            if let Some(change) = c.history.as_ref().and_then(|h| h.last_change.get(&t.id)) {
+                (&change.date, change.from).hash(&mut th);
+            }
             for n in &t.notes {
                 (&n.text, n.depth).hash(&mut th);
             }

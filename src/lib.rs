@@ -25,6 +25,7 @@ pub mod content;
 pub mod ignore_rules;
 
 // Pages and the checklist.
+pub mod activities;
 pub mod checklist;
 pub mod checklist_source;
 pub mod front_matter;

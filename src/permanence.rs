@@ -196,6 +196,12 @@ pub fn current_urls(site: &Site, config: &Config) -> UrlSet {
                 all.push(&["/", &u.tasks, "/", &t.id, "/"]);
             }
         }
+        if !c.activities.is_empty() {
+            all.push(&["/", &u.activities, "/"]);
+        }
+        for a in &c.activities {
+            all.push(&["/", &u.activities, "/", &a.id, "/"]);
+        }
     }
     all.finish()
 }

@@ -13,6 +13,7 @@
 //! tera lives only here. The files at the site's root are listed in [`crate::generated`]:
 //! [`Renderer::root_file`] makes each.
 
+mod activities;
 mod alerts;
 mod chart;
 mod checklist_views;
@@ -180,6 +181,7 @@ pub fn render_site(
             Box::new(|| {
                 let mut clock = std::time::Instant::now();
                 r.render_owners(sink, None)?;
+                r.render_activities(sink)?;
                 crate::clock::log_time("   owners", &mut clock);
                 site.aliases.par_iter().try_for_each(|(alias, i)| {
                     let p = &site.pages[*i];
@@ -359,6 +361,10 @@ impl Renderer<'_> {
             "progress.json" => feeds::progress_json(site, config),
             "404.html" => return self.render_404(sink),
             "feed.xml" => feeds::feed(site, config).into_bytes(),
+            "calendar.ics" => {
+                let all = activities::activity_views(site, config);
+                activities::calendar(site, config, &site.title, &all.iter().collect::<Vec<_>>()).into_bytes()
+            }
             ".nojekyll" => Vec::new(),
             "sitemap.xml" => feeds::sitemap(site, config).into_bytes(),
             "CNAME" => format!("{}\n", config.cname).into_bytes(),

@@ -71,6 +71,28 @@ impl Site {
     pub fn warnings(&self, config: &Config) -> Vec<Diagnostic> {
         let mut out = self.shared_alert_warnings();
         out.extend(self.review_warnings(config.stale_after_days));
+        // A recurring activity's runbook names a task or a page.
+        if let Some(c) = &self.checklist {
+            for a in &c.activities {
+                let Some(r) = a.runbook.as_deref() else { continue };
+                let key = r.trim().trim_matches('/');
+                let path = format!("{}/", key.trim_end_matches(".md"));
+                if !self.task_index.contains_key(key) && self.page_by_path(&path).is_none() {
+                    out.push(
+                        Diagnostic::warning(
+                            &c.display,
+                            a.line,
+                            a.col,
+                            format!(
+                                "the runbook `{r}` of the activity \"{}\" is no task and no page",
+                                a.title
+                            ),
+                        )
+                        .with_hint("name a task by its id, or a page by its path (`runbooks/db/verify-backups`)"),
+                    );
+                }
+            }
+        }
         out
     }
 

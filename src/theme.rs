@@ -27,6 +27,8 @@ pub const DEFAULT_THEME: &[(&str, &str)] = embed![
     "templates/alerts.html",
     "templates/owners.html",
     "templates/owner.html",
+    "templates/activities.html",
+    "templates/activity.html",
     "templates/redirect.html",
     "templates/print.html",
     "templates/404.html",

@@ -66,6 +66,8 @@ pub(super) fn scan(text: &str, body_start: usize) -> Scan {
     let mut pending: Vec<PendingTask> = Vec::new();
     let mut table = TableState::default();
     let mut progress_rows = Vec::new();
+    // Under an "Ongoing Activities" heading (this level), items are activities, not tasks.
+    let mut activities: Option<HeadingLevel> = None;
 
     for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
         let range = (range.start + body_start)..(range.end + body_start);
@@ -74,6 +76,12 @@ pub(super) fn scan(text: &str, body_start: usize) -> Scan {
             Event::Start(Tag::Heading { .. }) => heading_text = Some(String::new()),
             Event::End(TagEnd::Heading(level)) => {
                 let text = heading_text.take().unwrap_or_default().trim().to_string();
+                if activities.is_some_and(|l| level <= l) {
+                    activities = None;
+                }
+                if super::is_activities_heading(&text) {
+                    activities = Some(level);
+                }
                 let is_title = level == HeadingLevel::H1 && !has_title;
                 has_title |= is_title;
                 headings.push(HeadingInfo {
@@ -129,6 +137,7 @@ pub(super) fn scan(text: &str, body_start: usize) -> Scan {
                     table = TableState::starting_at(range.start);
                 }
             }
+            Event::End(TagEnd::Item) if list_depth == 1 && activities.is_some() => item = None,
             Event::End(TagEnd::Item) if list_depth == 1 => {
                 if let Some(it) = item.take() {
                     if let Some(task) = read_item(text, &it, headings.len().checked_sub(1)) {

@@ -122,7 +122,12 @@ pub fn run(dir: &Path, format: CheckFormat, alert_rules: &[PathBuf], strict: boo
         }
     }
     if strict {
-        for d in report.book.diagnostics.iter_mut().filter(|d| d.code == Some("review")) {
+        for d in report
+            .book
+            .diagnostics
+            .iter_mut()
+            .filter(|d| matches!(d.code, Some("review") | Some(crate::activities::OVERDUE)))
+        {
             d.severity = Severity::Error;
         }
     }

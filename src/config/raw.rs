@@ -80,6 +80,7 @@ pub(super) struct RawUrls {
     pub(super) print: Option<String>,
     pub(super) search: Option<String>,
     pub(super) owners: Option<String>,
+    pub(super) activities: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -128,9 +128,23 @@ pub struct History {
     /// False when git holds only part of the history (a shallow clone): the series then
     /// starts at the oldest commit there is.
     pub complete: bool,
+    /// Each recurring activity's days done (its marker's dates over time), oldest first.
+    #[serde(skip)]
+    pub activity_done: BTreeMap<String, Vec<String>>,
 }
 
 impl History {
+    /// Notes the days `text` marks its activities done.
+    pub fn note_activities(&mut self, text: &str) {
+        for (id, date) in crate::activities::done_dates(text) {
+            let days = self.activity_done.entry(id).or_default();
+            let date = date.to_string();
+            if let Err(at) = days.binary_search(&date) {
+                days.insert(at, date);
+            }
+        }
+    }
+
     /// The history of `versions` (oldest first), then `current` (the checklist on disk, when
     /// it differs from the last committed version, dated `today`).
     pub fn of(versions: &[(Commit, Version)], current: Option<&Version>, today: Date, complete: bool) -> History {

@@ -204,7 +204,7 @@ pub fn rebuild_statuses(
     let Ok(src) = read_source(old.rel.clone(), old.display.clone(), abs) else {
         return false;
     };
-    let key = hash_of((&src.text, overrides.strict, overrides.history));
+    let key = hash_of((&src.text, overrides.strict, overrides.history, today()));
     let mut clock = start;
     // Parsed only: with the same texts, the tasks' and the prose's HTML are the old ones.
     let (mut parsed, mut diags) = parse_checklist_checked(&src, overrides);
@@ -230,6 +230,7 @@ pub fn rebuild_statuses(
     {
         t.status = status;
     }
+    diags.extend(crate::checklist_source::activity_diagnostics(&src));
     diags.extend(old.text_diagnostics.iter().cloned());
     let source = checklist_source(
         &src,

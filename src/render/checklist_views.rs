@@ -40,6 +40,8 @@ pub struct DashboardView {
     pub alert_count: usize,
     /// Progress over time, from git (none outside git).
     pub trend: Option<TrendView>,
+    /// The recurring activities: what is overdue and due soon (none without any).
+    pub routine: Option<super::activities::ActivitiesView>,
 }
 
 /// The dashboard's view of the checklist over time.
@@ -188,6 +190,7 @@ pub fn dashboard_view(
             .collect(),
         alert_count: site.alerts.len(),
         trend: trend_view(site, config),
+        routine: super::activities::activities_view(site, config),
     })
 }
 

@@ -3,7 +3,11 @@
 
 use super::*;
 
-/// The overall badge, one per section, and the shields endpoint document.
+/// The name of the overdue activities' badge under the badges prefix (`.svg`, `.json`).
+pub const OVERDUE_BADGE: &str = "overdue-activities";
+
+/// The overall badge, one per section, and the shields endpoint document; the overdue
+/// activities' badge and endpoint when the checklist has activities.
 pub fn badges(site: &Site, config: &Config) -> Vec<Rendered> {
     let prefix = &config.urls.badges;
     let mut out = Vec::new();
@@ -20,6 +24,31 @@ pub fn badges(site: &Site, config: &Config) -> Vec<Rendered> {
         color: name.into(),
     };
     out.push(Rendered::new(format!("{prefix}/progress.json"), to_json(&endpoint)));
+    // Overdue recurring activities, for a README or a team page.
+    let activities = site.checklist.as_ref().map_or(&[][..], |c| &c.activities[..]);
+    if !activities.is_empty() {
+        let overdue = activities.iter().filter(|a| a.is_overdue(site.today)).count();
+        let (name, hex) = if overdue == 0 {
+            ("brightgreen", "#4c1")
+        } else {
+            ("red", "#e05d44")
+        };
+        let label = "overdue activities";
+        out.push(Rendered::new(
+            format!("{prefix}/{OVERDUE_BADGE}.svg"),
+            badge_svg(label, &overdue.to_string(), hex),
+        ));
+        let endpoint = Endpoint {
+            schema_version: 1,
+            label: label.into(),
+            message: overdue.to_string(),
+            color: name.into(),
+        };
+        out.push(Rendered::new(
+            format!("{prefix}/{OVERDUE_BADGE}.json"),
+            to_json(&endpoint),
+        ));
+    }
     for (s, counts) in site.sections() {
         let (_, hex) = color_for(counts.percent);
         let message = format!("{} ({})", format_percent(counts.percent), counts.fraction());
@@ -41,6 +70,9 @@ struct ProgressJson<'a> {
     history: Option<HistoryJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pace: Option<crate::history::series::Pace>,
+    /// The recurring activities, with their cadence, due days and the days done.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    activities: Vec<super::activities::ActivityView>,
 }
 
 #[derive(Serialize)]
@@ -144,6 +176,7 @@ pub fn progress_json(site: &Site, config: &Config) -> Vec<u8> {
             stalled_after_days: config.stalled_after_days,
         }),
         pace: history.map(|h| crate::history::series::pace(h, site.today, site.totals.total - site.totals.complete)),
+        activities: super::activities::activity_views(site, config),
     })
 }
 

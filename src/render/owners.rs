@@ -12,6 +12,9 @@ pub struct OwnerView {
     pub pages: Vec<PageRef>,
     pub tasks: Vec<TaskView>,
     pub stale: Vec<PageRef>,
+    /// Their recurring activities, and their calendar feed.
+    pub activities: Vec<super::activities::ActivityView>,
+    pub calendar_url: Option<String>,
 }
 
 /// One line of the owners index: who, where their page is, and how much they own.
@@ -27,11 +30,17 @@ pub struct OwnerSummary {
 
 /// Every owner named in front matter (trimmed) with the indexes of their pages, by name, and
 /// the id of each (its folder under `/owners/`, unique among them).
-fn owners_by_name(site: &Site) -> Vec<(&str, String, Vec<usize>)> {
+pub(super) fn owners_by_name(site: &Site) -> Vec<(&str, String, Vec<usize>)> {
     let mut by_owner: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
     for (i, p) in site.pages.iter().enumerate() {
         if let Some(owner) = page_owner(p) {
             by_owner.entry(owner).or_default().push(i);
+        }
+    }
+    // Owners of recurring activities have a page too.
+    for a in site.checklist.iter().flat_map(|c| &c.activities) {
+        if let Some(owner) = a.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+            by_owner.entry(owner).or_default();
         }
     }
     let mut ids = crate::slug::AnchorSet::default();
@@ -75,6 +84,7 @@ pub fn owner_summaries(site: &Site, config: &Config) -> Vec<OwnerSummary> {
 /// Each owner's page: their pages, the tasks those pages are the runbooks of, and which of
 /// their pages need a review. With `only`, just the owners it names.
 pub fn owner_views(site: &Site, config: &Config, only: Option<&std::collections::HashSet<&str>>) -> Vec<OwnerView> {
+    let activities = super::activities::activity_views(site, config);
     owners_by_name(site)
         .into_iter()
         .filter(|(name, _, _)| only.is_none_or(|set| set.contains(name)))
@@ -95,6 +105,10 @@ pub fn owner_views(site: &Site, config: &Config, only: Option<&std::collections:
                 .filter(|p| is_to_review(site, config, p))
                 .map(|p| PageRef::new(site, config, p))
                 .collect();
+            let calendar_url = activities
+                .iter()
+                .any(|a| a.owner.as_deref().map(str::trim) == Some(name))
+                .then(|| config.link(&format!("{}/{id}/calendar.ics", config.urls.owners)));
             OwnerView {
                 name: name.to_string(),
                 url: config.link(&format!("{}/{id}/", config.urls.owners)),
@@ -105,6 +119,12 @@ pub fn owner_views(site: &Site, config: &Config, only: Option<&std::collections:
                     .collect(),
                 tasks,
                 stale,
+                activities: activities
+                    .iter()
+                    .filter(|a| a.owner.as_deref().map(str::trim) == Some(name))
+                    .cloned()
+                    .collect(),
+                calendar_url,
             }
         })
         .collect()

@@ -174,6 +174,12 @@ pub(super) fn generated_page_collisions(
         }
     }
     if let Some(c) = checklist {
+        for a in &c.activities {
+            let path = format!("{}/{}/", u.activities, a.id);
+            if let Some(i) = at(&path) {
+                report(i, &path, format!("the page of the recurring activity `{}`", a.id));
+            }
+        }
         for s in &c.checklist.sections {
             let path = format!("{}/{}/", u.sections, s.id);
             if let Some(i) = at(&path) {
@@ -214,6 +220,14 @@ pub(super) fn generated_paths(
     .chain(generated_files(config))
     .collect();
     if let Some(c) = checklist {
+        if !c.activities.is_empty() {
+            out.insert(u.activities.clone());
+            out.insert(format!("{}/overdue-activities.svg", u.badges));
+            out.insert(format!("{}/overdue-activities.json", u.badges));
+        }
+        for a in &c.activities {
+            out.insert(format!("{}/{}", u.activities, a.id));
+        }
         for s in &c.checklist.sections {
             out.insert(format!("{}/{}", u.sections, s.id));
             out.insert(format!("{}/{}.svg", u.badges, s.id));

@@ -5,12 +5,12 @@ use crate::support::{repo_root, snapshot_tree, Book};
 #[test]
 fn example_book_builds_every_output() {
     let book = Book::example();
-    let run = book.run(&["build"]);
+    let run = book.run(&["build", "--today", "2026-12-03"]);
     run.success()
         .stdout_has("65 tasks: 3 complete, 2 in progress (4.6%)")
-        // The example keeps one runbook unreviewed for too long, to show the stale flag:
-        // `build` says so as `check` does.
-        .stdout_has("1 warning");
+        // The example keeps one runbook unreviewed for too long, to show the stale flag, and
+        // one recurring activity overdue: `build` says so as `check` does.
+        .stdout_has("2 warnings");
     assert_eq!(run.stdout().lines().count(), 1, "one summary line: {}", run.stdout());
     for path in [
         "site/index.html",

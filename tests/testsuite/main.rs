@@ -5,6 +5,7 @@
 
 mod support;
 
+mod activities;
 mod adopt;
 mod alerts;
 mod architecture;

@@ -487,13 +487,14 @@ fn build_and_check_agree_on_warnings_and_alert_urls() {
         let text = run.stdout() + &run.stderr();
         text.matches("warning: ").count()
     };
-    let build = book.run(&["build"]);
+    // On the example's day: one stale runbook and one overdue activity.
+    let build = book.run(&["build", "--today", "2026-12-03"]);
     build.success();
-    let check = book.run(&["check"]);
+    let check = book.run(&["check", "--today", "2026-12-03"]);
     check.success();
     assert_eq!(warnings(&build), warnings(&check));
-    assert!(build.stdout().contains("· 1 warning ·"), "{}", build.stdout());
-    assert!(check.stdout().contains("1 warning"), "{}", check.stdout());
+    assert!(build.stdout().contains("· 2 warnings ·"), "{}", build.stdout());
+    assert!(check.stdout().contains("2 warnings"), "{}", check.stdout());
 
     let book = Book::with_files(&[
         ("content/a.md", "---\nalerts: [DiskFull]\n---\n# A\n"),
