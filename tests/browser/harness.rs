@@ -35,6 +35,7 @@ pub fn site() -> &'static Path {
         let _ = std::fs::remove_dir_all(&book);
         copy_dir(&repo_root().join("content"), &book.join("content"));
         std::fs::copy(repo_root().join("book.toml"), book.join("book.toml")).expect("copy book.toml");
+        scripted_history(&book);
         let out = Command::new(env!("CARGO_BIN_EXE_opsbook"))
             .current_dir(&book)
             .env("SOURCE_DATE_EPOCH", FIXED_EPOCH)
@@ -49,6 +50,49 @@ pub fn site() -> &'static Path {
         );
         book.join("site")
     })
+}
+
+/// Gives the copy of the example a git history of its checklist, so that the dashboard draws
+/// its burn-up chart: every task not started on 2026-08-03, then the example's statuses
+/// reached one by one over the following months (dates before [`FIXED_EPOCH`]).
+fn scripted_history(book: &Path) {
+    let git = |args: &[&str], date: &str| {
+        let at = format!("{date}T10:00:00Z");
+        let ok = Command::new("git")
+            .current_dir(book)
+            .args(["-c", "user.name=Ann Ops", "-c", "user.email=ann@example.com"])
+            .args(args)
+            .env("GIT_AUTHOR_DATE", &at)
+            .env("GIT_COMMITTER_DATE", &at)
+            .output()
+            .expect("git runs");
+        assert!(
+            ok.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+    };
+    let path = book.join("content/checklist.md");
+    let done = std::fs::read_to_string(&path).expect("the example's checklist");
+    // The marked lines, in order; each step puts one more back as the example has it.
+    let marked: Vec<&str> = done
+        .lines()
+        .filter(|l| l.starts_with("- `{X}`") || l.starts_with("- `{IP}`"))
+        .collect();
+    let blank = |line: &str| line.replacen("`{X}`", "`{ }`", 1).replacen("`{IP}`", "`{ }`", 1);
+    let mut text = marked.iter().fold(done.clone(), |t, l| t.replacen(l, &blank(l), 1));
+    git(&["init", "-q"], "2026-08-03");
+    std::fs::write(&path, &text).expect("write");
+    git(&["add", "-A"], "2026-08-03");
+    git(&["commit", "-qm", "Start the book"], "2026-08-03");
+    let days = ["2026-08-24", "2026-09-14", "2026-10-05", "2026-10-26", "2026-11-16"];
+    for (line, day) in marked.iter().zip(days) {
+        text = text.replacen(&blank(line), line, 1);
+        std::fs::write(&path, &text).expect("write");
+        git(&["commit", "-qam", "Progress"], day);
+    }
+    std::fs::write(&path, &done).expect("write");
+    git(&["commit", "-qam", "Up to date", "--allow-empty"], "2026-11-20");
 }
 
 /// The example's offline bundle (`build --offline-bundle`), unzipped: the folder to open from

@@ -263,3 +263,42 @@ fn pages_read_well_with_javascript_off() {
         Ok(())
     });
 }
+
+/// The dashboard's burn-up chart (the example is built with a scripted git history): drawn,
+/// named for assistive technology, and its numbers a click away.
+#[test]
+fn the_burn_up_chart_is_visible_named_and_its_numbers_open() {
+    with_browser(Viewport::Desktop, |b| async move {
+        b.goto("/").await?;
+        let chart = b
+            .js("const s = document.querySelector('svg.burn-up'); if (!s) return null; \
+                 const r = s.getBoundingClientRect(); \
+                 const t = document.getElementById(s.getAttribute('aria-labelledby') || ''); \
+                 return [r.width, r.height, s.getAttribute('role'), t ? t.textContent : ''];")
+            .await?;
+        let chart = chart
+            .as_array()
+            .ok_or_else(|| anyhow!("no burn-up chart on the dashboard"))?;
+        let (w, h) = (chart[0].as_f64().unwrap_or(0.0), chart[1].as_f64().unwrap_or(0.0));
+        ensure!(w > 300.0 && h > 80.0, "the chart is {w}×{h}");
+        ensure!(chart[2] == "img", "role {}", chart[2]);
+        let name = chart[3].as_str().unwrap_or("");
+        ensure!(
+            name.starts_with("Burn-up: 3 of 65 tasks complete"),
+            "accessible name: {name}"
+        );
+        let shown = "const d = document.querySelector('.chart-numbers'); \
+                     return [d.open, d.querySelector('table').checkVisibility()];";
+        let before = b.js(shown).await?;
+        ensure!(before == json!([false, false]), "the numbers start folded: {before}");
+        b.js("document.querySelector('.chart-numbers summary').click();")
+            .await?;
+        let after = b.js(shown).await?;
+        ensure!(after == json!([true, true]), "the numbers open: {after}");
+        let rows = b
+            .js("return document.querySelectorAll('.chart-numbers tbody tr').length")
+            .await?;
+        ensure!(rows.as_u64().unwrap_or(0) >= 5, "{rows} rows");
+        Ok(())
+    });
+}
