@@ -24,13 +24,7 @@ pub fn run(dir: &Path, format: ProgressFormat, write: bool) -> CmdResult {
         return Ok(ExitCode::from(1));
     };
     let Some(cl) = &site.checklist else {
-        eprintln!(
-            "error: this book has no checklist at {}/{}",
-            config.content_dir.display(),
-            config.checklist
-        );
-        eprintln!("  help: create it, or set `checklist` under [build] in book.toml");
-        return Ok(ExitCode::from(1));
+        return Ok(no_checklist(config));
     };
     let path = config.content_dir.join(&cl.rel);
     let text = crate::book_fs::read_in_book(&config.content_dir, &path, crate::book_fs::INPUT_LIMIT)
@@ -146,6 +140,17 @@ fn csv_table(site: &crate::site::Site) -> String {
     out
 }
 
+/// Says the book has no checklist, and how to give it one.
+fn no_checklist(config: &crate::config::Config) -> ExitCode {
+    eprintln!(
+        "error: this book has no checklist at {}/{}",
+        config.content_dir.display(),
+        config.checklist
+    );
+    eprintln!("  help: create it, or set `checklist` under [build] in book.toml");
+    ExitCode::from(1)
+}
+
 /// A CSV field: quoted when it holds a comma, a quote or a line break.
 fn csv(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
@@ -164,15 +169,7 @@ fn book_with_history(dir: &Path) -> Result<(crate::pipeline::Book, crate::histor
     let book = load_book(dir, &overrides);
     let history = match (&book.config, &book.site) {
         (Some(config), Some(site)) => match site.checklist.as_ref() {
-            None => {
-                eprintln!(
-                    "error: this book has no checklist at {}/{}",
-                    config.content_dir.display(),
-                    config.checklist
-                );
-                eprintln!("  help: create it, or set `checklist` under [build] in book.toml");
-                return Err(ExitCode::from(1));
-            }
+            None => return Err(no_checklist(config)),
             Some(c) => match &c.history {
                 Some(h) => h.clone(),
                 None => {
