@@ -25,8 +25,22 @@ pub fn expand_shortcodes<'t>(
     }
     let mut map = OffsetMap::default();
     let code = code_ranges(body);
-    // Made once: a page with thousands of shortcodes must not rescan itself for each.
+    // Made once: a page with thousands of shortcodes must not rescan itself for each, nor a
+    // line holding thousands of them count its characters again for each.
     let lines = LineIndex::new(text);
+    let mut last: Option<(usize, usize, usize)> = None;
+    let mut line_col = |offset: usize| {
+        let found = match last {
+            Some((at, line, col))
+                if at <= offset && text.get(at..offset).is_some_and(|between| !between.contains('\n')) =>
+            {
+                (line, col + text.get(at..offset).map_or(0, |b| b.chars().count()))
+            }
+            _ => lines.line_col(offset),
+        };
+        last = Some((offset, found.0, found.1));
+        found
+    };
     let mut out = String::with_capacity(body.len());
     let mut diags = Vec::new();
     let mut pos = 0;
@@ -48,7 +62,7 @@ pub fn expand_shortcodes<'t>(
         let mut words = inner.split_whitespace();
         let name = words.next().unwrap_or("");
         let arg = inner[name.len()..].trim().trim_matches(['"', '\'', '`']).to_string();
-        let (line, col) = lines.line_col(body_start + start);
+        let (line, col) = line_col(body_start + start);
         let out_start = out.len();
         match name {
             "ref" | "relref" if !arg.is_empty() => out.push_str(&ref_target(rel, &arg, index)),
@@ -224,6 +238,14 @@ mod tests {
         assert_eq!(d.len(), 2);
         assert_eq!((d[0].line, d[0].col), (2, 1));
         assert!(d[1].message.contains("not set"));
+    }
+
+    #[test]
+    fn shortcodes_on_one_line_are_placed_by_character() {
+        let text = "é {{< param A >}} ü {{< param B >}}\nx {{< param C >}}\n";
+        let (_, _, d) = expand_shortcodes("p.md", "p.md", text, 0, &serde_json::Map::new(), &index());
+        let at: Vec<(usize, usize)> = d.iter().map(|d| (d.line, d.col)).collect();
+        assert_eq!(at, [(1, 3), (1, 21), (2, 3)]);
     }
 
     #[test]
