@@ -170,6 +170,7 @@ impl TaskView {
     pub fn new(site: &Site, config: &Config, section: &Section, task: &Task) -> Self {
         let page = site.task_page.get(&task.id).map(|&i| &site.pages[i]);
         let html = site.checklist.as_ref().and_then(|c| c.task_html.get(&task.id));
+        let (changed, changed_from) = last_change(site, &task.id).map_or((None, None), |(d, f)| (Some(d), f));
         TaskView {
             id: task.id.clone(),
             title: task.title.clone(),
@@ -194,8 +195,8 @@ impl TaskView {
             overdue: page.is_some_and(|p| site.is_overdue(p)),
             section_title: section.title.clone(),
             section_url: section_url(config, section),
-            changed: last_change(site, &task.id).map(|c| c.0),
-            changed_from: last_change(site, &task.id).and_then(|c| c.1),
+            changed,
+            changed_from,
         }
     }
 }
@@ -287,6 +288,7 @@ pub fn page_task(site: &Site, config: &Config, index: usize) -> Option<PageTask>
     let &(si, ti) = site.task_index.get(id)?;
     let section = c.checklist.sections.get(si)?;
     let task = section.tasks.get(ti)?;
+    let (changed, changed_from) = last_change(site, &task.id).map_or((None, None), |(d, f)| (Some(d), f));
     Some(PageTask {
         id: task.id.clone(),
         title: task.title.clone(),
@@ -295,7 +297,7 @@ pub fn page_task(site: &Site, config: &Config, index: usize) -> Option<PageTask>
         section_title: section.title.clone(),
         section_url: section_url(config, section),
         url: config.link(&format!("{}/{}/", config.urls.tasks, task.id)),
-        changed: last_change(site, &task.id).map(|c| c.0),
-        changed_from: last_change(site, &task.id).and_then(|c| c.1),
+        changed,
+        changed_from,
     })
 }
