@@ -6,6 +6,7 @@
 #   - Debian's chromium and chromium-driver (apt-get, as root or through sudo);
 #   - axe-core from the npm registry, under target/axe (never shipped in a site).
 # Set OPSBOOK_SKIP_BROWSER=1 to run without a browser (the browser tests are then not built).
+# The browser tests are behind the `browser-tests` feature: a plain `cargo test` skips them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v cargo >/dev/null 2>&1; then
@@ -43,8 +44,12 @@ install_browser_deps() {
 if [ "${OPSBOOK_SKIP_BROWSER:-}" = 1 ]; then
   echo "OPSBOOK_SKIP_BROWSER=1: the browser tests are skipped" >&2
   # Every target but the browser test binary.
+  features=()
   cargo test --locked --lib --bins --test testsuite "$@"
 else
   install_browser_deps
-  cargo test --locked --all-targets "$@"
+  features=(--features browser-tests)
+  cargo test --locked --all-targets "${features[@]}" "$@"
 fi
+# The search relevance benchmark's figures (its test ran above; this prints them).
+cargo test --locked "${features[@]}" --test testsuite relevance -- --nocapture 2>&1 | grep -A40 "^search relevance" | grep -v "^test \|^$" || true

@@ -125,18 +125,22 @@ pub fn relative_html(html: &str, file_rel: &str, bases: &[&str], is_dir: impl Fn
     Ok(out)
 }
 
-/// A redirect page's script (`location.replace("/x/" + location.hash);`) with its target made
-/// relative like the page's links: from `file://` an absolute path leads to the disk's root.
-/// None for any other script, which stays as it is.
+/// A redirect page's script (`location.replace("/x/" + location.hash);`, or
+/// `location.replace("/x/#section");` after what an alert's redirect keeps for the page) with
+/// its target made relative like the page's links: from `file://` an absolute path leads to
+/// the disk's root. None for any other script, which stays as it is.
 fn redirect_script(text: &str, rewrite: impl Fn(&str) -> Option<String>) -> Option<String> {
-    let json = text
-        .trim()
-        .strip_prefix("location.replace(")?
-        .strip_suffix(" + location.hash);")?;
+    let text = text.trim();
+    let (before, call) = text.split_at(text.find("location.replace(")?);
+    let call = call.strip_prefix("location.replace(")?;
+    let (json, tail) = match call.strip_suffix(" + location.hash);") {
+        Some(json) => (json, " + location.hash);"),
+        None => (call.strip_suffix(");")?, ");"),
+    };
     let url: String = serde_json::from_str(json).ok()?;
     let new = rewrite(&url)?;
     Some(format!(
-        "location.replace({} + location.hash);",
+        "{before}location.replace({}{tail}",
         serde_json::to_string(&new).ok()?
     ))
 }

@@ -23,6 +23,8 @@ pub struct Meta {
     /// Whether `alerts:` is written at all: a page that names its alerts (or opts out with
     /// `alerts: []`) is not also named after its file by `[runbooks] alert-pages`.
     pub alerts_given: bool,
+    /// Alert name → the heading its link lands on (`alerts: [PostgresWALArchiveLag#check-wal]`).
+    pub alert_anchors: BTreeMap<String, String>,
     pub aliases: Vec<String>,
     pub last_reviewed: Option<Date>,
     /// Days between reviews (`90d`, `12w`, `6m`, `1y`).
@@ -244,7 +246,17 @@ fn read_meta(path: &str, split: &Split<'_>, map: serde_json::Map<String, Value>,
             "alerts" | "aliases" | "tags" => match string_list(&value) {
                 Some(list) => match key.as_str() {
                     "alerts" => {
-                        meta.alerts = list;
+                        // `Name#heading`: the alert's link lands on that heading.
+                        for item in list {
+                            match item.split_once('#') {
+                                Some((name, anchor)) => {
+                                    let name = name.trim().to_string();
+                                    meta.alert_anchors.insert(name.clone(), anchor.trim().to_string());
+                                    meta.alerts.push(name);
+                                }
+                                None => meta.alerts.push(item),
+                            }
+                        }
                         meta.alerts_given = true;
                     }
                     "aliases" => meta.aliases = list,
@@ -353,6 +365,18 @@ fn toml_to_json(v: toml::Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_alert_may_name_the_heading_its_link_lands_on() {
+        let text = "---\nalerts: [PostgresWALArchiveLag#check-wal, B]\n---\n";
+        let (m, d) = parse_meta("p.md", &split(text));
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(m.alerts, ["PostgresWALArchiveLag", "B"]);
+        assert_eq!(
+            m.alert_anchors.get("PostgresWALArchiveLag").map(String::as_str),
+            Some("check-wal")
+        );
+    }
 
     #[test]
     fn yaml_front_matter_is_split_and_read() {

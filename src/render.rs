@@ -119,7 +119,9 @@ pub fn render_site(
         RenderPlan::Full => {}
         RenderPlan::Deferred => {
             r.render_print(sink)?;
-            crate::search::build(site, config, |f| sink.put(f));
+            let owners = owners::owners_by_name(site);
+            let places = search_places(config, &owners);
+            crate::search::build(site, config, &places, |f| sink.put(f));
             return Ok(());
         }
         RenderPlan::Pages(list) => {
@@ -163,7 +165,9 @@ pub fn render_site(
             "search",
             Box::new(|| {
                 let mut clock = std::time::Instant::now();
-                let docs = crate::search::documents(site, &config.urls.tasks);
+                let owners = owners::owners_by_name(site);
+                let places = search_places(config, &owners);
+                let docs = crate::search::documents(site, &places);
                 let key = sink.wants_keys().then(|| crate::search::key(&docs, config)).flatten();
                 crate::clock::log_time("  search docs", &mut clock);
                 if key.is_some_and(|k| sink.reuse(k)) {
@@ -379,5 +383,14 @@ impl Renderer<'_> {
         };
         sink.put(Rendered::new(path, bytes));
         Ok(())
+    }
+}
+
+/// Where search results lead, for [`crate::search::documents`].
+fn search_places<'a>(config: &'a Config, owners: &'a [(&'a str, String, Vec<usize>)]) -> crate::search::Places<'a> {
+    crate::search::Places {
+        tasks: &config.urls.tasks,
+        owners: &config.urls.owners,
+        owner_list: owners,
     }
 }

@@ -1,5 +1,6 @@
-//! The search index: every page, every heading of a page, every task and every alert name,
-//! scored at build time and cut into small script files that the browser loads on demand.
+//! The search index: every page, every heading of a page, every owner, every checklist task
+//! without a runbook and every alert name, scored at build time and cut into small script
+//! files that the browser loads on demand.
 //!
 //! The files are scripts (`opsbookSearch.terms(...)`), not JSON fetched at run time, so search
 //! works from a folder opened as `file://`, where `fetch` and WebAssembly are blocked. A query
@@ -8,60 +9,70 @@
 //! in, so what it downloads stays small however large the book is.
 //!
 //! Layout, under the `search` URL prefix:
-//! - `index.js`: the shard keys (two or three characters) and the documents per chunk;
-//! - `t/<hex of key>.js`: `{term: [doc, score, doc, score, ...]}`, best documents first;
+//! - `index.js`: the shard keys (two or three characters), the documents per chunk, and how
+//!   many documents each page has (a page's documents are numbered one after another);
+//! - `t/<hex of key>.js`: `{term: [doc, score, doc, score, ...], word: "term"}`, best
+//!   documents first;
 //! - `d/<n>.js`: documents `n * CHUNK ..`, each `[kind, title, heading, url, text]`.
 //!
-//! Scores are BM25 with per-field weights (a title or alert name counts ten times the body),
-//! computed here so that the browser only adds numbers. Words are split the same way on both
-//! sides: runs of letters and digits, lowercased; camelCase names (`PostgresPrimaryDown`) are
-//! also indexed by their parts.
-//!
-//! It is one file on purpose: the documents, the word splitting, the scores and the shards are
-//! one algorithm whose parts must agree with each other and with the theme's `search.js`;
-//! split, they would only ever be read together.
+//! The pipeline: [`documents`] → [`words`] (splitting, stems) → [`postings`] (BM25 scores) →
+//! [`shards`] → files; [`query`] runs a query as the theme's `search.js` code does.
+
+mod postings;
+mod query;
+mod shards;
+mod words;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+
+pub use postings::{postings, Index};
+pub use query::{query, typos_allowed, Found};
+pub use shards::{hex, shard_key, shard_of, shards, Entry, Shards};
+pub use words::{index_words, query_words, stem};
 
 use crate::config::Config;
 use crate::fingerprint::{Key, KeyHasher};
+use crate::page::PageKind;
 use crate::sink::Rendered;
 use crate::site::Site;
 
 /// Documents per chunk file.
 pub const CHUNK: usize = 64;
-/// The best documents kept for each term: past this, a word is too common to rank by.
-const MAX_POSTINGS: usize = 100;
 /// Characters of a document's text kept for its snippet.
-const SNIPPET_CHARS: usize = 200;
-/// Words shorter or longer than these are not indexed.
-const MIN_WORD: usize = 2;
-const MAX_WORD: usize = 40;
+const SNIPPET_CHARS: usize = 240;
+/// The version of the index's format and scoring, part of its carry-over key.
+const VERSION: &str = "search 2";
 
-/// Fields of a document and their weights.
+/// Fields of a document.
 const TITLE: usize = 0;
-const ALERTS: usize = 1;
+/// Alert names, the owner, a task's id (of a task without a runbook).
+const NAMES: usize = 1;
 const HEADING: usize = 2;
 const BODY: usize = 3;
-const BOOST: [f64; 4] = [10.0, 10.0, 4.0, 1.0];
-const K1: f64 = 1.2;
-const B: f64 = 0.75;
 
-/// Words too common to search by (each of at most four letters, see [`pack`]).
-const STOP_WORDS: &[&str] = &[
-    "an", "and", "are", "as", "at", "be", "by", "for", "from", "if", "in", "into", "is", "it", "its", "of", "on", "or",
-    "so", "that", "the", "then", "this", "to", "was", "were", "will", "with",
-];
+/// How much a checklist task without a runbook weighs against a page: it leads to "no
+/// runbook yet", so a page that answers comes first.
+const TASK_WEIGHT: f32 = 0.3;
+/// Disaster-recovery procedures and troubleshooting guides: what to do when it is broken,
+/// first among pages as good as each other (the runbook on testing a failover names it as
+/// often as the procedure does).
+const RESPONSE_WEIGHT: f32 = 1.25;
+/// Folder pages and guides: found, but after the runbooks they lead to.
+const LISTING_WEIGHT: f32 = 0.7;
+
+/// A page the book links to from many others is the one its writers send readers to: up to
+/// a quarter more for five pages linking to it.
+fn linked_weight(linked_from: usize) -> f32 {
+    1.0 + 0.05 * linked_from.min(5) as f32
+}
 
 /// One thing search can find.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Doc<'a> {
-    /// What the result line names it: the page's kind (`Runbook`, `Disaster recovery`), or
-    /// `Task`.
+    /// What the result line names it: the page's kind (`Runbook`, `Disaster recovery`),
+    /// `Owner` or `Task`.
     pub kind: &'static str,
     pub title: Cow<'a, str>,
     /// The heading of a section, or what else the result line shows (a task's status).
@@ -76,6 +87,10 @@ pub struct Doc<'a> {
     /// The words of each field, borrowed from the site in parts (a part never joins the
     /// next one in a word).
     fields: [Vec<&'a str>; 4],
+    /// What its scores are multiplied by.
+    weight: f32,
+    /// Whether it is a page's first document (the page itself), which its headings follow.
+    opens_page: bool,
 }
 
 impl Doc<'_> {
@@ -93,197 +108,35 @@ impl Doc<'_> {
     }
 }
 
-/// The words of `text` as the index holds them: lowercased runs of letters and digits, and the
-/// parts of camelCase words.
-pub fn index_words(text: &str, mut each: impl FnMut(String)) {
-    let mut buf = String::new();
-    let mut ranges = Vec::new();
-    tokenize(text, 0, &mut buf, &mut ranges);
-    for (start, end, _) in ranges {
-        each(buf[start as usize..end as usize].to_string());
-    }
+/// Where search results link to: tasks (`tasks`) and owners (`owners`), each owner with their
+/// id and the pages they own.
+pub struct Places<'a> {
+    pub tasks: &'a str,
+    pub owners: &'a str,
+    pub owner_list: &'a [(&'a str, String, Vec<usize>)],
 }
 
-/// Appends the index words of `text` to `buf`, and where each lies in it (with `field`) to
-/// `ranges`: one buffer per document instead of a string per word.
-fn tokenize(text: &str, field: u8, buf: &mut String, ranges: &mut Vec<(u32, u32, u8)>) {
-    if !text.is_ascii() {
-        for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-            tokenize_word(word, field, buf, ranges);
-        }
-        return;
-    }
-    // Runs of ASCII letters and digits, found byte by byte; a word with a capital or a digit
-    // after its first letter may have camelCase parts, which go first.
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_alphanumeric() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut may_have_parts = false;
-        i += 1;
-        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-            may_have_parts |= bytes[i].is_ascii_uppercase() || bytes[i].is_ascii_digit();
-            i += 1;
-        }
-        let word = &text[start..i];
-        if may_have_parts {
-            ascii_camel_parts(word, |part| push_ascii(part, field, buf, ranges));
-        }
-        push_ascii(word, field, buf, ranges);
-    }
-}
-
-/// One word of a text that is not all ASCII: its camelCase parts (when it has more than one),
-/// then itself.
-fn tokenize_word(word: &str, field: u8, buf: &mut String, ranges: &mut Vec<(u32, u32, u8)>) {
-    let mut push = |word: &str| {
-        if word.is_ascii() {
-            push_ascii(word, field, buf, ranges);
-            return;
-        }
-        let start = buf.len();
-        buf.extend(word.chars().flat_map(char::to_lowercase));
-        if keep(&buf[start..]) {
-            ranges.push((start as u32, buf.len() as u32, field));
-        } else {
-            buf.truncate(start);
-        }
-    };
-    if word.chars().skip(1).any(|c| c.is_uppercase() || c.is_numeric()) {
-        let parts = camel_parts(word);
-        if parts.len() > 1 {
-            for part in parts {
-                push(part);
-            }
-        }
-    }
-    push(word);
-}
-
-/// Appends an ASCII word, lowercased, unless it is too short, too long or a stop word (both
-/// checked before anything is copied).
-fn push_ascii(word: &str, field: u8, buf: &mut String, ranges: &mut Vec<(u32, u32, u8)>) {
-    let n = word.len();
-    if !(MIN_WORD..=MAX_WORD).contains(&n) || (n <= 4 && STOP_PACKED.contains(&pack(word.as_bytes()))) {
-        return;
-    }
-    let start = buf.len();
-    buf.push_str(word);
-    buf[start..].make_ascii_lowercase();
-    ranges.push((start as u32, buf.len() as u32, field));
-}
-
-/// A word of at most four ASCII letters as one number, lowercased (letters are never zero, so
-/// no two words share one).
-const fn pack(word: &[u8]) -> u32 {
-    let mut v = 0u32;
-    let mut i = 0;
-    while i < word.len() {
-        v = (v << 8) | word[i].to_ascii_lowercase() as u32;
-        i += 1;
-    }
-    v
-}
-
-/// [`STOP_WORDS`] packed, for comparing a word with all of them at once.
-const STOP_PACKED: [u32; STOP_WORDS.len()] = {
-    let mut out = [0; STOP_WORDS.len()];
-    let mut i = 0;
-    while i < out.len() {
-        out[i] = pack(STOP_WORDS[i].as_bytes());
-        i += 1;
-    }
-    out
-};
-
-/// [`camel_parts`] of an ASCII word, given to `each` without collecting them, and only when
-/// there are at least two.
-fn ascii_camel_parts(word: &str, mut each: impl FnMut(&str)) {
-    let b = word.as_bytes();
-    let mut start = 0;
-    for i in 1..b.len() {
-        let (c, prev) = (b[i], b[i - 1]);
-        let next_lower = b.get(i + 1).is_some_and(u8::is_ascii_lowercase);
-        let boundary = (c.is_ascii_uppercase() && prev.is_ascii_lowercase())
-            || (c.is_ascii_uppercase() && prev.is_ascii_uppercase() && next_lower)
-            || (c.is_ascii_digit() != prev.is_ascii_digit());
-        if boundary {
-            each(&word[start..i]);
-            start = i;
-        }
-    }
-    if start > 0 {
-        each(&word[start..]);
-    }
-}
-
-/// The words of a query, as the browser splits them (no camelCase parts: the whole name is
-/// indexed too).
-pub fn query_words(query: &str) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    for w in query.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-        let w = w.to_lowercase();
-        if w.chars().count() >= MIN_WORD && !words.contains(&w) {
-            words.push(w);
-        }
-    }
-    words
-}
-
-fn keep(word: &str) -> bool {
-    let n = if word.is_ascii() {
-        word.len()
-    } else {
-        word.chars().count()
-    };
-    // Every stop word has at most four letters.
-    (MIN_WORD..=MAX_WORD).contains(&n) && (n > 4 || !STOP_WORDS.contains(&word))
-}
-
-/// `PostgresPrimaryDown` → `Postgres`, `Primary`, `Down`; `HTTPErrors` → `HTTP`, `Errors`.
-fn camel_parts(word: &str) -> Vec<&str> {
-    let chars: Vec<(usize, char)> = word.char_indices().collect();
-    let mut parts = Vec::new();
-    let mut start = 0;
-    for i in 1..chars.len() {
-        let (at, c) = chars[i];
-        let prev = chars[i - 1].1;
-        let next_lower = chars.get(i + 1).is_some_and(|(_, n)| n.is_lowercase());
-        let boundary = (c.is_uppercase() && prev.is_lowercase())
-            || (c.is_uppercase() && prev.is_uppercase() && next_lower)
-            || (c.is_numeric() != prev.is_numeric());
-        if boundary {
-            parts.push(&word[start..at]);
-            start = at;
-        }
-    }
-    parts.push(&word[start..]);
-    parts
-}
-
-/// Past this size, a two-character shard is cut by three characters.
-const SHARD_BYTES: usize = 48 * 1024;
-
-/// The narrowest shard a word can live in: its first three characters.
-pub fn shard_key(word: &str) -> String {
-    word.chars().take(3).collect()
-}
-
-/// Everything search can find in the site, in a fixed order. Tasks link to
-/// `<tasks_prefix>/<id>/`.
-pub fn documents<'a>(site: &'a Site, tasks_prefix: &str) -> Vec<Doc<'a>> {
+/// Everything search can find in the site, in a fixed order: each page followed by its
+/// headings, the owners, then the checklist tasks that have no runbook.
+pub fn documents<'a>(site: &'a Site, places: &Places<'a>) -> Vec<Doc<'a>> {
     let per_page: Vec<Vec<Doc>> = site
         .pages
         .par_iter()
-        .map(|page| {
+        .enumerate()
+        .map(|(i, page)| {
+            let weight = match page.kind {
+                _ if page.is_index => LISTING_WEIGHT,
+                PageKind::Guide => LISTING_WEIGHT,
+                PageKind::Dr | PageKind::Troubleshooting => RESPONSE_WEIGHT,
+                PageKind::Runbook | PageKind::Faq => 1.0,
+            } * linked_weight(site.backlinks.get(i).map_or(0, Vec::len));
             let mut docs = Vec::with_capacity(page.headings.len() + 1);
             let opening = page.text.first().map(String::as_str).unwrap_or_default();
+            let mut names: Vec<&str> = page.meta.alerts.iter().map(String::as_str).collect();
+            names.extend(page.meta.owner.as_deref());
             let mut body = vec![opening];
-            body.extend(page.meta.owner.iter().chain(page.meta.tags.iter()).map(String::as_str));
+            body.extend(site.page_task.get(&i).map(String::as_str));
+            body.extend(page.meta.tags.iter().map(String::as_str));
             docs.push(Doc {
                 kind: page.kind.label(),
                 title: Cow::Borrowed(&page.title),
@@ -291,12 +144,9 @@ pub fn documents<'a>(site: &'a Site, tasks_prefix: &str) -> Vec<Doc<'a>> {
                 path: Cow::Borrowed(&page.path),
                 anchor: None,
                 snippet_of: Cow::Borrowed(opening),
-                fields: [
-                    vec![page.title.as_str()],
-                    page.meta.alerts.iter().map(String::as_str).collect(),
-                    Vec::new(),
-                    body,
-                ],
+                fields: [vec![page.title.as_str()], names, Vec::new(), body],
+                weight,
+                opens_page: true,
             });
             for (i, h) in page.headings.iter().enumerate() {
                 let text = page.text.get(i + 1).map(String::as_str).unwrap_or_default();
@@ -313,45 +163,100 @@ pub fn documents<'a>(site: &'a Site, tasks_prefix: &str) -> Vec<Doc<'a>> {
                         vec![h.text.as_str()],
                         vec![text, page.title.as_str()],
                     ],
+                    weight,
+                    opens_page: false,
                 });
             }
             docs
         })
         .collect();
+    let owners = places.owner_list.iter().map(|(name, id, pages)| {
+        let titles: Vec<&str> = pages
+            .iter()
+            .filter_map(|&i| site.pages.get(i))
+            .map(|p| p.title.as_str())
+            .collect();
+        Doc {
+            kind: "Owner",
+            title: Cow::Borrowed(*name),
+            heading: Cow::Owned(match pages.len() {
+                1 => "1 page".to_string(),
+                n => format!("{n} pages"),
+            }),
+            path: Cow::Owned(format!("{}/{id}/", places.owners)),
+            anchor: None,
+            snippet_of: Cow::Owned(titles.join(" · ")),
+            fields: [vec![*name], vec![*name], Vec::new(), titles],
+            weight: 1.0,
+            opens_page: true,
+        }
+    });
     // Sized once: a large book has a hundred thousand documents, and a vector grown by
     // doubling would hold up to three times their size while it copies.
-    let tasks = site
+    let tasks: Vec<_> = site
         .checklist
-        .as_ref()
-        .map(|c| c.checklist.tasks().count())
-        .unwrap_or(0);
-    let mut docs: Vec<Doc> = Vec::with_capacity(per_page.iter().map(Vec::len).sum::<usize>() + tasks);
+        .iter()
+        .flat_map(|c| c.checklist.tasks())
+        .filter(|(_, task)| !site.task_page.contains_key(&task.id))
+        .collect();
+    let mut docs: Vec<Doc> =
+        Vec::with_capacity(per_page.iter().map(Vec::len).sum::<usize>() + places.owner_list.len() + tasks.len());
     docs.extend(per_page.into_iter().flatten());
-    if let Some(c) = &site.checklist {
-        let tasks: Vec<_> = c.checklist.tasks().collect();
-        let task_docs: Vec<Doc> = tasks
-            .par_iter()
-            .map(|(section, task)| {
-                let notes: Vec<&str> = task.notes.iter().map(|n| n.text.as_str()).collect();
-                Doc {
-                    kind: "Task",
-                    title: Cow::Borrowed(&task.title),
-                    heading: Cow::Owned(format!("{} · {}", task.status.label(), section.title)),
-                    path: Cow::Owned(format!("{tasks_prefix}/{}/", task.id)),
-                    anchor: None,
-                    snippet_of: Cow::Owned(notes.join(" ")),
-                    fields: [
-                        vec![task.title.as_str()],
-                        Vec::new(),
-                        vec![section.title.as_str()],
-                        notes,
-                    ],
-                }
-            })
-            .collect();
-        docs.extend(task_docs);
-    }
+    docs.extend(owners);
+    let task_docs: Vec<Doc> = tasks
+        .par_iter()
+        .map(|(section, task)| {
+            let notes: Vec<&str> = task.notes.iter().map(|n| n.text.as_str()).collect();
+            Doc {
+                kind: "Task",
+                title: Cow::Borrowed(&task.title),
+                heading: Cow::Owned(format!("{} · {}", task.status.label(), section.title)),
+                path: Cow::Owned(format!("{}/{}/", places.tasks, task.id)),
+                anchor: None,
+                snippet_of: Cow::Owned(notes.join(" ")),
+                fields: [
+                    vec![task.title.as_str()],
+                    vec![task.id.as_str()],
+                    vec![section.title.as_str()],
+                    notes,
+                ],
+                weight: TASK_WEIGHT,
+                opens_page: true,
+            }
+        })
+        .collect();
+    docs.extend(task_docs);
     docs
+}
+
+/// How many documents each page has, in document order, without the pages of one document
+/// at the end (the browser takes every document past the list as its own page).
+pub fn page_sizes(docs: &[Doc]) -> Vec<u32> {
+    let mut sizes: Vec<u32> = Vec::new();
+    for d in docs {
+        match sizes.last_mut() {
+            Some(n) if !d.opens_page => *n += 1,
+            _ => sizes.push(1),
+        }
+    }
+    while sizes.last() == Some(&1) {
+        sizes.pop();
+    }
+    sizes
+}
+
+/// For each document, its page's first document.
+pub fn page_starts(docs: &[Doc]) -> Vec<u32> {
+    let mut start = 0;
+    docs.iter()
+        .enumerate()
+        .map(|(i, d)| {
+            if d.opens_page {
+                start = i as u32;
+            }
+            start
+        })
+        .collect()
 }
 
 /// The start of `text` with its white space collapsed, at most [`SNIPPET_CHARS`] characters
@@ -388,257 +293,10 @@ fn snippet(text: &str) -> String {
     out
 }
 
-/// Documents counted together by one thread.
-const DOCS_PER_CHUNK: usize = 512;
-/// Terms are spread over this many buckets by hash, merged in parallel.
-const BUCKETS: usize = 64;
-
-/// A term's documents, each with the term's count in each field (saturating: past 65,535 a
-/// count adds nothing to a BM25 score).
-type Postings = Vec<(u32, [u16; 4])>;
-
-fn bucket_of(term: &str) -> usize {
-    use std::hash::BuildHasher;
-    (rustc_hash::FxBuildHasher.hash_one(term) % BUCKETS as u64) as usize
-}
-
-/// The terms of one chunk of documents, counted: a few flat arrays rather than a string and
-/// a list for each term (a large book has millions of those).
-struct ChunkTerms {
-    /// Each document's length in words, per field.
-    lengths: Vec<[u32; 4]>,
-    /// The distinct terms, one after another.
-    text: String,
-    /// Per term: its place in `text` and its documents' place in `postings`.
-    terms: Vec<[u32; 4]>,
-    /// Each term's documents in document order, with the term's count per field.
-    postings: Postings,
-    /// The terms of each bucket, by their place in `terms`.
-    buckets: Vec<Vec<u32>>,
-}
-
-impl ChunkTerms {
-    fn term(&self, t: u32) -> (&str, &[(u32, [u16; 4])]) {
-        let [start, end, from, to] = self.terms[t as usize];
-        (
-            self.text.get(start as usize..end as usize).unwrap_or_default(),
-            self.postings.get(from as usize..to as usize).unwrap_or_default(),
-        )
-    }
-}
-
-/// Counts the terms of `chunk`, whose first document is number `first`.
-fn count_chunk(chunk: &[Doc], first: usize) -> ChunkTerms {
-    // The words of the whole chunk in one buffer, each document's from `starts[k]` in
-    // `ranges`.
-    let mut buf = String::new();
-    let mut ranges = Vec::new();
-    let mut starts = Vec::with_capacity(chunk.len() + 1);
-    for doc in chunk {
-        starts.push(ranges.len());
-        for (f, parts) in doc.fields.iter().enumerate() {
-            for text in parts {
-                tokenize(text, f as u8, &mut buf, &mut ranges);
-            }
-        }
-    }
-    starts.push(ranges.len());
-    // Each distinct word gets a number from one map lookup per word read; a document's
-    // counts are kept by that number, then appended to `found` as (term, document, counts).
-    let mut lengths = Vec::with_capacity(chunk.len());
-    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
-    let mut words: Vec<&str> = Vec::new();
-    let mut tf: Vec<[u16; 4]> = Vec::new();
-    let mut seen: Vec<u32> = Vec::new();
-    let mut found: Vec<(u32, u32, [u16; 4])> = Vec::new();
-    for k in 0..chunk.len() {
-        let d = (first + k) as u32;
-        let mut length = [0u32; 4];
-        for &(start, end, f) in &ranges[starts[k]..starts[k + 1]] {
-            let Some(word) = buf.get(start as usize..end as usize) else {
-                continue;
-            };
-            let next = words.len() as u32;
-            let id = *ids.entry(word).or_insert(next) as usize;
-            if id == words.len() {
-                words.push(word);
-                tf.push([0; 4]);
-            }
-            let counts = &mut tf[id];
-            if *counts == [0; 4] {
-                seen.push(id as u32);
-            }
-            let n = &mut counts[usize::from(f)];
-            *n = n.saturating_add(1);
-            length[usize::from(f)] += 1;
-        }
-        lengths.push(length);
-        for id in seen.drain(..) {
-            found.push((id, d, std::mem::take(&mut tf[id as usize])));
-        }
-    }
-    // Each term's documents together, still in document order (a counting sort by term).
-    let mut next = vec![0u32; words.len()];
-    for &(id, ..) in &found {
-        next[id as usize] += 1;
-    }
-    let mut terms = Vec::with_capacity(words.len());
-    let mut text = String::with_capacity(words.iter().map(|w| w.len()).sum());
-    let mut at = 0u32;
-    for (word, n) in words.iter().zip(next.iter_mut()) {
-        let start = text.len() as u32;
-        text.push_str(word);
-        terms.push([start, text.len() as u32, at, at + *n]);
-        (at, *n) = (at + *n, at);
-    }
-    let mut postings = vec![(0u32, [0u16; 4]); found.len()];
-    for (id, d, counts) in found {
-        let slot = &mut next[id as usize];
-        postings[*slot as usize] = (d, counts);
-        *slot += 1;
-    }
-    let mut buckets: Vec<Vec<u32>> = (0..BUCKETS).map(|_| Vec::new()).collect();
-    for (t, word) in words.iter().enumerate() {
-        buckets[bucket_of(word)].push(t as u32);
-    }
-    ChunkTerms {
-        lengths,
-        text,
-        terms,
-        postings,
-        buckets,
-    }
-}
-
-/// Each term's documents and scores, best first (at most [`MAX_POSTINGS`]).
-///
-/// Documents are counted in chunks, in parallel; each chunk's terms go to buckets by hash;
-/// each bucket merges its terms from every chunk, in document order, and scores them.
-pub fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<(u32, u32)>> {
-    let chunks: Vec<ChunkTerms> = docs
-        .par_chunks(DOCS_PER_CHUNK)
-        .enumerate()
-        .map(|(c, chunk)| count_chunk(chunk, c * DOCS_PER_CHUNK))
-        .collect();
-    let n = docs.len().max(1) as f64;
-    let mut avg = [0f64; 4];
-    let lengths: Vec<[u32; 4]> = chunks.iter().flat_map(|c| c.lengths.iter().copied()).collect();
-    for l in &lengths {
-        for f in 0..4 {
-            avg[f] += f64::from(l[f]) / n;
-        }
-    }
-    let score = |list: &Postings| -> Vec<(u32, u32)> {
-        let docs_with = list.len() as f64;
-        let idf = (1.0 + (n - docs_with + 0.5) / (docs_with + 0.5)).ln();
-        let mut out: Vec<(u32, u32)> = list
-            .iter()
-            .map(|&(d, per_field)| {
-                let mut score = 0.0;
-                for f in [TITLE, ALERTS, HEADING, BODY] {
-                    let t = f64::from(per_field[f]);
-                    if t == 0.0 {
-                        continue;
-                    }
-                    let norm = if avg[f] > 0.0 {
-                        f64::from(lengths[d as usize][f]) / avg[f]
-                    } else {
-                        1.0
-                    };
-                    score += BOOST[f] * t * (K1 + 1.0) / (t + K1 * (1.0 - B + B * norm));
-                }
-                (d, (score * idf * 10.0).round().max(1.0) as u32)
-            })
-            .collect();
-        // The best few of a common term's many documents: selected, then only they sorted.
-        let order = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
-        if out.len() > MAX_POSTINGS {
-            out.select_nth_unstable_by(MAX_POSTINGS - 1, order);
-            out.truncate(MAX_POSTINGS);
-        }
-        out.sort_unstable_by(order);
-        out
-    };
-    // Each bucket: its terms from every chunk, in chunk (so document) order, then scored.
-    (0..BUCKETS)
-        .into_par_iter()
-        .map(|b| {
-            let mut merged: FxHashMap<&str, Postings> = FxHashMap::default();
-            for chunk in &chunks {
-                for &t in &chunk.buckets[b] {
-                    let (term, list) = chunk.term(t);
-                    match merged.get_mut(term) {
-                        Some(all) => all.extend_from_slice(list),
-                        None => {
-                            merged.insert(term, list.to_vec());
-                        }
-                    }
-                }
-            }
-            merged
-                .into_iter()
-                .map(|(term, list)| (term.to_string(), score(&list)))
-                .collect::<Vec<_>>()
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .flatten()
-        .collect()
-}
-
-/// Runs a query against the index as the browser does: every word must match (a word of
-/// three letters or more also matches the terms it begins, at half the score); without such
-/// a document, any word may. Returns document numbers, best first.
-pub fn query(index: &BTreeMap<String, Vec<(u32, u32)>>, q: &str) -> Vec<u32> {
-    let words = query_words(q);
-    if words.is_empty() {
-        return Vec::new();
-    }
-    let per_word: Vec<HashMap<u32, u32>> = words
-        .iter()
-        .map(|w| {
-            let mut best: HashMap<u32, u32> = HashMap::new();
-            let long = w.chars().count() >= 3;
-            for (term, list) in index.range(w.clone()..) {
-                let exact = term == w;
-                if !(exact || long && term.starts_with(w.as_str())) {
-                    break;
-                }
-                for &(d, s) in list {
-                    let s = if exact { s } else { s / 2 };
-                    let e = best.entry(d).or_default();
-                    *e = (*e).max(s);
-                }
-            }
-            best
-        })
-        .collect();
-    let mut total: HashMap<u32, (usize, u32)> = HashMap::new();
-    for best in &per_word {
-        for (&d, &s) in best {
-            let e = total.entry(d).or_default();
-            e.0 += 1;
-            e.1 += s;
-        }
-    }
-    let all: Vec<(u32, u32)> = total
-        .iter()
-        .filter(|(_, (hits, _))| *hits == words.len())
-        .map(|(&d, &(_, s))| (d, s))
-        .collect();
-    let mut ranked = if all.is_empty() {
-        total.iter().map(|(&d, &(_, s))| (d, s)).collect()
-    } else {
-        all
-    };
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    ranked.into_iter().map(|(d, _)| d).collect()
-}
-
 /// The index's files, under the search prefix, each given to `put` as it is made.
-pub fn build(site: &Site, config: &Config, put: impl FnMut(Rendered)) {
+pub fn build(site: &Site, config: &Config, places: &Places, put: impl FnMut(Rendered)) {
     let mut t = std::time::Instant::now();
-    let docs = documents(site, &config.urls.tasks);
+    let docs = documents(site, places);
     crate::clock::log_time("  search docs", &mut t);
     files(&docs, config, put)
 }
@@ -646,7 +304,7 @@ pub fn build(site: &Site, config: &Config, put: impl FnMut(Rendered)) {
 /// Everything the index files are made of, hashed: when it is the last build's, so are they.
 pub fn key(docs: &[Doc], config: &Config) -> Option<Key> {
     let mut h = KeyHasher::new()?;
-    h.str("search").str(&config.urls.search);
+    h.str(VERSION).str(&config.urls.search);
     for d in docs {
         // What the URL and the snippet are made from, rather than making them.
         h.str(d.kind).str(&d.title).str(&d.heading).str(&d.path);
@@ -655,6 +313,7 @@ pub fn key(docs: &[Doc], config: &Config) -> Option<Key> {
             None => h.bytes(&[0]),
         };
         h.str(&d.snippet_of);
+        h.bytes(&d.weight.to_le_bytes()).bytes(&[u8::from(d.opens_page)]);
         for field in &d.fields {
             h.bytes(&(field.len() as u64).to_le_bytes());
             for part in field {
@@ -675,7 +334,14 @@ pub fn files(docs: &[Doc], config: &Config, mut put: impl FnMut(Rendered)) {
     let shards = shards(&index);
     crate::clock::log_time("  search shards", &mut t);
     let keys: Vec<&String> = shards.keys().collect();
-    let meta = serde_json::json!({ "v": 1, "chunk": CHUNK, "docs": docs.len(), "shards": keys });
+    let meta = serde_json::json!({
+        "v": 2,
+        "chunk": CHUNK,
+        "docs": docs.len(),
+        "shards": keys,
+        "pages": page_sizes(docs),
+        "typos": [typos_allowed(5), typos_allowed(9)],
+    });
     put(Rendered::new(
         format!("{prefix}/index.js"),
         format!("opsbookSearch.meta({meta});\n"),
@@ -706,100 +372,9 @@ pub fn files(docs: &[Doc], config: &Config, mut put: impl FnMut(Rendered)) {
     crate::clock::log_time("search", &mut t);
 }
 
-/// The index cut into shards: the terms sharing their first two characters, or, where those
-/// would pass [`SHARD_BYTES`], their first three (the two-character terms stay in the first).
-/// The browser loads the three-character shard of a word when there is one, else the two.
-fn shards(index: &BTreeMap<String, Vec<(u32, u32)>>) -> BTreeMap<String, BTreeMap<&str, Vec<u32>>> {
-    // Roughly the bytes a term takes in its shard.
-    let size = |term: &str, list: &[(u32, u32)]| term.len() + 4 + list.len() * 9;
-    let mut by_two: BTreeMap<String, usize> = BTreeMap::new();
-    for (term, list) in index {
-        *by_two.entry(term.chars().take(2).collect()).or_default() += size(term, list);
-    }
-    let mut out: BTreeMap<String, BTreeMap<&str, Vec<u32>>> = BTreeMap::new();
-    for (term, list) in index {
-        let two: String = term.chars().take(2).collect();
-        let split = by_two.get(&two).is_some_and(|&bytes| bytes > SHARD_BYTES);
-        let key = if split { shard_key(term) } else { two };
-        let flat = list.iter().flat_map(|&(d, s)| [d, s]).collect();
-        out.entry(key).or_default().insert(term, flat);
-    }
-    out
-}
-
-/// A shard key as a file name: the hex of its UTF-8 bytes.
-pub fn hex(key: &str) -> String {
-    key.bytes().map(|b| format!("{b:02x}")).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn words(text: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        index_words(text, |w| out.push(w));
-        out
-    }
-
-    #[test]
-    fn words_are_lowercased_runs_of_letters_and_digits() {
-        assert_eq!(
-            words("Restore the DB, then pg_isready -p 5432."),
-            ["restore", "db", "pg", "isready", "5432"]
-        );
-        assert_eq!(words("Überprüfung läuft"), ["überprüfung", "läuft"]);
-    }
-
-    #[test]
-    fn camel_case_names_are_found_by_their_parts_and_whole() {
-        let w = words("PostgresPrimaryDown HTTPErrorsHigh");
-        for part in [
-            "postgres",
-            "primary",
-            "down",
-            "postgresprimarydown",
-            "http",
-            "errors",
-            "high",
-        ] {
-            assert!(w.contains(&part.to_string()), "{part} not in {w:?}");
-        }
-    }
-
-    /// The ASCII fast path must split exactly as the general one does.
-    #[test]
-    fn ascii_words_split_as_any_word_does() {
-        for word in [
-            "PostgresPrimaryDown",
-            "HTTPErrorsHigh",
-            "http2",
-            "v1beta1",
-            "5432",
-            "a",
-            "ABC",
-            "ABCdef",
-            "x9Y",
-            "kubectl",
-            "IOWait95th",
-            "aB",
-        ] {
-            let mut fast = Vec::new();
-            ascii_camel_parts(word, |p| fast.push(p.to_string()));
-            let general = camel_parts(word);
-            let expected: Vec<String> = if general.len() > 1 {
-                general.iter().map(|p| p.to_string()).collect()
-            } else {
-                Vec::new()
-            };
-            assert_eq!(fast, expected, "{word}");
-        }
-        for stop in STOP_WORDS {
-            assert!(stop.len() <= 4, "{stop} is too long to pack");
-            assert!(words(&stop.to_uppercase()).is_empty(), "{stop}");
-        }
-        assert_eq!(words("Then THE thee this"), ["thee"]);
-    }
 
     /// What [`snippet`] made before it was one pass: the reference it must agree with.
     fn snippet_reference(text: &str) -> String {
@@ -855,16 +430,6 @@ mod tests {
         }
     }
 
-    #[test]
-    fn query_words_match_how_the_index_splits() {
-        assert_eq!(query_words("PostgresPrimaryDown"), ["postgresprimarydown"]);
-        assert_eq!(
-            query_words("pg_stat_replication lag"),
-            ["pg", "stat", "replication", "lag"]
-        );
-        assert_eq!(query_words("a ! ?"), Vec::<String>::new());
-    }
-
     fn doc<'a>(title: &'a str, alerts: &'a str, heading: &'a str, body: &'a str) -> Doc<'a> {
         Doc {
             kind: "runbook",
@@ -874,7 +439,16 @@ mod tests {
             anchor: None,
             snippet_of: Cow::Borrowed(""),
             fields: [vec![title], vec![alerts], vec![heading], vec![body]],
+            weight: 1.0,
+            opens_page: true,
         }
+    }
+
+    /// The documents matching `q`, best first, one per page as every document is its own.
+    fn ranked(docs: &[Doc], q: &str) -> Vec<u32> {
+        let index = postings(docs);
+        let shards = shards(&index);
+        query(&shards, |d| d, q).into_iter().map(|f| f.page).collect()
     }
 
     #[test]
@@ -889,12 +463,11 @@ mod tests {
             doc("Replication lag", "", "", "what to do"),
             doc("Primary down", "PostgresReplicationLagHigh", "", "see the runbook"),
         ];
-        let index = postings(&docs);
-        let ranked = query(&index, "replication");
-        assert_eq!(ranked.len(), 3);
-        assert_ne!(ranked[0], 0, "a body match outranks a title or alert match: {ranked:?}");
-        assert_eq!(ranked[2], 0, "{ranked:?}");
-        assert_eq!(query(&index, "PostgresReplicationLagHigh"), [2]);
+        let found = ranked(&docs, "replication");
+        assert_eq!(found.len(), 3);
+        assert_ne!(found[0], 0, "a body match outranks a title or alert match: {found:?}");
+        assert_eq!(found[2], 0, "{found:?}");
+        assert_eq!(ranked(&docs, "PostgresReplicationLagHigh"), [2]);
     }
 
     #[test]
@@ -903,43 +476,80 @@ mod tests {
             doc("Restore the database", "", "", "pgbackrest restore"),
             doc("Restart nginx", "", "", "systemctl restart nginx"),
         ];
-        let index = postings(&docs);
-        assert_eq!(query(&index, "restore database"), [0]);
-        assert_eq!(query(&index, "nginx"), [1]);
-        assert_eq!(query(&index, "rest"), query(&index, "res"), "prefixes of both");
-        assert_eq!(query(&index, "rest").len(), 2);
+        assert_eq!(ranked(&docs, "restore database"), [0]);
+        assert_eq!(ranked(&docs, "nginx"), [1]);
+        assert_eq!(ranked(&docs, "rest"), ranked(&docs, "res"), "prefixes of both");
+        assert_eq!(ranked(&docs, "rest").len(), 2);
         // No document has both words: any word may match.
-        assert_eq!(query(&index, "database nginx").len(), 2);
+        assert_eq!(ranked(&docs, "database nginx").len(), 2);
     }
 
-    /// Documents are counted in chunks of [`DOCS_PER_CHUNK`] and merged by bucket: a term's
-    /// documents from every chunk must all be found, under their own numbers.
+    #[test]
+    fn word_forms_typos_and_joined_titles_are_found() {
+        let docs = vec![
+            doc("Fail over to the standby region", "", "", "promote the standby"),
+            doc("Backups", "", "", "the nightly backups run at two"),
+            doc("Replication lag", "", "", "check pg_stat_replication"),
+            doc("Failing disks", "", "", "replace them"),
+        ];
+        assert_eq!(ranked(&docs, "failover").first(), Some(&0));
+        assert_eq!(ranked(&docs, "backup"), [1], "a stem finds its other forms");
+        assert_eq!(ranked(&docs, "backing").len(), 0, "no word of the book leads there");
+        assert_eq!(ranked(&docs, "replicaton"), [2], "one letter dropped");
+        assert_eq!(ranked(&docs, "replciation"), [2], "two letters swapped");
+        assert_eq!(ranked(&docs, "replicating"), [2], "a form the book does not use");
+        assert_eq!(ranked(&docs, "disc"), Vec::<u32>::new(), "no typos under five letters");
+    }
+
+    #[test]
+    fn tasks_without_runbooks_come_after_pages() {
+        let mut task = doc("Set up backup verification", "", "", "");
+        task.weight = TASK_WEIGHT;
+        let mut docs = vec![task, doc("Database backup runbook", "", "", "step by step")];
+        // Other pages, so that the word is as rare as in a book.
+        docs.extend((0..8).map(|_| doc("Other", "", "", "something else")));
+        assert_eq!(ranked(&docs, "backup"), [1, 0]);
+    }
+
+    #[test]
+    fn a_page_and_its_headings_are_one_result() {
+        let mut docs = vec![
+            doc("Restore", "", "", "restore the primary"),
+            doc("Restore", "", "Restore from backup", "restore it"),
+            doc("Other", "", "", "restore something"),
+        ];
+        docs[1].opens_page = false;
+        let starts = page_starts(&docs);
+        assert_eq!(starts, [0, 0, 2]);
+        assert_eq!(page_sizes(&docs), [2]);
+        let index = postings(&docs);
+        let shards = shards(&index);
+        let found = query(&shards, |d| starts[d as usize], "restore");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].page, 0);
+        assert_eq!(found[0].docs.len(), 2);
+    }
+
+    /// Documents are counted in chunks of [`postings::DOCS_PER_CHUNK`] and merged by bucket: a
+    /// term's documents from every chunk must all be found, under their own numbers.
     #[test]
     fn terms_spread_over_many_chunks_keep_their_documents() {
-        let texts: Vec<(String, String)> = (0..DOCS_PER_CHUNK * 3 + 7)
+        let per = postings::DOCS_PER_CHUNK;
+        let texts: Vec<(String, String)> = (0..per * 3 + 7)
             .map(|i| {
                 let body = match i {
                     0 | 700 => "zebra crossing".to_string(),
-                    i if i == DOCS_PER_CHUNK * 3 + 6 => "zebra".to_string(),
+                    i if i == per * 3 + 6 => "zebra".to_string(),
                     i => format!("filler {i}"),
                 };
                 (format!("Doc {i}"), body)
             })
             .collect();
         let docs: Vec<Doc> = texts.iter().map(|(title, body)| doc(title, "", "", body)).collect();
-        let index = postings(&docs);
-        let mut found = query(&index, "zebra");
+        let mut found = ranked(&docs, "zebra");
         found.sort_unstable();
-        assert_eq!(found, [0, 700, (DOCS_PER_CHUNK * 3 + 6) as u32]);
-        assert_eq!(query(&index, "zebra crossing").len(), 2);
-        assert_eq!(query(&index, "1300"), [1300]);
-    }
-
-    #[test]
-    fn shard_files_are_named_by_hex() {
-        assert_eq!(shard_key("postgres"), "pos");
-        assert_eq!(shard_key("pg"), "pg");
-        assert_eq!(hex("pos"), "706f73");
-        assert_eq!(shard_key("überprüfung"), "übe");
+        assert_eq!(found, [0, 700, (per * 3 + 6) as u32]);
+        assert_eq!(ranked(&docs, "zebra crossing").len(), 2);
+        assert_eq!(ranked(&docs, "1300"), [1300]);
     }
 }

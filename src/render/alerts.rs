@@ -74,12 +74,23 @@ impl Renderer<'_> {
                 let i = self
                     .site
                     .page_by_path(only.url.strip_prefix(&self.config.base_path).unwrap_or(&only.url));
-                let target = i.map(|i| self.site.pages[i].path.clone()).unwrap_or_default();
+                // The heading the page names for the alert (`alerts: [Name#heading]`), when it
+                // has one: the alert's link lands there.
+                let target = i
+                    .map(|i| {
+                        let p = &self.site.pages[i];
+                        match p.meta.alert_anchors.get(&a.name).filter(|id| p.anchors.contains(id)) {
+                            Some(id) => format!("{}#{id}", p.path),
+                            None => p.path.clone(),
+                        }
+                    })
+                    .unwrap_or_default();
+                let name = Some(a.name.as_str());
                 if free(&path) {
-                    sink.put(self.redirect(&format!("{path}index.html"), &target, &only.title)?);
+                    sink.put(self.redirect_for(&format!("{path}index.html"), &target, &only.title, name)?);
                 }
                 if let Some(lp) = lower_path.as_ref().filter(|p| free(p)) {
-                    sink.put(self.redirect(&format!("{lp}index.html"), &target, &only.title)?);
+                    sink.put(self.redirect_for(&format!("{lp}index.html"), &target, &only.title, name)?);
                 }
             } else {
                 let layout = self.layout(

@@ -23,8 +23,13 @@ pub fn known_urls(site: &Site, config: &Config) -> KnownUrls {
         alerts: std::collections::BTreeMap<String, String>,
         tasks: std::collections::BTreeMap<&'a str, String>,
         paths: std::collections::BTreeMap<String, String>,
+        /// Lowercase alert name → the name as written, for "Did you mean".
+        alert_names: std::collections::BTreeMap<String, &'a str>,
+        /// URL → what it leads to: a page's title, a task's, an alert's runbook's.
+        titles: std::collections::BTreeMap<String, &'a str>,
         new_runbook: Option<String>,
     }
+    let mut titles = std::collections::BTreeMap::new();
     let mut paths = std::collections::BTreeMap::new();
     for (alias, i) in &site.aliases {
         paths.insert(alias.to_lowercase(), config.link(&site.pages[*i].path));
@@ -34,7 +39,22 @@ pub fn known_urls(site: &Site, config: &Config) -> KnownUrls {
             paths
                 .entry(p.path.to_lowercase())
                 .or_insert_with(|| config.link(&p.path));
+            titles.insert(config.link(&p.path), p.title.as_str());
         }
+    }
+    for (name, pages) in &site.alerts {
+        if let [only] = pages.as_slice() {
+            titles.insert(
+                config.link(&format!("{}/{name}/", config.urls.alerts)),
+                site.pages[*only].title.as_str(),
+            );
+        }
+    }
+    for (_, task) in site.checklist.iter().flat_map(|c| c.checklist.tasks()) {
+        titles.insert(
+            config.link(&format!("{}/{}/", config.urls.tasks, task.id)),
+            task.title.as_str(),
+        );
     }
     let known = Known {
         base: &config.base_path,
@@ -51,6 +71,8 @@ pub fn known_urls(site: &Site, config: &Config) -> KnownUrls {
             .map(|id| (id.as_str(), config.link(&format!("{}/{id}/", config.urls.tasks))))
             .collect(),
         paths,
+        alert_names: site.alerts.keys().map(|a| (a.to_lowercase(), a.as_str())).collect(),
+        titles,
         new_runbook: (!config.edit_url.is_empty()).then(|| {
             config
                 .edit_url

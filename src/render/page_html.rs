@@ -191,7 +191,13 @@ fn base_top(o: &mut Out, site: &SiteView, layout: &Layout) {
         T(&site.print_url),
         R("\">Print</a>\n    <button class=\"theme-toggle\" type=\"button\" hidden>Dark</button>\n  </nav>\n</header>\n<div class=\"layout\">\n  <nav class=\"sidebar\" id=\"sidebar\" aria-label=\"Book\">"),
         R(&layout.sidebar),
-        R("</nav>\n  <main id=\"main\">\n    "),
+        R("<ul class=\"side-tools\"><li><a href=\""),
+        T(&site.alerts_url),
+        R("\">Alerts</a></li><li><a href=\""),
+        T(&site.owners_url),
+        R("\">Owners</a></li><li><a href=\""),
+        T(&site.print_url),
+        R("\">Print</a></li></ul></nav>\n  <main id=\"main\">\n    "),
     ]);
     if !layout.breadcrumbs.is_empty() {
         o.raw("<nav class=\"breadcrumbs\" aria-label=\"Breadcrumbs\">");
@@ -268,7 +274,13 @@ fn content(o: &mut Out, page: &PageView) {
     }
     o.put(&[R(">"), T(page.title), R("</h1>")]);
     if let Some(task) = &page.task {
-        status(o, task.status, task.status_label);
+        o.put(&[
+            R("<span class=\"status status-"),
+            T(task.status),
+            R("\" title=\"The checklist task this runbook belongs to\">Task: "),
+            T(&task.status_label.to_lowercase()),
+            R("</span>"),
+        ]);
     }
     o.put(&[
         R("</div>\n  <div class=\"short-link\">Permanent link: <code>"),

@@ -129,6 +129,27 @@ pub(super) fn gather_alerts(
                 list.push(i);
             }
         }
+        for (name, anchor) in &p.meta.alert_anchors {
+            if !p.anchors.iter().any(|a| a == anchor) {
+                let headings: Vec<String> = p.headings.iter().take(6).map(|h| format!("#{}", h.id)).collect();
+                diags.push(
+                    Diagnostic::warning(
+                        &p.display,
+                        p.key_line("alerts"),
+                        1,
+                        format!("alert `{name}` points at `#{anchor}`, which is not a heading of this page"),
+                    )
+                    .with_hint(if headings.is_empty() {
+                        "add the heading, or write the alert's name alone".to_string()
+                    } else {
+                        format!(
+                            "its link lands at the top of the page until it names one of: {}",
+                            headings.join(", ")
+                        )
+                    }),
+                );
+            }
+        }
     }
     alerts
 }

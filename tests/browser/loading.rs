@@ -144,25 +144,50 @@ fn stylesheet_and_script_apply() {
 #[test]
 fn unknown_address_gets_the_404_page_with_a_suggestion() {
     with_browser(Viewport::Desktop, |b| async move {
-        // An alert nobody has written a runbook for yet, as an alerting rule would link it.
-        let alert = std::fs::read_dir(crate::harness::site().join("alerts"))?
-            .filter_map(|e| e.ok())
-            .find(|e| e.path().is_dir())
-            .map(|e| e.file_name().to_string_lossy().into_owned());
-        let Some(alert) = alert else {
-            anyhow::bail!("the example book has no alert pages");
+        let suggestion = |b: &crate::harness::Browser| {
+            let b = b.clone();
+            async move {
+                b.wait_until(
+                    "document.getElementById('suggestion') && !document.getElementById('suggestion').hidden",
+                    std::time::Duration::from_secs(5),
+                )
+                .await?;
+                let text = b
+                    .js("return [document.getElementById('suggestion').textContent, document.getElementById('asked').textContent, document.getElementById('search-input').value];")
+                    .await?;
+                anyhow::Ok(text)
+            }
         };
-        b.goto(&format!("/alerts/{}x/", alert)).await?;
-        b.wait_until(
-            "document.getElementById('suggestion') && !document.getElementById('suggestion').hidden",
-            std::time::Duration::from_secs(5),
-        )
-        .await?;
-        let text = b
-            .js("return document.getElementById('suggestion').textContent;")
-            .await?;
+        // A mistyped alert, one letter off: the real alert and its runbook are offered.
+        b.goto("/alerts/PostgresPrimaryDwn/").await?;
+        let text = suggestion(&b).await?;
         ensure!(
-            text.as_str().unwrap_or_default().contains("no runbook"),
+            text[0] == "Did you mean PostgresPrimaryDown → Restore the primary database from backup?",
+            "unexpected suggestion: {text}"
+        );
+        ensure!(
+            text[1] == "/alerts/PostgresPrimaryDwn/",
+            "the address asked for is not shown: {text}"
+        );
+        ensure!(
+            text[2] == "Postgres Primary Dwn",
+            "the search box is not filled: {text}"
+        );
+        // A page slug with a letter missing.
+        b.goto("/dr/fail-over-to-the-standby-regin/").await?;
+        let text = suggestion(&b).await?;
+        ensure!(
+            text[0] == "Did you mean Fail over to the standby region?",
+            "unexpected suggestion: {text}"
+        );
+        // An alert nobody has written a runbook for, nothing like a known one.
+        b.goto("/alerts/KafkaConsumerGroupStuck/").await?;
+        let text = suggestion(&b).await?;
+        ensure!(
+            text[0]
+                .as_str()
+                .unwrap_or_default()
+                .contains("no runbook for the alert KafkaConsumerGroupStuck"),
             "unexpected suggestion: {text}"
         );
         Ok(())

@@ -43,6 +43,10 @@ fn screenshots_desktop() {
         crate::search::search(&b, "replication lag").await?;
         let png = b.client.screenshot().await?;
         std::fs::write(repo_root().join("target/screenshots/search-desktop.png"), png)?;
+        // A mistyped alert address.
+        b.goto("/alerts/PostgresPrimaryDwn/").await?;
+        let png = b.client.screenshot().await?;
+        std::fs::write(repo_root().join("target/screenshots/404-desktop.png"), png)?;
         // And the runbook as it prints, from a reader in the dark theme: white paper, no
         // sidebar, links spelled out.
         b.goto(PAGES[1].1).await?;
@@ -62,5 +66,5 @@ fn screenshots_desktop() {
 
 #[test]
 fn screenshots_phone() {
-    with_browser(Viewport::Phone(375), |b| async move { shoot(&b, "phone").await });
+    with_browser(Viewport::Phone(390), |b| async move { shoot(&b, "phone").await });
 }

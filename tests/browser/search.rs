@@ -204,3 +204,116 @@ fn offline_bundle_from_disk_finds_an_alert_runbook() {
         Ok(())
     });
 }
+
+/// The pages the search box lists, in order, and how many times each.
+async fn listed_pages(b: &Browser) -> Result<Vec<String>> {
+    let hrefs = b
+        .js("return Array.from(document.querySelectorAll('#search-results a.search-result')).map(function (a) { return a.getAttribute('href'); });")
+        .await?;
+    Ok(hrefs
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|v| {
+            let href = v.as_str().unwrap_or_default();
+            // The path: results link with the site's full address.
+            url::Url::parse(href)
+                .map(|u| u.path().to_string())
+                .unwrap_or_else(|_| href.to_string())
+        })
+        .collect())
+}
+
+#[test]
+fn results_are_pages_once_each_with_the_right_one_first() {
+    with_browser(Viewport::Desktop, |b| async move {
+        b.goto("/").await?;
+        for (query, first) in [
+            ("failover", "/dr/fail-over-to-the-standby-region/"),
+            (
+                "backup",
+                "/runbooks/database-maintenance/implement-regular-backup-procedures/",
+            ),
+            ("replicaton", "/troubleshooting/high-replication-lag/"),
+            (
+                "disk full",
+                "/runbooks/database-maintenance/implement-regular-backup-procedures/",
+            ),
+            ("dba-team", "/owners/dba-team/"),
+        ] {
+            // The last query's results go first, so that the wait is for this one's.
+            b.js("document.getElementById('search-results').textContent = '';").await?;
+            search(&b, query).await?;
+            let pages = listed_pages(&b).await?;
+            ensure!(pages.first().map(String::as_str) == Some(first), "{query}: {pages:?}");
+            let mut unique = pages.clone();
+            unique.sort();
+            unique.dedup();
+            ensure!(
+                unique.len() == pages.len(),
+                "{query}: a page is listed twice: {pages:?}"
+            );
+        }
+        // The page's matching sections are under it, and the snippet marks the word found,
+        // in the form the page uses.
+        b.js("document.getElementById('search-results').textContent = '';").await?;
+        search(&b, "replicaton").await?;
+        let first = b
+            .js("var g = document.querySelector('#search-results .search-group');
+                 return [g.querySelectorAll('.search-sections a').length, Array.from(g.querySelectorAll('mark')).map(function (m) { return m.textContent.toLowerCase(); })];")
+            .await?;
+        ensure!(
+            first[0].as_u64().unwrap_or(0) >= 1,
+            "no sections under the page: {first}"
+        );
+        ensure!(
+            first[1]
+                .as_array()
+                .is_some_and(|m| m.iter().any(|w| w.as_str().is_some_and(|w| w.starts_with("replica")))),
+            "the snippet does not mark the word: {first}"
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn on_a_phone_search_is_a_full_width_panel_and_the_bar_one_row() {
+    with_browser(Viewport::Phone(390), |b| async move {
+        b.goto("/dr/restore-primary-database/").await?;
+        let bar = b
+            .js("var t = document.querySelector('.topbar').getBoundingClientRect();
+                 var small = Array.from(document.querySelectorAll('.topbar button, .topbar input, .topbar a'))
+                   .filter(function (e) { var r = e.getBoundingClientRect(); return r.width > 0 && (r.width < 44 || r.height < 44) && !e.classList.contains('brand'); })
+                   .map(function (e) { return e.outerHTML.slice(0, 60); });
+                 return [t.height, small];")
+            .await?;
+        ensure!(bar[0].as_f64().unwrap_or(999.0) < 60.0, "the top bar wraps: {bar}");
+        ensure!(
+            bar[1].as_array().is_some_and(Vec::is_empty),
+            "tap targets under 44 px: {bar}"
+        );
+        search(&b, "backup").await?;
+        let panel = b
+            .js(
+                "var r = document.getElementById('search-results').getBoundingClientRect();
+                 var a = document.querySelector('#search-results a').getBoundingClientRect();
+                 return [r.left, r.width, innerWidth, document.documentElement.scrollWidth, a.height];",
+            )
+            .await?;
+        let n = |i: usize| panel[i].as_f64().unwrap_or(-1.0);
+        ensure!(
+            n(0) == 0.0 && n(1) == n(2),
+            "the results are not the screen's width: {panel}"
+        );
+        ensure!(n(3) <= n(2), "the page scrolls sideways: {panel}");
+        ensure!(n(4) >= 44.0, "a result is under 44 px tall: {panel}");
+        let png = b.client.screenshot().await?;
+        std::fs::create_dir_all(crate::harness::repo_root().join("target/screenshots"))?;
+        std::fs::write(
+            crate::harness::repo_root().join("target/screenshots/search-phone.png"),
+            png,
+        )?;
+        Ok(())
+    });
+}

@@ -162,3 +162,33 @@ fn owners_and_permanent_links() {
         .read("site/db/backup/index.html")
         .contains("Permanent link: <code>/alerts/PostgresBackupFailed/</code>"));
 }
+
+/// `alerts: [Name#heading]`: the alert's address lands on that section, and keeps the alert's
+/// name for the page's "You came here for" note; a heading the page lacks is a warning that
+/// names the headings it has.
+#[test]
+fn an_alert_can_land_on_a_section_of_its_runbook() {
+    let b = Book::with_files(&[
+        (
+            "content/db/backup.md",
+            "---\nalerts: [PostgresWALArchiveLag#check-wal-archiving, PostgresBackupFailed#no-such-part]\n---\n# Backup\n\n## Check WAL archiving\n\nRun it.\n",
+        ),
+    ]);
+    let run = b.run(&["build"]);
+    run.success()
+        .stderr_has("alert `PostgresBackupFailed` points at `#no-such-part`, which is not a heading of this page")
+        .stderr_has("#check-wal-archiving");
+    let redirect = b.read("site/alerts/PostgresWALArchiveLag/index.html");
+    assert!(redirect.contains("url=/db/backup/#check-wal-archiving"), "{redirect}");
+    assert!(
+        redirect.contains(r#"sessionStorage.setItem("opsbook-alert","PostgresWALArchiveLag");"#)
+            && redirect.contains(r#"location.replace("/db/backup/#check-wal-archiving");"#),
+        "{redirect}"
+    );
+    // The missing heading: the link lands at the top of the page.
+    let other = b.read("site/alerts/PostgresBackupFailed/index.html");
+    assert!(
+        other.contains(r#"location.replace("/db/backup/" + location.hash);"#),
+        "{other}"
+    );
+}

@@ -20,6 +20,7 @@ mod promises;
 mod publish;
 mod rebuild;
 mod regressions;
+mod relevance;
 mod scaling;
 mod serve;
 mod snapshots;

@@ -110,7 +110,12 @@ fn every_redirect_of_the_offline_bundle_resolves_from_disk() {
             continue;
         };
         redirects += 1;
-        let json = script.split(" + location.hash").next().expect("script");
+        // `"url" + location.hash);`, or `"url#section");` for an alert that names its section.
+        let json = script
+            .split(" + location.hash")
+            .next()
+            .and_then(|s| s.split(");").next())
+            .expect("script");
         let target: String = serde_json::from_str(json).expect("a JSON string");
         let refresh = html
             .split("url=")
