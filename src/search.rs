@@ -10,7 +10,8 @@
 //!
 //! Layout, under the `search` URL prefix:
 //! - `index.js`: the shard keys (two or three characters), the documents per chunk, and how
-//!   many documents each page has (a page's documents are numbered one after another);
+//!   many documents each page has, one character each ([`encode_sizes`]; a page's documents
+//!   are numbered one after another);
 //! - `t/<hex of key>.js`: `{term: [doc, score, doc, score, ...], word: "term"}`, best
 //!   documents first;
 //! - `d/<n>.js`: documents `n * CHUNK ..`, each `[kind, title, heading, url, text]`.
@@ -245,6 +246,40 @@ pub fn page_sizes(docs: &[Doc]) -> Vec<u32> {
     sizes
 }
 
+/// The characters page sizes are written with: the size 1 is `0`, 63 is `_`.
+const SIZE_DIGITS: &[u8; 63] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_";
+
+/// Page sizes as one character each (a large book has ten thousand pages: a JSON list of
+/// numbers would be a third of what a first query loads); a size over 63 is a `!` for each 63
+/// before the character of the rest.
+pub fn encode_sizes(sizes: &[u32]) -> String {
+    let mut out = String::with_capacity(sizes.len());
+    for &n in sizes {
+        let mut n = n.max(1);
+        while n > 63 {
+            out.push('!');
+            n -= 63;
+        }
+        out.push(char::from(SIZE_DIGITS[(n - 1) as usize]));
+    }
+    out
+}
+
+/// The sizes [`encode_sizes`] wrote.
+pub fn decode_sizes(text: &str) -> Vec<u32> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut carry = 0;
+    for b in text.bytes() {
+        if b == b'!' {
+            carry += 63;
+        } else if let Some(i) = SIZE_DIGITS.iter().position(|&d| d == b) {
+            out.push(carry + i as u32 + 1);
+            carry = 0;
+        }
+    }
+    out
+}
+
 /// For each document, its page's first document.
 pub fn page_starts(docs: &[Doc]) -> Vec<u32> {
     let mut start = 0;
@@ -339,7 +374,7 @@ pub fn files(docs: &[Doc], config: &Config, mut put: impl FnMut(Rendered)) {
         "chunk": CHUNK,
         "docs": docs.len(),
         "shards": keys,
-        "pages": page_sizes(docs),
+        "pages": encode_sizes(&page_sizes(docs)),
         "typos": [typos_allowed(5), typos_allowed(9)],
     });
     put(Rendered::new(
@@ -528,6 +563,14 @@ mod tests {
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(found[0].page, 0);
         assert_eq!(found[0].docs.len(), 2);
+    }
+
+    #[test]
+    fn page_sizes_are_one_character_each() {
+        let sizes = [1, 2, 63, 64, 200, 7];
+        let text = encode_sizes(&sizes);
+        assert_eq!(text, "01_!0!!!a6");
+        assert_eq!(decode_sizes(&text), sizes);
     }
 
     /// Documents are counted in chunks of [`postings::DOCS_PER_CHUNK`] and merged by bucket: a

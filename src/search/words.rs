@@ -21,8 +21,13 @@ pub const STOP_WORDS: &[&str] = &[
     "so", "that", "the", "then", "this", "to", "was", "were", "will", "with",
 ];
 
+/// Stems kept per thread: a book repeats its words across thousands of pages, and a word is
+/// stemmed once per thread instead of once per chunk of pages (`None`: its own stem).
+const STEMS_KEPT: usize = 200_000;
+
 thread_local! {
     static ENGLISH: rust_stemmers::Stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+    static STEMS: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, Option<Box<str>>>> = Default::default();
 }
 
 /// The term the index keeps for a word: its English stem when it is a word of four or more
@@ -31,11 +36,24 @@ pub fn stem(word: &str) -> Cow<'_, str> {
     if word.len() < 4 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
         return Cow::Borrowed(word);
     }
-    let stemmed = ENGLISH.with(|s| s.stem(word).into_owned());
-    if stemmed.len() < 2 || stemmed == word {
-        Cow::Borrowed(word)
-    } else {
-        Cow::Owned(stemmed)
+    let known = STEMS.with(|m| m.borrow().get(word).map(|s| s.as_deref().map(str::to_string)));
+    let stemmed = match known {
+        Some(stemmed) => stemmed,
+        None => {
+            let stemmed = ENGLISH.with(|s| s.stem(word).into_owned());
+            let stemmed = (stemmed.len() >= 2 && stemmed != word).then_some(stemmed);
+            STEMS.with(|m| {
+                let mut m = m.borrow_mut();
+                if m.len() < STEMS_KEPT {
+                    m.insert(word.into(), stemmed.as_deref().map(Into::into));
+                }
+            });
+            stemmed
+        }
+    };
+    match stemmed {
+        Some(s) => Cow::Owned(s),
+        None => Cow::Borrowed(word),
     }
 }
 

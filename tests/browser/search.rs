@@ -243,7 +243,8 @@ fn results_are_pages_once_each_with_the_right_one_first() {
             ("dba-team", "/owners/dba-team/"),
         ] {
             // The last query's results go first, so that the wait is for this one's.
-            b.js("document.getElementById('search-results').textContent = '';").await?;
+            b.js("document.getElementById('search-results').textContent = '';")
+                .await?;
             search(&b, query).await?;
             let pages = listed_pages(&b).await?;
             ensure!(pages.first().map(String::as_str) == Some(first), "{query}: {pages:?}");
@@ -257,7 +258,8 @@ fn results_are_pages_once_each_with_the_right_one_first() {
         }
         // The page's matching sections are under it, and the snippet marks the word found,
         // in the form the page uses.
-        b.js("document.getElementById('search-results').textContent = '';").await?;
+        b.js("document.getElementById('search-results').textContent = '';")
+            .await?;
         search(&b, "replicaton").await?;
         let first = b
             .js("var g = document.querySelector('#search-results .search-group');

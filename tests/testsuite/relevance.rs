@@ -104,8 +104,8 @@ fn ranked_pages(w: &Written, q: &str) -> Vec<String> {
         .collect();
     let mut page_of: Vec<u32> = (0..w.urls.len() as u32).collect();
     let mut at = 0usize;
-    for size in w.meta["pages"].as_array().expect("pages").iter() {
-        let size = size.as_u64().expect("size") as usize;
+    for size in opsbook::search::decode_sizes(w.meta["pages"].as_str().expect("pages")) {
+        let size = size as usize;
         for page in &mut page_of[at..at + size] {
             *page = at as u32;
         }
