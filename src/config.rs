@@ -123,6 +123,9 @@ pub struct Config {
     /// A section in progress whose tasks have not changed status for this many days is
     /// flagged as stalled (`[progress] stalled-after-days`).
     pub stalled_after_days: u32,
+    /// `[print] order`: the kinds of page the print binder puts first, in this order (`dr`,
+    /// `runbook`, `troubleshooting`, `faq`, `guide`); the others follow in reading order.
+    pub print_order: Vec<&'static str>,
     pub alert_pages: Vec<String>,
     pub serve_host: String,
     pub serve_port: u16,
@@ -368,6 +371,13 @@ fn resolve(
         broken_links: raw.build.broken_links.unwrap_or_default(),
         stale_after_days: raw.runbooks.stale_after_days.unwrap_or(180),
         stalled_after_days: raw.progress.stalled_after_days.unwrap_or(21),
+        print_order: raw
+            .print
+            .order
+            .unwrap_or_default()
+            .into_iter()
+            .map(|k| k.id())
+            .collect(),
         alert_pages: raw.runbooks.alert_pages.unwrap_or_default(),
         serve_host,
         serve_port: raw.serve.port.unwrap_or(3000),

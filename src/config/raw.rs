@@ -23,6 +23,8 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) progress: RawProgress,
     #[serde(default)]
+    pub(super) print: RawPrint,
+    #[serde(default)]
     pub(super) params: toml::Table,
 }
 
@@ -87,4 +89,33 @@ pub(super) struct RawUrls {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct RawProgress {
     pub(super) stalled_after_days: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPrint {
+    pub(super) order: Option<Vec<PrintKind>>,
+}
+
+/// A kind of page, as `[print] order` names it.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(super) enum PrintKind {
+    Dr,
+    Runbook,
+    Troubleshooting,
+    Faq,
+    Guide,
+}
+
+impl PrintKind {
+    pub(super) fn id(self) -> &'static str {
+        match self {
+            PrintKind::Dr => "dr",
+            PrintKind::Runbook => "runbook",
+            PrintKind::Troubleshooting => "troubleshooting",
+            PrintKind::Faq => "faq",
+            PrintKind::Guide => "guide",
+        }
+    }
 }

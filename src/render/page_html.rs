@@ -31,8 +31,26 @@ pub fn print_html(site: &SiteView, layout: &Layout, print: &PrintView) -> Vec<u8
     o.put(&[
         R("\n<h1>"),
         T(site.title),
-        R("</h1>\n<p class=\"muted\">The whole book on one page, for printing and for reading when everything else is down.</p>\n"),
+        R("</h1>\n<p class=\"muted\">The whole book on one page, for printing and for reading when everything else is down.</p>\n<nav class=\"print-contents\" aria-labelledby=\"contents\"><h2 id=\"contents\">Contents</h2><ol>"),
     ]);
+    if !print.sections.is_empty() {
+        o.raw("<li><a href=\"#checklist\">Checklist</a></li>");
+    }
+    if !print.activities.is_empty() {
+        o.raw("<li><a href=\"#ongoing-activities\">Ongoing activities</a></li>");
+    }
+    for p in &print.pages {
+        o.put(&[
+            R("<li><a href=\"#"),
+            T(&p.anchor),
+            R("\">"),
+            T(p.title),
+            R("</a> <span class=\"muted small\">"),
+            T(p.kind),
+            R("</span></li>"),
+        ]);
+    }
+    o.raw("</ol></nav>\n");
     if !print.sections.is_empty() {
         o.put(&[
             R("\n<h2 id=\"checklist\">Checklist · "),
@@ -68,6 +86,29 @@ pub fn print_html(site: &SiteView, layout: &Layout, print: &PrintView) -> Vec<u8
         o.raw("\n");
     }
     o.raw("\n");
+    if !print.activities.is_empty() {
+        o.raw("\n<h2 id=\"ongoing-activities\">Ongoing activities</h2>\n<ul class=\"task-list\">");
+        for a in &print.activities {
+            o.raw("<li>");
+            o.text(&a.title);
+            for (label, value) in [(" · ", a.cadence.as_deref()), (" · ", a.owner.as_deref())] {
+                if let Some(v) = value {
+                    o.raw(label);
+                    o.text(v);
+                }
+            }
+            if let Some(next) = &a.next_due {
+                o.raw(" · next due ");
+                o.text(next);
+            }
+            if a.overdue {
+                o.raw(" <span class=\"flag flag-overdue\">overdue</span>");
+            }
+            o.raw("</li>");
+        }
+        o.raw("</ul>\n");
+    }
+    o.raw("\n");
     for p in &print.pages {
         o.put(&[
             R("\n<article class=\"print-page\" id=\""),
@@ -75,13 +116,11 @@ pub fn print_html(site: &SiteView, layout: &Layout, print: &PrintView) -> Vec<u8
             R("\">\n  <h2 class=\"print-title\">"),
         ]);
         o.link("", &p.url, "", p.title, "");
-        o.put(&[
-            R(" <span class=\"muted small\">"),
-            T(p.kind),
-            R("</span></h2>\n  <div class=\"content\">"),
-            R(&p.html),
-            R("</div>\n</article>\n"),
-        ]);
+        o.put(&[R(" <span class=\"muted small\">"), T(p.kind), R("</span></h2>\n  ")]);
+        if !p.facts.is_empty() {
+            o.put(&[R("<p class=\"print-facts\">"), T(&p.facts), R("</p>")]);
+        }
+        o.put(&[R("\n  <div class=\"content\">"), R(&p.html), R("</div>\n</article>\n")]);
     }
     o.raw("\n");
     base_bottom(&mut o, site, layout);
@@ -268,20 +307,14 @@ fn content(o: &mut Out, page: &PageView) {
             R("</span>"),
         ]);
     }
+    for t in page.tags {
+        o.put(&[R(" <span class=\"tag\">"), T(t), R("</span>")]);
+    }
     o.raw("</div>\n  <div class=\"title-row\"><h1");
     if let Some(id) = some(&page.title_id) {
         o.put(&[R(" id=\""), T(id), R("\"")]);
     }
     o.put(&[R(">"), T(page.title), R("</h1>")]);
-    if let Some(task) = &page.task {
-        o.put(&[
-            R("<span class=\"status status-"),
-            T(task.status),
-            R("\" title=\"The checklist task this runbook belongs to\">Task: "),
-            T(&task.status_label.to_lowercase()),
-            R("</span>"),
-        ]);
-    }
     o.put(&[
         R("</div>\n  <div class=\"short-link\">Permanent link: <code>"),
         T(&page.permalink),
@@ -292,27 +325,19 @@ fn content(o: &mut Out, page: &PageView) {
         R("\">copy</a></div>\n  "),
     ]);
     let owner = some(&page.owner);
-    if page.task.is_some()
-        || owner.is_some()
-        || !page.alerts.is_empty()
-        || reviewed.is_some()
-        || page.overdue
-        || !page.tags.is_empty()
-    {
+    if page.task.is_some() || owner.is_some() || !page.alerts.is_empty() || reviewed.is_some() || page.overdue {
         o.raw("\n  <dl class=\"meta\">\n    ");
         if let Some(task) = &page.task {
             o.raw("<div><dt>Task</dt><dd>");
-            status(o, task.status, task.status_label);
+            status(o, task.status, &task.status_label.to_lowercase());
             o.put(&[
                 R(" <a href=\""),
                 T(&task.section_url),
                 R("#"),
                 T(&task.id),
-                R("\">"),
-                T(&task.title),
-                R("</a> <span class=\"muted\">in "),
+                R("\">in "),
                 T(&task.section_title),
-                R("</span>"),
+                R("</a>"),
             ]);
             if let Some(changed) = &task.changed {
                 o.put(&[R(" <span class=\"muted changed\">· since "), T(changed)]);
@@ -357,14 +382,6 @@ fn content(o: &mut Out, page: &PageView) {
             o.raw("</dd></div>");
         } else if page.overdue {
             o.raw("<div><dt>Reviewed</dt><dd><span class=\"flag flag-overdue\">never reviewed</span></dd></div>");
-        }
-        o.raw("\n    ");
-        if !page.tags.is_empty() {
-            o.raw("<div><dt>Tags</dt><dd>");
-            for t in page.tags {
-                o.put(&[R("<span class=\"tag\">"), T(t), R("</span> ")]);
-            }
-            o.raw("</dd></div>");
         }
         o.raw("\n  </dl>\n  ");
     }

@@ -9,6 +9,8 @@ pub struct PrintPage<'a> {
     pub title: &'a str,
     pub url: String,
     pub kind: &'static str,
+    /// What a runbook's reader needs under its title: owner, severity, alerts, last review.
+    pub facts: String,
     /// The page's HTML with its ids (and the links to them) prefixed by `anchor`, so that two
     /// pages' `#steps` stay apart on the one print page; or its placeholder.
     pub html: String,
@@ -22,6 +24,8 @@ pub struct PrintView<'a> {
     pub totals: CountsView,
     pub groups: Vec<GroupView>,
     pub sections: Vec<PrintSection>,
+    /// The checklist's recurring activities.
+    pub activities: Vec<super::activities::ActivityView>,
     pub pages: Vec<PrintPage<'a>>,
 }
 
@@ -38,9 +42,10 @@ pub fn print_key(h: &mut crate::fingerprint::KeyHasher, v: &PrintView, site: &Si
         totals,
         groups,
         sections,
+        activities,
         pages,
     } = v;
-    h.value(totals)?.value(groups)?.value(sections)?;
+    h.value(totals)?.value(groups)?.value(sections)?.value(activities)?;
     h.bytes(&(pages.len() as u64).to_le_bytes());
     for p in pages {
         let PrintPage {
@@ -48,6 +53,7 @@ pub fn print_key(h: &mut crate::fingerprint::KeyHasher, v: &PrintView, site: &Si
             title,
             url,
             kind,
+            facts,
             html: _,
             page,
         } = p;
@@ -55,6 +61,7 @@ pub fn print_key(h: &mut crate::fingerprint::KeyHasher, v: &PrintView, site: &Si
             .str(title)
             .str(url)
             .str(kind)
+            .str(facts)
             .bytes(&(*page as u64).to_le_bytes());
         site.pages.get(*page)?.hash_body_into(h);
     }
@@ -75,15 +82,31 @@ pub fn print_view<'a>(
             tasks: s.tasks.iter().map(|t| TaskView::new(site, config, s, t)).collect(),
         })
         .collect();
+    // Reading order, with the kinds `[print] order` names first (a DR binder opens with the
+    // DR procedures).
+    let rank = |i: usize| {
+        let id = site.pages[i].kind.id();
+        config
+            .print_order
+            .iter()
+            .position(|k| *k == id)
+            .unwrap_or(config.print_order.len())
+    };
+    let mut order: Vec<usize> = site
+        .order
+        .iter()
+        .copied()
+        .filter(|&i| !site.pages[i].rel.is_empty())
+        .collect();
+    order.sort_by_key(|&i| rank(i));
     Ok(PrintView {
         totals: (&site.totals).into(),
         groups: groups(site, config),
         sections,
-        pages: site
-            .order
-            .iter()
-            .filter(|&&i| !site.pages[i].rel.is_empty())
-            .map(|&i| {
+        activities: super::activities::activity_views(site, config),
+        pages: order
+            .into_iter()
+            .map(|i| {
                 let p = &site.pages[i];
                 let anchor = view::print_anchor(&p.path);
                 let html = if spliced {
@@ -96,12 +119,39 @@ pub fn print_view<'a>(
                     title: &p.title,
                     url: config.link(&p.path),
                     kind: p.kind.label(),
+                    facts: facts(site, i),
                     html,
                     page: i,
                 })
             })
             .collect::<Result<_, _>>()?,
     })
+}
+
+/// A page's owner, severity, alerts and last review, as one line (empty when it has none).
+fn facts(site: &Site, i: usize) -> String {
+    let p = &site.pages[i];
+    let mut parts = Vec::new();
+    if let Some(owner) = super::owners::page_owner(p) {
+        parts.push(format!("Owner: {owner}"));
+    }
+    if let Some(severity) = p.meta.severity.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        parts.push(format!("Severity: {severity}"));
+    }
+    if let Some(alerts) = site.page_alerts.get(i).filter(|a| !a.is_empty()) {
+        parts.push(format!("Alerts: {}", alerts.join(", ")));
+    }
+    if let Some(reviewed) = p.meta.last_reviewed {
+        parts.push(format!("Reviewed: {reviewed}"));
+    }
+    let status = site.page_task.get(&i).and_then(|id| {
+        let &(s, t) = site.task_index.get(id)?;
+        Some(site.checklist.as_ref()?.checklist.sections.get(s)?.tasks.get(t)?.status)
+    });
+    if let Some(status) = status {
+        parts.push(format!("Task: {}", status.label().to_lowercase()));
+    }
+    parts.join(" · ")
 }
 
 /// Marks where a page's body goes in the print page: `\u{1}<nonce>:<page index>\u{1}`. The
@@ -129,8 +179,43 @@ fn print_body(html: &str, anchor: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// [`print_body`] written straight into `w`, in one pass over the page.
+/// A page's headings one level down (an `<h2>` becomes `<h3>`, none above `<h3>`, none below
+/// `<h6>`): in the binder they sit under the page's own title, an `<h2>`.
+fn demote_headings(html: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = html.as_bytes();
+    let mut out: Option<Vec<u8>> = None;
+    let mut last = 0;
+    for at in memchr::memchr_iter(b'<', bytes) {
+        let close = bytes.get(at + 1) == Some(&b'/');
+        let h = at + 1 + usize::from(close);
+        let (Some(b'h'), Some(&level)) = (bytes.get(h), bytes.get(h + 1)) else {
+            continue;
+        };
+        let tag_ends = bytes.get(h + 2).is_some_and(|&c| c == b'>' || c == b' ');
+        if !(b'1'..=b'6').contains(&level) || !tag_ends {
+            continue;
+        }
+        let new = (level + 1).clamp(b'3', b'6');
+        let o = out.get_or_insert_with(|| Vec::with_capacity(bytes.len()));
+        o.extend_from_slice(&bytes[last..h + 1]);
+        o.push(new);
+        last = h + 2;
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(html),
+        Some(mut o) => {
+            o.extend_from_slice(&bytes[last..]);
+            // Only ASCII digits were replaced by ASCII digits.
+            std::borrow::Cow::Owned(String::from_utf8(o).unwrap_or_else(|_| html.to_string()))
+        }
+    }
+}
+
+/// [`print_body`] written straight into `w`, in one pass over the page (after its headings
+/// are demoted).
 fn write_print_body(w: &mut dyn std::io::Write, html: &str, anchor: &str) -> std::io::Result<()> {
+    let html = demote_headings(html);
+    let html = html.as_ref();
     const ID: &[u8] = b" id=\"";
     const HREF: &[u8] = b"href=\"#";
     let bytes = html.as_bytes();
@@ -229,5 +314,21 @@ impl Renderer<'_> {
             None => sink.put_with(file.path.clone(), &mut write),
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_go_one_level_down_under_the_page_title() {
+        let html =
+            "<h2 id=\"a\">A</h2><p>x <code>&lt;h2&gt;</code></p><h3>B</h3><h6>C</h6><h1 class=\"t\">D</h1><hr><header>";
+        assert_eq!(
+            demote_headings(html),
+            "<h3 id=\"a\">A</h3><p>x <code>&lt;h2&gt;</code></p><h4>B</h4><h6>C</h6><h3 class=\"t\">D</h3><hr><header>"
+        );
+        assert!(matches!(demote_headings("<p>none</p>"), std::borrow::Cow::Borrowed(_)));
     }
 }

@@ -297,7 +297,7 @@ async fn connect(driver: &Driver, viewport: Viewport) -> Result<Client> {
         "--hide-scrollbars",
     ];
     if viewport == Viewport::Desktop {
-        args.push("--window-size=1280,900");
+        args.push("--window-size=1400,1000");
     }
     let mut options = json!({ "args": args });
     if let Ok(binary) = std::env::var("CHROMIUM") {
@@ -436,8 +436,8 @@ impl Browser {
         let size = &metrics["cssContentSize"];
         let clip = json!({
             "x": 0, "y": 0, "scale": 1,
-            "width": size["width"].as_f64().unwrap_or(1280.0),
-            "height": size["height"].as_f64().unwrap_or(900.0),
+            "width": size["width"].as_f64().unwrap_or(1400.0),
+            "height": size["height"].as_f64().unwrap_or(1000.0),
         });
         let shot = self
             .cdp(

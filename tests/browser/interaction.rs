@@ -302,3 +302,84 @@ fn the_burn_up_chart_is_visible_named_and_its_numbers_open() {
         Ok(())
     });
 }
+
+/// An alert's address whose page names a section for it (`alerts: [Name#heading]`) lands on
+/// that section, under a note saying which alert brought the reader there.
+#[test]
+fn an_alert_link_lands_on_its_section_with_a_note() {
+    with_browser(Viewport::Desktop, |b| async move {
+        b.goto("/alerts/PostgresWALArchiveLag/").await?;
+        b.wait_until(
+            "location.hash === '#check-wal-archiving' && document.querySelector('.came-for') !== null",
+            Duration::from_secs(10),
+        )
+        .await?;
+        let note = b
+            .js(
+                "var n = document.querySelector('.came-for'); var r = n.getBoundingClientRect();
+                 return [n.textContent, r.top, innerHeight, n.nextElementSibling.id];",
+            )
+            .await?;
+        ensure!(
+            note[0] == "You came here for PostgresWALArchiveLag: this section is what to do.",
+            "{note}"
+        );
+        let top = note[1].as_f64().unwrap_or(-1.0);
+        ensure!(
+            (0.0..300.0).contains(&top),
+            "the note is not at the top of the screen: {note}"
+        );
+        ensure!(
+            note[3] == "check-wal-archiving",
+            "the note is not above the section: {note}"
+        );
+        // Opened again without the alert, the page has no note.
+        b.client.refresh().await?;
+        let again = b.js("return document.querySelector('.came-for') === null;").await?;
+        ensure!(again == true, "the note stays after a reload");
+        Ok(())
+    });
+}
+
+/// At 1400 × 1000 a runbook's contents sit on the right and stay in view as the reader
+/// scrolls, the section being read marked; its first command is on the first screen.
+#[test]
+fn wide_screens_keep_the_contents_in_view_and_the_first_command_on_screen() {
+    with_browser(Viewport::Desktop, |b| async move {
+        b.goto("/runbooks/error-monitoring/create-error-notification-system/")
+            .await?;
+        // The page itself 1400 × 1000, whatever the window's own bars take.
+        let bars = b
+            .js("return [outerWidth - innerWidth, outerHeight - innerHeight];")
+            .await?;
+        let bar = |i: usize| bars[i].as_u64().unwrap_or(0) as u32;
+        b.client.set_window_size(1400 + bar(0), 1000 + bar(1)).await?;
+        let first = b
+            .js(
+                "var t = document.querySelector('article > .toc').getBoundingClientRect();
+                 var c = document.querySelector('.content').getBoundingClientRect();
+                 var pre = document.querySelector('.content pre').getBoundingClientRect();
+                 return [t.left > c.right, pre.top, innerHeight];",
+            )
+            .await?;
+        ensure!(first[0] == true, "the contents are not on the right: {first}");
+        ensure!(
+            first[1].as_f64().unwrap_or(9999.0) < first[2].as_f64().unwrap_or(0.0),
+            "the first command is below the first screen: {first}"
+        );
+        b.js("document.getElementById('verify').scrollIntoView();").await?;
+        b.wait_until(
+            "(document.querySelector('.toc a[aria-current]') || {getAttribute: function () { return ''; }}).getAttribute('href') === '#verify'",
+            Duration::from_secs(5),
+        )
+        .await?;
+        let toc = b
+            .js("var r = document.querySelector('article > .toc').getBoundingClientRect(); return [r.top, r.bottom];")
+            .await?;
+        ensure!(
+            toc[0].as_f64().unwrap_or(-1.0) >= 0.0 && toc[0].as_f64().unwrap_or(9999.0) < 200.0,
+            "the contents scrolled away: {toc}"
+        );
+        Ok(())
+    });
+}

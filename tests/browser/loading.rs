@@ -134,7 +134,7 @@ fn stylesheet_and_script_apply() {
         );
         ensure!(
             state["beside"] == true,
-            "the sidebar is not beside the text at 1280 px: {state}"
+            "the sidebar is not beside the text at 1400 px: {state}"
         );
         ensure!(state["code"].as_u64().unwrap_or(0) > 0, "no highlighted code: {state}");
         Ok(())

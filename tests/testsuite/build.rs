@@ -814,7 +814,9 @@ fn pages_written_directly_match_the_templates() {
         "banner-overdue",
         "banner-stale",
         "severity-critical",
-        "<dt>Tags</dt>",
+        "<span class=\"tag\">",
+        "class=\"print-facts\"",
+        "id=\"ongoing-activities\"",
         "<dt>Task</dt><dd><span class=\"status status-",
         "<dt>Alerts</dt>",
         "<dt>Owner</dt><dd>team &lt;db&gt; &amp; co",
@@ -830,4 +832,44 @@ fn pages_written_directly_match_the_templates() {
     ] {
         assert!(seen.contains(part), "no page has {part}");
     }
+}
+
+/// The printed binder (`/print/`): a contents list first, DR procedures first with
+/// `[print] order`, each page's headings under its title, each runbook's owner, alerts and
+/// review under its title, and the recurring activities.
+#[test]
+fn the_print_binder_has_contents_facts_and_the_order_asked_for() {
+    let b = Book::with_files(&[
+        ("book.toml", "[print]\norder = [\"dr\"]\n"),
+        (
+            "content/checklist.md",
+            "# C\n\n## S\n\n- `{ }` Rotate the keys\n\n## Ongoing Activities\n\n- `{X 2026-11-01}` Monthly review of the on-call rota {owner: sre-team}\n",
+        ),
+        (
+            "content/runbooks/s/rotate-the-keys.md",
+            "---\nowner: sec-team\nalerts: [KeysExpiring]\nlast_reviewed: 2026-11-01\n---\n# Rotate the keys\n\n## Steps\n\nRun it.\n",
+        ),
+        ("content/dr/region.md", "# Lose a region\n\n## Fail over\n\nGo.\n"),
+    ]);
+    b.run(&["build", "--today", "2026-12-01"]).success();
+    let html = b.read("site/print/index.html");
+    let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("no {needle} in the binder"));
+    assert!(
+        at("id=\"contents\"") < at("id=\"checklist\""),
+        "the contents come first"
+    );
+    assert!(html.contains("<li><a href=\"#ongoing-activities\">Ongoing activities</a></li>"));
+    assert!(html.contains("<li>Monthly review of the on-call rota · "), "{html}");
+    assert!(html.contains(" · sre-team · next due 2026-12-01"), "{html}");
+    assert!(at(">Lose a region</a>") < at(">Rotate the keys</a> <span"), "DR first");
+    assert!(
+        html.contains("<p class=\"print-facts\">Owner: sec-team · Alerts: KeysExpiring · Reviewed: 2026-11-01 · Task: not started</p>"),
+        "{html}"
+    );
+    // The page's own `## Steps` sits under its title, an h2.
+    assert!(
+        html.contains("<h3 id=\"p-runbooks-s-rotate-the-keys-steps\">"),
+        "{html}"
+    );
+    assert!(!html.contains("<h2 id=\"p-runbooks-s-rotate-the-keys-steps\">"));
 }

@@ -472,6 +472,32 @@
     } catch (e) { /* no suggestion */ }
   }
 
+  // A page's contents: the section being read is marked; on a phone they fold into the menu.
+  var toc = document.querySelector("article > .toc");
+  if (toc) {
+    var article = toc.parentNode, marker = toc.nextSibling, sidebar = document.getElementById("sidebar");
+    var phone = window.matchMedia ? matchMedia("(max-width: 52rem)") : null;
+    var place = function () {
+      if (phone && phone.matches && sidebar) { sidebar.insertBefore(toc, sidebar.firstChild); }
+      else if (toc.parentNode !== article) { article.insertBefore(toc, marker); }
+    };
+    place();
+    if (phone && phone.addEventListener) { phone.addEventListener("change", place); }
+    var tocLinks = Array.prototype.slice.call(toc.querySelectorAll("a[href^='#']"));
+    var targets = tocLinks.map(function (a) { return document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1))); });
+    var pending = false;
+    var mark = function () {
+      pending = false;
+      var current = -1;
+      targets.forEach(function (h, i) { if (h && h.getBoundingClientRect().top < 120) { current = i; } });
+      tocLinks.forEach(function (a, i) {
+        if (i === current) { a.setAttribute("aria-current", "location"); } else { a.removeAttribute("aria-current"); }
+      });
+    };
+    window.addEventListener("scroll", function () { if (!pending) { pending = true; requestAnimationFrame(mark); } }, { passive: true });
+    mark();
+  }
+
   // Arrived by an alert's address (`/alerts/<Name>/`, see the redirect): say which alert,
   // above the section the page names for it.
   try {
@@ -491,6 +517,8 @@
       note.appendChild(document.createTextNode(target ? ": this section is what to do." : "."));
       if (target && content.contains(target)) {
         target.parentNode.insertBefore(note, target);
+        // The browser scrolls to the section once the page has loaded: the note stays in view.
+        target.style.scrollMarginTop = (note.offsetHeight + 100) + "px";
         note.scrollIntoView();
       } else {
         content.insertBefore(note, content.firstChild);
