@@ -293,11 +293,7 @@ fn content(o: &mut Out, page: &PageView) {
     let reviewed = some(&page.last_reviewed);
     let due = some(&page.review_due);
     o.raw("\n<article>\n<header class=\"page-header\">\n  <div class=\"kind\">");
-    if page.is_index {
-        o.raw("Folder");
-    } else {
-        o.text(page.kind);
-    }
+    o.text(page.kind);
     if let Some(severity) = some(&page.severity) {
         o.put(&[
             R(" · <span class=\"severity severity-"),

@@ -873,3 +873,15 @@ fn the_print_binder_has_contents_facts_and_the_order_asked_for() {
     );
     assert!(!html.contains("<h2 id=\"p-runbooks-s-rotate-the-keys-steps\">"));
 }
+
+/// A folder page's eyebrow names its kind (the DR folder is "Disaster recovery"), not "Folder".
+#[test]
+fn folder_pages_are_named_by_their_kind() {
+    let b = Book::with_files(&[
+        ("content/dr/_index.md", "# Disaster recovery\n\nStart here.\n"),
+        ("content/dr/region.md", "# Lose a region\n"),
+    ]);
+    b.run(&["build"]).success();
+    let html = b.read("site/dr/index.html");
+    assert!(html.contains("<div class=\"kind\">Disaster recovery</div>"), "{html}");
+}
