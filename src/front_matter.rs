@@ -247,14 +247,18 @@ fn read_meta(path: &str, split: &Split<'_>, map: serde_json::Map<String, Value>,
                 Some(list) => match key.as_str() {
                     "alerts" => {
                         // `Name#heading`: the alert's link lands on that heading.
+                        // Without a name before the `#`, the item stays whole (and is refused
+                        // as a name); an empty heading is no heading.
                         for item in list {
                             match item.split_once('#') {
-                                Some((name, anchor)) => {
+                                Some((name, anchor)) if !name.trim().is_empty() => {
                                     let name = name.trim().to_string();
-                                    meta.alert_anchors.insert(name.clone(), anchor.trim().to_string());
+                                    if !anchor.trim().is_empty() {
+                                        meta.alert_anchors.insert(name.clone(), anchor.trim().to_string());
+                                    }
                                     meta.alerts.push(name);
                                 }
-                                None => meta.alerts.push(item),
+                                _ => meta.alerts.push(item),
                             }
                         }
                         meta.alerts_given = true;
@@ -376,6 +380,10 @@ mod tests {
             m.alert_anchors.get("PostgresWALArchiveLag").map(String::as_str),
             Some("check-wal")
         );
+        // No name: kept whole, for the build to refuse; no heading: the name alone.
+        let (m, _) = parse_meta("p.md", &split("---\nalerts: [\"#foo\", \"Bar#\"]\n---\n"));
+        assert_eq!(m.alerts, ["#foo", "Bar"]);
+        assert!(m.alert_anchors.is_empty(), "{:?}", m.alert_anchors);
     }
 
     #[test]
