@@ -162,12 +162,14 @@
       return store.starts[lo];
     };
     // Pages best first, each {page, docs (best first), score}; and the words matched, to mark.
-    var rank = function (words) {
+    // `matched` is each word's `matching` (worked out once per query: a typo pass reads the
+    // whole shard).
+    var rank = function (words, matched) {
       var total = {};
       var marks = [];
-      words.forEach(function (w) {
+      words.forEach(function (w, k) {
         var best = {};
-        matching(w).forEach(function (m) {
+        matched[k].forEach(function (m) {
           marks.push(m[0]);
           if (typeof m[2] === "string") { marks.push(m[2]); }
           var list = listOf(m[2]);
@@ -303,17 +305,19 @@
     // The pages found for a query (see rank), with the files the first of them need loaded.
     var find = function (q, limit) {
       var words = wordsOf(q);
+      var matched = [];
       return load("index.js").then(function () {
         return Promise.all(words.map(function (w) { return loadShard(shardOf(w)); }));
       }).then(function () {
         // The shards of the terms the words lead to, when they live in another.
+        matched = words.map(matching);
         var more = {};
-        words.forEach(function (w) {
-          matching(w).forEach(function (m) { if (typeof m[2] === "string") { more[shardOf(m[2])] = true; } });
+        matched.forEach(function (list) {
+          list.forEach(function (m) { if (typeof m[2] === "string") { more[shardOf(m[2])] = true; } });
         });
         return Promise.all(Object.keys(more).map(loadShard));
       }).then(function () {
-        var found = rank(words);
+        var found = rank(words, matched);
         return rows(found, limit || FIRST).then(function () { return found; });
       });
     };
