@@ -104,6 +104,10 @@ pub struct Config {
     pub base_path: String,
     pub cname: String,
     pub edit_url: String,
+    /// A page's history in the repository, `{path}` standing for its path under content/:
+    /// `[site] history-url`, else `edit-url` with its `/edit/` made `/commits/` (GitHub,
+    /// GitLab); empty when neither gives one.
+    pub history_url: String,
     pub content_dir: PathBuf,
     pub output_dir: PathBuf,
     pub theme: String,
@@ -336,6 +340,19 @@ fn resolve(
             "write it as `https://github.com/acme/runbooks/edit/main/content/{path}`",
         ));
     }
+    let history_url = match raw.site.history_url {
+        Some(url) => {
+            if let Some(scheme) = disallowed_scheme(&url) {
+                errors.push(key_error(
+                    "site.history-url",
+                    format!("`site.history-url` uses the scheme `{scheme}:`; links from configuration may only be http, https, mailto or a path"),
+                    "write it as `https://github.com/acme/runbooks/commits/main/content/{path}`",
+                ));
+            }
+            url
+        }
+        None => history_from_edit_url(&edit_url),
+    };
     let serve_host = raw.serve.host.unwrap_or_else(|| "127.0.0.1".into());
     if !is_loopback_host(&serve_host) {
         errors.push(key_error(
@@ -360,6 +377,7 @@ fn resolve(
         base_path,
         cname: raw.site.cname.unwrap_or_default().trim().to_string(),
         edit_url,
+        history_url,
         content_dir: root.join(content_rel),
         output_dir: root.join(output_rel),
         theme,
@@ -470,6 +488,15 @@ fn find_key(text: &str, dotted: &str) -> (usize, usize) {
     (0, 0)
 }
 
+/// The history page of a file from its edit page: GitHub's and GitLab's `…/edit/<branch>/…`
+/// is `…/commits/<branch>/…`. Empty for any other form.
+fn history_from_edit_url(edit_url: &str) -> String {
+    match edit_url.rfind("/edit/") {
+        Some(i) if edit_url.contains("{path}") => format!("{}/commits/{}", &edit_url[..i], &edit_url[i + 6..]),
+        _ => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -553,5 +580,27 @@ mod tests {
     fn params_reach_config() {
         let c = parse("[params]\nBookRepo = \"https://x\"\n").unwrap();
         assert_eq!(c.params["BookRepo"], "https://x");
+    }
+
+    #[test]
+    fn a_page_history_comes_from_the_edit_url_of_github_and_gitlab_or_is_set() {
+        let history = |site: &str| {
+            parse(&format!("[site]\n{site}\n"))
+                .map(|c| c.history_url)
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            history("edit-url = \"https://github.com/acme/runbooks/edit/main/content/{path}\""),
+            "https://github.com/acme/runbooks/commits/main/content/{path}"
+        );
+        assert_eq!(
+            history("edit-url = \"https://gitlab.com/acme/runbooks/-/edit/main/content/{path}\""),
+            "https://gitlab.com/acme/runbooks/-/commits/main/content/{path}"
+        );
+        assert_eq!(history("edit-url = \"https://example.com/wiki?page={path}\""), "");
+        assert_eq!(
+            history("history-url = \"https://example.com/log/{path}\""),
+            "https://example.com/log/{path}"
+        );
     }
 }

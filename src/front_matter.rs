@@ -27,6 +27,9 @@ pub struct Meta {
     pub alert_anchors: BTreeMap<String, String>,
     pub aliases: Vec<String>,
     pub last_reviewed: Option<Date>,
+    /// When the page last changed, when git does not say it right (`last_updated`, or
+    /// Hugo's `lastmod`): it overrides the date of the page's last commit.
+    pub last_updated: Option<Date>,
     /// Days between reviews (`90d`, `12w`, `6m`, `1y`).
     pub review_every: Option<u32>,
     pub tags: Vec<String>,
@@ -273,6 +276,11 @@ fn read_meta(path: &str, split: &Split<'_>, map: serde_json::Map<String, Value>,
                 None if value.is_null() => {}
                 None => wrong("a date written YYYY-MM-DD"),
             },
+            "last_updated" | "lastmod" => match scalar_string(&value).and_then(|s| parse_date(&s)) {
+                Some(d) => meta.last_updated = Some(d),
+                None if value.is_null() => {}
+                None => wrong("a date written YYYY-MM-DD"),
+            },
             "review_every" => match scalar_string(&value).and_then(|s| parse_period(&s)) {
                 Some(d) => meta.review_every = Some(d),
                 None if value.is_null() => {}
@@ -292,6 +300,7 @@ fn example_of(key: &str) -> &'static str {
         "aliases" => "aliases: [/old/path/]",
         "tags" => "tags: [postgres, backup]",
         "last_reviewed" => "last_reviewed: 2026-10-01",
+        "last_updated" | "lastmod" => "last_updated: 2026-11-20",
         "review_every" => "review_every: 90d",
         _ => "owner: dba-team",
     }

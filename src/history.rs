@@ -3,7 +3,8 @@
 //! - [`checklist_history`]: every version of the checklist, summed up by `series.rs` into the
 //!   daily series of the burn-up chart, every status change (the newest are the dashboard's
 //!   "Recently changed" list, see [`History::recent_changes`]), and the pace;
-//! - [`renames`]: files renamed under the content folder (for the URL record's hints).
+//! - [`renames`]: files renamed under the content folder (for the URL record's hints);
+//! - `dates.rs`: the day each file of the content folder last changed ("Last updated").
 //!
 //! Dates come from the commits, so builds stay reproducible. Without git or outside a
 //! repository there is no history, and no error; in a shallow clone the history says it is
@@ -13,6 +14,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+pub mod dates;
 mod git;
 pub mod series;
 

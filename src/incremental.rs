@@ -275,6 +275,7 @@ pub fn snapshot(site: &Site, shared: u64, checklist: u64) -> Snapshot {
             &m.aliases,
             &m.tags,
             m.last_reviewed,
+            m.last_updated,
             m.review_every,
         )
             .hash(&mut h);

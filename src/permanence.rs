@@ -186,6 +186,9 @@ pub fn current_urls(site: &Site, config: &Config) -> UrlSet {
             all.push(&["/", alias, "#", anchor]);
         }
     }
+    for (folder, _) in &site.section_folders {
+        all.push(&["/", folder]);
+    }
     for name in site.alerts.keys() {
         all.push(&["/", &u.alerts, "/", name, "/"]);
     }

@@ -84,6 +84,7 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
     // The caches of the last build, and the URL record (read while the pages are).
     crate::highlight::cache::begin_build(&crate::highlight::cache::cache_file(&config.root));
     let record_read = RecordRead::start(root);
+    let dates_read = crate::history::dates::DatesRead::start(&config.root, &config.content_dir, overrides.history);
     log_time("cache", &mut clock);
 
     // Every file of the content folder: pages to build, files to copy.
@@ -112,7 +113,7 @@ pub fn load_book_cached(root: &Path, overrides: &Overrides, cache: &mut PageCach
     log_time("pages", &mut clock);
 
     // The site: pages bound to tasks, alerts, aliases, links checked.
-    let (site, d) = assemble_site(&config, read.checklist, read.pages, today());
+    let (site, d) = assemble_site(&config, read.checklist, read.pages, dates_read.finish(), today());
     diags.extend(d);
     log_time("assemble", &mut clock);
 

@@ -25,6 +25,7 @@ mod pages;
 mod plan;
 mod print;
 mod redirects;
+mod sidebar;
 pub mod templates;
 pub mod view;
 
@@ -45,7 +46,6 @@ use crate::diagnostic::Diagnostic;
 use crate::fingerprint::{Key, KeyHasher};
 use crate::highlight::stylesheets;
 use crate::markdown::Heading;
-use crate::page::Page;
 use crate::sink::{Rendered, Sink};
 use crate::site::Site;
 use crate::theme::Theme;
@@ -77,7 +77,7 @@ struct Renderer<'a> {
     tera: &'a Tera,
     theme: &'a Theme,
     site_view: SiteView<'a>,
-    sidebar: String,
+    sidebars: sidebar::Sidebars,
     prose_html: &'a ProseHtml,
     /// Pages (and, unless `print.html` is overridden, the print page) are written by
     /// [`page_html`] rather than tera: the theme overrides neither `base.html` nor `page.html`.
@@ -98,20 +98,20 @@ pub fn render_site(
     sink: &dyn Sink,
 ) -> Result<(), Diagnostic> {
     let site_view = SiteView::new(site, config);
+    let sidebars = sidebar::Sidebars::draw(site, config, tera, theme, &site_view)?;
     let mut r = Renderer {
         site,
         config,
         tera,
         theme,
         site_view,
-        sidebar: String::new(),
+        sidebars,
         prose_html,
         direct_pages: !["base.html", "page.html"]
             .iter()
             .any(|t| theme.overridden.contains_key(*t)),
         shared_key: None,
     };
-    r.sidebar = r.render_sidebar()?;
     if sink.wants_keys() {
         r.shared_key = shared_key(theme, &r.site_view);
     }
@@ -192,6 +192,13 @@ pub fn render_site(
                     r.redirect(&format!("{alias}index.html"), &p.path, &p.title)
                         .map(|f| sink.put(f))
                 })?;
+                // A folder named after a checklist section leads to the section.
+                for (folder, si) in &site.section_folders {
+                    if let Some(s) = site.checklist.as_ref().and_then(|c| c.checklist.sections.get(*si)) {
+                        let to = format!("{}/{}/", config.urls.sections, s.id);
+                        sink.put(r.redirect(&format!("{folder}index.html"), &to, &s.title)?);
+                    }
+                }
                 feeds::badges(site, config).into_iter().for_each(|f| sink.put(f));
                 for path in crate::generated::root_files(config) {
                     r.root_file(path, sink)?;
@@ -225,21 +232,8 @@ fn shared_key(theme: &Theme, site_view: &SiteView) -> Option<Key> {
     Some(h.value(site_view)?.finish())
 }
 
-#[derive(Serialize)]
-struct SidebarView {
-    groups: Vec<view::GroupView>,
-    entries: Vec<PageRef>,
-    home: String,
-    /// Past this many sections the sidebar lists groups only, so that it (and so every page)
-    /// stays small however large the checklist grows.
-    compact: bool,
-}
-
 /// Bytes set aside for a rendered page: a runbook page with its code is 10–30 KB.
 const RENDER_CAPACITY: usize = 32 * 1024;
-
-/// The most sections the sidebar lists one by one.
-const SIDEBAR_SECTIONS: usize = 60;
 
 impl Renderer<'_> {
     /// Renders `template` into `sink` at `path`, or, when the last build rendered it from the
@@ -293,19 +287,22 @@ impl Renderer<'_> {
 
     fn layout(&self, title: &str, path: &str, crumbs: Vec<Crumb>, rel: Option<&str>) -> Layout {
         let link = self.config.link(path);
-        let sidebar = self.sidebar.replacen(
-            &format!("href=\"{link}\""),
-            &format!("href=\"{link}\" aria-current=\"page\""),
-            1,
-        );
+        let sidebar = self.sidebars.for_link(&self.site.nav, &link);
+        let rel = rel.filter(|r| !r.is_empty());
         let edit_url = rel
-            .filter(|r| !r.is_empty() && !self.config.edit_url.is_empty())
+            .filter(|_| !self.config.edit_url.is_empty())
             .map(|r| self.config.edit_url.replace("{path}", r));
+        let updated = rel.and_then(|r| self.site.dates.get(r).cloned());
+        let history_url = rel
+            .filter(|_| !self.config.history_url.is_empty())
+            .map(|r| self.config.history_url.replace("{path}", r));
         Layout {
             title: title.to_string(),
             canonical: self.config.absolute_url(path),
             breadcrumbs: crumbs,
             edit_url,
+            updated,
+            history_url,
             sidebar,
         }
     }
@@ -317,30 +314,28 @@ impl Renderer<'_> {
         }
     }
 
-    fn render_sidebar(&self) -> Result<String, Diagnostic> {
-        let entries = self
-            .site
-            .pages
-            .iter()
-            .filter(|p| p.path.trim_end_matches('/').matches('/').count() == 0)
-            .map(|p| PageRef::new(self.site, self.config, p))
-            .collect();
-        let view = SidebarView {
-            groups: groups(self.site, self.config),
-            entries,
-            home: self.config.link(""),
-            compact: self.site.section_counts.len() > SIDEBAR_SECTIONS,
-        };
-        let mut ctx = Context::new();
-        ctx.insert("site", &self.site_view);
-        ctx.insert("sidebar", &view);
-        self.tera
-            .render("sidebar.html", &ctx)
-            .map_err(|e| template_error(self.theme, &e))
-    }
-
-    fn crumbs_for(&self, page: &Page) -> Vec<Crumb> {
+    /// Home, then the branches of the site's tree that lead to the page (its folders, when
+    /// it is not in the tree).
+    fn crumbs_for(&self, index: usize) -> Vec<Crumb> {
         let mut crumbs = vec![self.home_crumb()];
+        let nav = &self.site.nav;
+        if let Some(&node) = nav.page_node.get(&index) {
+            let mut up: Vec<Crumb> = nav
+                .ancestors(node)
+                .filter_map(|n| {
+                    Some(Crumb {
+                        title: nav.nodes[n].title.clone(),
+                        url: self.sidebars.url(n)?.to_string(),
+                    })
+                })
+                .collect();
+            up.reverse();
+            crumbs.extend(up);
+            return crumbs;
+        }
+        let Some(page) = self.site.pages.get(index) else {
+            return crumbs;
+        };
         let trimmed = page.path.trim_end_matches('/');
         let mut acc = String::new();
         let parts: Vec<&str> = trimmed.split('/').collect();

@@ -9,6 +9,7 @@
 
 mod bind;
 mod graph;
+pub mod nav;
 mod place;
 
 use std::collections::{BTreeMap, HashMap};
@@ -44,16 +45,23 @@ pub struct Site {
     pub page_alerts: Vec<Vec<String>>,
     /// (alias site path, page index)
     pub aliases: Vec<(String, usize)>,
+    /// (folder site path, section index): folders named after a checklist section, whose
+    /// address leads to the section's page (see `place::section_folders`). Sorted by path.
+    pub section_folders: Vec<(String, usize)>,
     /// index in `pages` → pages linking to it.
     pub backlinks: Vec<Vec<usize>>,
     /// index in `pages` → the pages it lists (folder pages only).
     pub children: Vec<Vec<usize>>,
-    /// Reading order (indices into `pages`) for previous/next.
+    /// The one hierarchy the sidebar, breadcrumbs and previous/next follow.
+    pub nav: nav::Nav,
+    /// Reading order (indices into `pages`) for previous/next: the pages as `nav` lists them.
     pub order: Vec<usize>,
     /// index in `pages` → its position in `order`.
     pub order_pos: Vec<usize>,
     /// The day review dates are measured against.
     pub today: Date,
+    /// Each file's last change in git, by its path under content/ (empty outside git).
+    pub dates: crate::history::dates::PageDates,
 }
 
 impl Site {
@@ -161,6 +169,14 @@ impl Site {
         out
     }
 
+    /// When a page last changed: its `last_updated`, else its last commit's day.
+    pub fn last_updated(&self, page: &Page) -> Option<String> {
+        match page.meta.last_updated {
+            Some(d) => Some(d.to_string()),
+            None => self.dates.get(&page.rel).cloned(),
+        }
+    }
+
     pub fn page_by_path(&self, path: &str) -> Option<usize> {
         self.pages.binary_search_by(|p| p.path.as_str().cmp(path)).ok()
     }
@@ -188,18 +204,23 @@ impl Site {
     }
 }
 
+/// Past this many sections the checklist's groups start closed in the sidebar.
+const OPEN_GROUPS_UP_TO: usize = 20;
+
 /// Puts the pages and checklist together. Problems that only show across pages (colliding
 /// URLs, unknown tasks, missing anchors) come back as diagnostics.
 pub fn assemble_site(
     config: &Config,
     checklist: Option<std::sync::Arc<ChecklistSource>>,
     pages: Vec<Page>,
+    dates: crate::history::dates::PageDates,
     today: Date,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let generated = crate::generated::generated_prefixes(config);
 
     let (mut root_page, mut pages) = place::place_pages(config, pages, &mut diags);
+    let section_folders = place::section_folders(checklist.as_deref(), &mut pages);
     let (section_counts, totals) = checklist
         .as_ref()
         .map(|c| count_checklist(&c.checklist))
@@ -216,12 +237,9 @@ pub fn assemble_site(
     let generated_paths = place::generated_paths(config, checklist.as_deref(), &alerts);
     // Four walks over every page that need nothing from each other, side by side.
     let mut link_diags = Vec::new();
-    let ((backlinks, children), (order, fixes)) = rayon::join(
+    let ((backlinks, children), fixes) = rayon::join(
         || rayon::join(|| graph::backlinks(&pages), || graph::children(&pages)),
-        || {
-            let fixes = graph::check_links(&pages, root_page.as_ref(), &generated_paths, &mut link_diags);
-            (graph::reading_order(checklist.as_deref(), &pages, &task_page), fixes)
-        },
+        || graph::check_links(&pages, root_page.as_ref(), &generated_paths, &mut link_diags),
     );
     diags.extend(link_diags);
     for (at, from, to) in fixes {
@@ -268,6 +286,15 @@ pub fn assemble_site(
             page_alerts[i].push(name.clone());
         }
     }
+    let nav = nav::Nav::build(&nav::Inputs {
+        checklist: checklist.as_deref(),
+        pages: &pages,
+        task_page: &task_page,
+        page_alerts: &page_alerts,
+        has_alerts: !alerts.is_empty(),
+        open_groups_up_to: OPEN_GROUPS_UP_TO,
+    });
+    let order = nav.reading_order();
     let mut order_pos = vec![0; pages.len()];
     for (k, &i) in order.iter().enumerate() {
         order_pos[i] = k;
@@ -286,10 +313,13 @@ pub fn assemble_site(
         page_task,
         alerts,
         aliases,
+        section_folders,
         backlinks,
         children,
+        nav,
         order,
         today,
+        dates,
     };
     (site, diags)
 }

@@ -42,6 +42,7 @@ pub(super) struct RawSite {
     pub(super) url: Option<String>,
     pub(super) cname: Option<String>,
     pub(super) edit_url: Option<String>,
+    pub(super) history_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

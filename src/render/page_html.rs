@@ -256,6 +256,20 @@ fn base_bottom(o: &mut Out, site: &SiteView, layout: &Layout) {
     if let Some(edit) = some(&layout.edit_url) {
         o.put(&[R("<a class=\"edit\" href=\""), T(edit), R("\">Edit this page</a>")]);
     }
+    o.raw("\n      ");
+    if let Some(updated) = some(&layout.updated) {
+        o.put(&[
+            R("<span class=\"updated\">Last updated <time datetime=\""),
+            T(updated),
+            R("\">"),
+            T(updated),
+            R("</time>"),
+        ]);
+        if let Some(history) = some(&layout.history_url) {
+            o.put(&[R(" · <a href=\""), T(history), R("\">history</a>")]);
+        }
+        o.raw("</span>");
+    }
     o.put(&[
         R("\n      <span class=\"permalink\">Address: <code>"),
         T(&layout.canonical),

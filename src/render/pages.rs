@@ -75,12 +75,48 @@ pub fn page_view<'a>(site: &'a Site, config: &'a Config, i: usize) -> PageView<'
         html: std::borrow::Cow::Borrowed(""),
         toc: p.headings.iter().filter(|h| h.level <= 3).collect(),
         is_index: p.is_index,
-        children: site.children[i].iter().map(|&j| pref(j)).collect(),
+        children: folder_children(site, config, i),
         backlinks: site.backlinks[i].iter().map(|&j| pref(j)).collect(),
         prev: pos.and_then(|k| k.checked_sub(1)).map(|k| pref(site.order[k])),
         next: pos.and_then(|k| site.order.get(k + 1)).map(|&j| pref(j)),
         extra: &p.meta.extra,
     }
+}
+
+/// What a folder page lists: the checklist sections whose folders lie in it (their own
+/// folder pages lead to the sections), then its pages.
+fn folder_children(site: &Site, config: &Config, i: usize) -> Vec<PageRef> {
+    let path = &site.pages[i].path;
+    let sections = site.checklist.as_ref().map(|c| &c.checklist.sections);
+    let mut inside: Vec<usize> = site
+        .section_folders
+        .iter()
+        .filter(|(folder, _)| {
+            folder
+                .strip_prefix(path.as_str())
+                .is_some_and(|rest| rest.trim_end_matches('/').split('/').count() == 1)
+        })
+        .map(|&(_, si)| si)
+        .collect();
+    inside.sort_unstable();
+    let mut out: Vec<PageRef> = inside
+        .into_iter()
+        .filter_map(|si| sections?.get(si))
+        .map(|s| PageRef {
+            title: s.title.clone(),
+            url: view::section_url(config, s),
+            kind: "Checklist section",
+            owner: None,
+            last_reviewed: None,
+            review_due: None,
+        })
+        .collect();
+    out.extend(
+        site.children[i]
+            .iter()
+            .map(|&j| PageRef::new(site, config, &site.pages[j])),
+    );
+    out
 }
 
 impl Renderer<'_> {
@@ -89,7 +125,8 @@ impl Renderer<'_> {
     pub(super) fn render_page(&self, i: usize, sink: &dyn Sink) -> Result<(), Diagnostic> {
         let mut v = page_view(self.site, self.config, i);
         let page = &self.site.pages[i];
-        let layout = self.layout(&page.title, &page.path, self.crumbs_for(page), Some(&page.rel));
+        let mut layout = self.layout(&page.title, &page.path, self.crumbs_for(i), Some(&page.rel));
+        layout.updated = self.site.last_updated(page);
         let path = format!("{}index.html", page.path);
         let key = self.shared_key.and_then(|shared| {
             let mut h = KeyHasher::new()?;

@@ -56,7 +56,11 @@ pub struct Layout {
     pub canonical: String,
     pub breadcrumbs: Vec<Crumb>,
     pub edit_url: Option<String>,
-    /// The sidebar, rendered once for the whole site, with this page marked current.
+    /// When the page's source last changed (`2026-11-20`, from git or `last_updated`).
+    pub updated: Option<String>,
+    /// The source's history in the repository (`[site] history-url`, or from `edit-url`).
+    pub history_url: Option<String>,
+    /// The sidebar, with the way to this page open and the page marked current.
     pub sidebar: String,
 }
 

@@ -1,10 +1,9 @@
-//! How pages point at each other: anchors checked, backlinks, folder contents and the reading
-//! order, each computed once for the whole site.
+//! How pages point at each other: anchors checked, backlinks and folder contents, each
+//! computed once for the whole site (the reading order is `nav.rs`'s).
 
 use crate::links::BROKEN_LINK;
 use std::collections::{HashMap, HashSet};
 
-use crate::checklist_source::ChecklistSource;
 use crate::diagnostic::Diagnostic;
 use crate::links::Target;
 use crate::page::Page;
@@ -156,26 +155,4 @@ pub(super) fn children(pages: &[Page]) -> Vec<Vec<usize>> {
         }
     }
     out
-}
-
-/// Runbooks in checklist order first, then every other page by path.
-pub(super) fn reading_order(
-    checklist: Option<&ChecklistSource>,
-    pages: &[Page],
-    task_page: &HashMap<String, usize>,
-) -> Vec<usize> {
-    let mut order = Vec::with_capacity(pages.len());
-    let mut placed = vec![false; pages.len()];
-    if let Some(c) = checklist {
-        for (_, t) in c.checklist.tasks() {
-            if let Some(&i) = task_page.get(&t.id) {
-                order.push(i);
-                placed[i] = true;
-            }
-        }
-    }
-    let mut rest: Vec<usize> = (0..pages.len()).filter(|&i| !placed[i]).collect();
-    rest.sort_by_key(|&i| (pages[i].kind, pages[i].path.clone()));
-    order.extend(rest);
-    order
 }

@@ -117,6 +117,52 @@ pub(super) fn place_pages(
     (root_page, pages)
 }
 
+/// A folder named after a checklist section (`runbooks/database-maintenance/`) that holds
+/// runbooks of that section's tasks and nothing else, and has no index page of its own, is
+/// that section: it is taken out of the pages, and its address leads to the section's page
+/// (`/sections/database-maintenance/`), so a runbook is not listed in two parallel trees.
+/// Returns (folder path, section index), sorted by path.
+pub(super) fn section_folders(checklist: Option<&ChecklistSource>, pages: &mut Vec<Page>) -> Vec<(String, usize)> {
+    let Some(c) = checklist else { return Vec::new() };
+    let sections: std::collections::HashMap<&str, usize> = c
+        .checklist
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    let mut out = Vec::new();
+    for p in pages.iter().filter(|p| p.rel.is_empty()) {
+        let trimmed = p.path.trim_end_matches('/');
+        let name = trimmed.rsplit('/').next().unwrap_or(trimmed);
+        let Some(&si) = sections.get(name) else { continue };
+        let tasks = &c.checklist.sections[si].tasks;
+        // Everything in it is the runbook of a task of that section (so the section's page
+        // lists it all): no other page, no sub-folder.
+        let mut inside = pages
+            .iter()
+            .filter(|q| q.path.len() > p.path.len() && q.path.starts_with(p.path.as_str()));
+        let holds_runbook = inside.clone().next().is_some()
+            && inside.all(|q| {
+                let rest = &q.path[p.path.len()..];
+                let file = q.rel.rsplit('/').next().unwrap_or("");
+                let stem = file.strip_suffix(".md").unwrap_or(file);
+                !q.rel.is_empty()
+                    && !rest.trim_end_matches('/').contains('/')
+                    && tasks
+                        .iter()
+                        .any(|t| q.meta.task.as_deref().map_or(t.id == stem, |id| id == t.id))
+            });
+        if holds_runbook {
+            out.push((p.path.clone(), si));
+        }
+    }
+    if !out.is_empty() {
+        pages.retain(|p| !(p.rel.is_empty() && out.iter().any(|(path, _)| *path == p.path)));
+    }
+    out
+}
+
 /// Pages at the very path of a generated page: the alert lists and their lowercase names,
 /// task and section pages, the print page. One error for each, naming both. An alert's own
 /// page at its lowercase name (`alerts/PostgresDown.md` answering `PostgresDown`) is no

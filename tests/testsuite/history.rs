@@ -269,3 +269,55 @@ fn progress_write_keeps_the_notes() {
     assert!(text.contains("| Backups | 1/3 | blocked on **DBA hire** |"), "{text}");
     assert!(text.contains("| **TOTAL** | **1/5** | |"), "{text}");
 }
+
+/// Issue 23: each page says when it last changed in git and links to its history; the
+/// front matter's `last_updated` overrides; outside git no page claims a date.
+#[test]
+fn each_page_shows_its_last_change_and_links_to_its_history() {
+    let book = Book::with_files(&[
+        (
+            "book.toml",
+            "[site]\nedit-url = \"https://github.com/acme/runbooks/edit/main/content/{path}\"\n",
+        ),
+        ("content/runbooks/restart.md", "# Restart\n"),
+        ("content/runbooks/failover.md", "# Fail over\n"),
+        (
+            "content/guides/old.md",
+            "---\nlast_updated: 2025-03-04\n---\n# Old guide\n",
+        ),
+    ]);
+    book.commit_on("2026-01-05", "Ann Ops", "Start");
+    book.write("content/runbooks/failover.md", "# Fail over\n\nNew step.\n");
+    book.commit_on("2026-02-10", "Ann Ops", "A step");
+    // A later commit elsewhere does not move either date.
+    book.write("README.md", "# Book\n");
+    book.commit_on("2026-03-01", "Ann Ops", "Readme");
+    book.run(&["build"]).success();
+
+    let footer = |rel: &str| {
+        let html = book.read(rel);
+        let at = html.find("class=\"page-footer\"").expect("a footer");
+        html[at..at + html[at..].find("</footer>").expect("its end")].to_string()
+    };
+    let restart = footer("site/runbooks/restart/index.html");
+    assert!(
+        restart.contains("Last updated <time datetime=\"2026-01-05\">2026-01-05</time> · <a href=\"https://github.com/acme/runbooks/commits/main/content/runbooks/restart.md\">history</a>"),
+        "{restart}"
+    );
+    assert!(footer("site/runbooks/failover/index.html").contains("datetime=\"2026-02-10\""));
+    assert!(footer("site/guides/old/index.html").contains("datetime=\"2025-03-04\""));
+
+    // Outside git: no date at all (the front matter's still shows).
+    let plain = Book::with_files(&[
+        ("content/runbooks/restart.md", "# Restart\n"),
+        (
+            "content/guides/old.md",
+            "---\nlast_updated: 2025-03-04\n---\n# Old guide\n",
+        ),
+    ]);
+    plain.run(&["build"]).success();
+    assert!(!plain.read("site/runbooks/restart/index.html").contains("Last updated"));
+    assert!(plain
+        .read("site/guides/old/index.html")
+        .contains("datetime=\"2025-03-04\""));
+}

@@ -15,6 +15,7 @@ mod corpora;
 mod errors;
 mod history;
 mod hostile;
+mod navigation;
 mod permanence;
 mod promises;
 mod publish;
