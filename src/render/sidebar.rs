@@ -6,8 +6,9 @@
 //!
 //! A book of a few hundred entries lists every one on every page, closed branches folded
 //! away; a larger one lists the branches leading to the page and their neighbours only, with
-//! a count where a closed branch would be, and at most [`LIST_MAX`] entries in one list, so
-//! that the sidebar (and so every page) stays small however large the book grows.
+//! a count where a closed branch would be; a list longer than [`LIST_MAX`] is a link to its
+//! branch's page, so that the sidebar (and so every page) stays small however large the book
+//! grows.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -25,12 +26,15 @@ use crate::theme::Theme;
 
 /// Up to this many entries, every page's sidebar holds the whole tree.
 const WHOLE_TREE_MAX: usize = 400;
-/// The most entries one list shows in a larger book; the rest are behind "N more".
+/// The most entries one list shows in a larger book; a longer one is a link to its branch's
+/// page ("770 pages").
 const LIST_MAX: usize = 50;
 
 /// One entry, as `sidebar.html` sees it.
 #[derive(Debug, Serialize)]
 struct Item<'a> {
+    /// The node's number: the id of its list of entries (`nav-12`).
+    id: usize,
     title: &'a str,
     url: Option<&'a str>,
     /// A branch shown open.
@@ -39,7 +43,7 @@ struct Item<'a> {
     current: bool,
     /// Entries below a branch whose entries are not listed here.
     count: usize,
-    /// "N more": the entries a long list leaves out, linking to the branch's own page.
+    /// The entries of a long list left to the branch's own page ("770 pages").
     more: usize,
     children: Vec<Item<'a>>,
 }
@@ -165,15 +169,15 @@ impl<'a> Tree<'a> {
         let mut more = 0;
         if listed {
             let list = &node.children;
-            let shown = if self.whole || top {
-                list.len()
+            // A long list is left to the branch's own page (a section's lists its runbooks).
+            if self.whole || top || list.len() <= LIST_MAX {
+                children = list.iter().map(|&c| self.item(c)).collect();
             } else {
-                list.len().min(LIST_MAX)
-            };
-            children = list[..shown].iter().map(|&c| self.item(c)).collect();
-            more = list.len() - shown;
+                more = list.len();
+            }
         }
         Item {
+            id: n,
             title: &node.title,
             url: self.urls[n].as_deref(),
             open: node.open || on_path,

@@ -205,6 +205,60 @@ fn sidebar_folds_behind_the_menu_at_375_px() {
     });
 }
 
+/// Issue 23: one tree, the way to the current page open; the button beside a branch folds it
+/// without leaving the page; on a phone every entry of the open menu is a 44 px target.
+#[test]
+fn the_sidebar_tree_opens_the_way_to_the_page_and_folds_by_its_arrow() {
+    const PAGE: &str = "/runbooks/database-maintenance/implement-regular-backup-procedures/";
+    with_browser(Viewport::Desktop, |b| async move {
+        b.goto(PAGE).await?;
+        let state = b
+            .js("var s = document.getElementById('sidebar');
+                 var cur = s.querySelector('[aria-current=page]');
+                 var r = cur.getBoundingClientRect();
+                 var open = Array.from(s.querySelectorAll('.side-fold[aria-expanded=true]')).map(function (b) { return b.previousSibling.textContent; });
+                 return { current: cur.textContent, visible: r.top >= 0 && r.bottom <= window.innerHeight,
+                          open: open, parts: Array.from(s.querySelectorAll('.side-part-title')).map(function (h) { return h.textContent; }) };")
+            .await?;
+        ensure!(state["current"] == "Implement regular backup procedures", "{state}");
+        ensure!(state["visible"] == true, "the current page is off screen in the sidebar: {state}");
+        ensure!(state["parts"] == json!(["Operations", "Programme", "Guides"]), "{state}");
+        let open: Vec<String> = serde_json::from_value(state["open"].clone())?;
+        ensure!(
+            open.contains(&"Runbooks".to_string()) && open.contains(&"4. Database Maintenance".to_string()),
+            "{state}"
+        );
+        ensure!(!open.contains(&"Disaster recovery".to_string()), "{state}");
+
+        // The button beside a branch's link opens it; the page stays.
+        b.client
+            .find(Locator::Css("button[aria-label='Entries of Disaster recovery']"))
+            .await?
+            .click()
+            .await?;
+        let after = b
+            .js("var f = document.querySelector(\"button[aria-label='Entries of Disaster recovery']\");
+                 var list = document.getElementById(f.getAttribute('aria-controls'));
+                 return { open: f.getAttribute('aria-expanded') === 'true' && list.offsetHeight > 0, path: location.pathname };")
+            .await?;
+        ensure!(after["open"] == true && after["path"] == PAGE, "{after}");
+        Ok(())
+    });
+    with_browser(Viewport::Phone(390), |b| async move {
+        b.goto(PAGE).await?;
+        b.client.find(Locator::Css(".menu-toggle")).await?.click().await?;
+        let small = b
+            .js("return Array.from(document.querySelectorAll('#sidebar a, #sidebar button'))
+                   .filter(function (e) { var r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.height < 44; })
+                   .map(function (e) { return e.textContent + ' ' + e.getBoundingClientRect().height; });")
+            .await?;
+        ensure!(small == json!([]), "menu entries under 44 px: {small}");
+        let png = b.full_page_png().await?;
+        std::fs::write(repo_root().join("target/screenshots/menu-phone.png"), png)?;
+        Ok(())
+    });
+}
+
 #[test]
 fn keyboard_reaches_the_content_with_visible_focus() {
     with_browser(Viewport::Desktop, |b| async move {

@@ -12,6 +12,18 @@ fn sidebar(html: &str) -> &str {
     &html[start..end]
 }
 
+/// A branch of the sidebar's tree: whether it is on the way to the page (`aria-current`) and
+/// open (its fold button expanded). `None` when no branch links to `href`.
+fn branch(side: &str, href: &str) -> Option<(bool, bool)> {
+    let at = side.find(&format!("<div class=\"side-branch\"><a href=\"{href}\""))?;
+    let rest = &side[at..];
+    let head = &rest[..rest.find("</button>")?];
+    Some((
+        head.contains("aria-current=\"true\""),
+        head.contains("aria-expanded=\"true\""),
+    ))
+}
+
 fn position(hay: &str, needle: &str) -> usize {
     hay.find(needle)
         .unwrap_or_else(|| panic!("`{needle}` is not in:\n{hay}"))
@@ -41,7 +53,7 @@ fn the_sidebar_puts_operations_first_and_marks_the_way_to_the_current_page() {
     assert!(runbooks < programme);
 
     // Each runbook under its section, in the section's order.
-    let section = position(side, "4. Database Maintenance</a></summary>");
+    let section = position(side, "<div class=\"side-branch\"><a href=\"/sections/database-maintenance/\"");
     let first = position(
         side,
         "href=\"/runbooks/database-maintenance/implement-regular-backup-procedures/\"",
@@ -56,13 +68,12 @@ fn the_sidebar_puts_operations_first_and_marks_the_way_to_the_current_page() {
     assert!(side.contains(
         "href=\"/runbooks/database-maintenance/implement-regular-backup-procedures/\" aria-current=\"page\""
     ));
-    assert!(side.contains("<details open><summary><a href=\"/runbooks/\" aria-current=\"true\">Runbooks</a>"));
-    assert!(side.contains(
-        "<details open><summary><a href=\"/sections/database-maintenance/\" aria-current=\"true\">4. Database Maintenance</a>"
-    ));
+    assert_eq!(branch(side, "/runbooks/"), Some((true, true)), "{side}");
+    assert_eq!(branch(side, "/sections/database-maintenance/"), Some((true, true)), "{side}");
     assert_eq!(side.matches("aria-current=\"page\"").count(), 1, "{side}");
-    // Other sections stay folded.
-    assert!(side.contains("<details><summary><a href=\"/sections/backup-procedures/\">12. Backup Procedures</a>"));
+    // Other branches stay folded.
+    assert_eq!(branch(side, "/sections/backup-procedures/"), Some((false, false)), "{side}");
+    assert_eq!(branch(side, "/dr/"), Some((false, false)), "{side}");
 
     // Breadcrumbs follow the tree.
     let crumbs = &html[position(&html, "class=\"breadcrumbs\"")..];
@@ -82,7 +93,7 @@ fn the_sidebar_puts_operations_first_and_marks_the_way_to_the_current_page() {
         2,
         "{side}"
     );
-    assert!(side.contains("<details open><summary><a href=\"/#routine-maintenance\" aria-current=\"true\">"));
+    assert_eq!(branch(side, "/#routine-maintenance"), Some((true, true)), "{side}");
 }
 
 #[test]
@@ -158,7 +169,7 @@ fn a_folder_that_holds_no_runbook_of_the_section_it_is_named_after_stays_a_folde
     let side = sidebar(&html);
     let guides = position(side, ">Guides</h2>");
     assert!(position(side, "href=\"/guides/backups/why-we-back-up/\"") > guides);
-    let section = position(side, "href=\"/sections/backups/\">Backups</a></summary>");
+    let section = position(side, "<div class=\"side-branch\"><a href=\"/sections/backups/\">Backups</a>");
     assert!(section < position(side, "href=\"/runbooks/backups/verify-the-backup/\""));
 
     // A section's folder that also holds a page of no task keeps its folder page, which
@@ -203,13 +214,11 @@ fn a_large_book_lists_the_way_to_the_page_not_every_page() {
     assert!(!side.contains("task-000"), "{side}");
     assert!(side.len() < 4000, "{} bytes", side.len());
 
-    // In the big one: its first pages, then "550 more" leading to the section.
+    // In the big one: the section open and marked, its 600 pages left to the section's page.
     let html = book.read("site/runbooks/big/task-001/index.html");
     let side = sidebar(&html);
-    assert!(side.contains("aria-current=\"page\">Task 001</a>"), "{side}");
-    assert!(
-        side.contains("<a class=\"side-more\" href=\"/sections/big/\">550 more</a>"),
-        "{side}"
-    );
-    assert!(!side.contains("task-050"), "{side}");
+    assert_eq!(branch(side, "/sections/big/"), Some((true, true)), "{side}");
+    assert!(side.contains("<a class=\"side-more\" href=\"/sections/big/\">600 pages</a>"), "{side}");
+    assert!(!side.contains("task-0"), "{side}");
+    assert!(side.len() < 4000, "{} bytes", side.len());
 }

@@ -395,6 +395,19 @@
     });
   }
 
+  // The sidebar's branches fold by the button beside their link.
+  var sidebar = document.getElementById("sidebar");
+  if (sidebar) {
+    sidebar.addEventListener("click", function (e) {
+      var fold = e.target.closest ? e.target.closest(".side-fold") : null;
+      if (!fold) { return; }
+      var list = document.getElementById(fold.getAttribute("aria-controls"));
+      if (!list) { return; }
+      var open = list.classList.toggle("folded") === false;
+      fold.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
   // On the 404 page: find what the address was meant to reach (an alert, a task, a moved
   // page) in the map the build wrote, and offer it; a near miss (a letter wrong, or the start
   // of a name) is offered as "Did you mean", and the search box is filled with what was asked.
