@@ -253,7 +253,8 @@ fn the_sidebar_tree_opens_the_way_to_the_page_and_folds_by_its_arrow() {
                    .map(function (e) { return e.textContent + ' ' + e.getBoundingClientRect().height; });")
             .await?;
         ensure!(small == json!([]), "menu entries under 44 px: {small}");
-        let png = b.full_page_png().await?;
+        // The open menu as the reader sees it: the first screen.
+        let png = b.client.screenshot().await?;
         std::fs::write(repo_root().join("target/screenshots/menu-phone.png"), png)?;
         Ok(())
     });
