@@ -221,8 +221,14 @@ fn the_sidebar_tree_opens_the_way_to_the_page_and_folds_by_its_arrow() {
                           open: open, parts: Array.from(s.querySelectorAll('.side-part-title')).map(function (h) { return h.textContent; }) };")
             .await?;
         ensure!(state["current"] == "Implement regular backup procedures", "{state}");
-        ensure!(state["visible"] == true, "the current page is off screen in the sidebar: {state}");
-        ensure!(state["parts"] == json!(["Operations", "Programme", "Guides"]), "{state}");
+        ensure!(
+            state["visible"] == true,
+            "the current page is off screen in the sidebar: {state}"
+        );
+        ensure!(
+            state["parts"] == json!(["Operations", "Programme", "Guides"]),
+            "{state}"
+        );
         let open: Vec<String> = serde_json::from_value(state["open"].clone())?;
         ensure!(
             open.contains(&"Runbooks".to_string()) && open.contains(&"4. Database Maintenance".to_string()),

@@ -68,3 +68,36 @@ fn screenshots_desktop() {
 fn screenshots_phone() {
     with_browser(Viewport::Phone(390), |b| async move { shoot(&b, "phone").await });
 }
+
+/// Issue 23: the dashboard prints as a one-page status report (A4, Chromium's default
+/// margins), and a picture of that page is kept for a person to look at.
+#[test]
+fn dashboard_prints_on_one_page() {
+    with_browser(Viewport::Desktop, |b| async move {
+        use base64::Engine;
+        b.goto("/").await?;
+        let pdf = b
+            .cdp(
+                "Page.printToPDF",
+                json!({ "paperWidth": 8.27, "paperHeight": 11.69, "printBackground": true }),
+            )
+            .await?;
+        let data = pdf["data"].as_str().unwrap_or_default();
+        let bytes = base64::engine::general_purpose::STANDARD.decode(data)?;
+        let text = String::from_utf8_lossy(&bytes);
+        // Each page is an object `/Type /Page`; their tree is the one `/Type /Pages`.
+        let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+        // What the page looks like: the print styles at the width of A4.
+        b.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": 794, "height": 1123, "deviceScaleFactor": 1, "mobile": false }),
+        )
+        .await?;
+        b.cdp("Emulation.setEmulatedMedia", json!({ "media": "print" })).await?;
+        let png = b.full_page_png().await?;
+        std::fs::write(repo_root().join("target/screenshots/dashboard-print.png"), png)?;
+        ensure!(pages >= 1, "no page found in the PDF ({} bytes)", bytes.len());
+        ensure!(pages == 1, "the dashboard prints on {pages} pages");
+        Ok(())
+    });
+}

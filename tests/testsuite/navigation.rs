@@ -53,7 +53,10 @@ fn the_sidebar_puts_operations_first_and_marks_the_way_to_the_current_page() {
     assert!(runbooks < programme);
 
     // Each runbook under its section, in the section's order.
-    let section = position(side, "<div class=\"side-branch\"><a href=\"/sections/database-maintenance/\"");
+    let section = position(
+        side,
+        "<div class=\"side-branch\"><a href=\"/sections/database-maintenance/\"",
+    );
     let first = position(
         side,
         "href=\"/runbooks/database-maintenance/implement-regular-backup-procedures/\"",
@@ -69,10 +72,18 @@ fn the_sidebar_puts_operations_first_and_marks_the_way_to_the_current_page() {
         "href=\"/runbooks/database-maintenance/implement-regular-backup-procedures/\" aria-current=\"page\""
     ));
     assert_eq!(branch(side, "/runbooks/"), Some((true, true)), "{side}");
-    assert_eq!(branch(side, "/sections/database-maintenance/"), Some((true, true)), "{side}");
+    assert_eq!(
+        branch(side, "/sections/database-maintenance/"),
+        Some((true, true)),
+        "{side}"
+    );
     assert_eq!(side.matches("aria-current=\"page\"").count(), 1, "{side}");
     // Other branches stay folded.
-    assert_eq!(branch(side, "/sections/backup-procedures/"), Some((false, false)), "{side}");
+    assert_eq!(
+        branch(side, "/sections/backup-procedures/"),
+        Some((false, false)),
+        "{side}"
+    );
     assert_eq!(branch(side, "/dr/"), Some((false, false)), "{side}");
 
     // Breadcrumbs follow the tree.
@@ -169,7 +180,10 @@ fn a_folder_that_holds_no_runbook_of_the_section_it_is_named_after_stays_a_folde
     let side = sidebar(&html);
     let guides = position(side, ">Guides</h2>");
     assert!(position(side, "href=\"/guides/backups/why-we-back-up/\"") > guides);
-    let section = position(side, "<div class=\"side-branch\"><a href=\"/sections/backups/\">Backups</a>");
+    let section = position(
+        side,
+        "<div class=\"side-branch\"><a href=\"/sections/backups/\">Backups</a>",
+    );
     assert!(section < position(side, "href=\"/runbooks/backups/verify-the-backup/\""));
 
     // A section's folder that also holds a page of no task keeps its folder page, which
@@ -218,7 +232,10 @@ fn a_large_book_lists_the_way_to_the_page_not_every_page() {
     let html = book.read("site/runbooks/big/task-001/index.html");
     let side = sidebar(&html);
     assert_eq!(branch(side, "/sections/big/"), Some((true, true)), "{side}");
-    assert!(side.contains("<a class=\"side-more\" href=\"/sections/big/\">600 pages</a>"), "{side}");
+    assert!(
+        side.contains("<a class=\"side-more\" href=\"/sections/big/\">600 pages</a>"),
+        "{side}"
+    );
     assert!(!side.contains("task-0"), "{side}");
     assert!(side.len() < 4000, "{} bytes", side.len());
 }
