@@ -260,6 +260,7 @@ fn the_sidebar_tree_opens_the_way_to_the_page_and_folds_by_its_arrow() {
             .await?;
         ensure!(small == json!([]), "menu entries under 44 px: {small}");
         // The open menu as the reader sees it: the first screen.
+        std::fs::create_dir_all(repo_root().join("target/screenshots"))?;
         let png = b.client.screenshot().await?;
         std::fs::write(repo_root().join("target/screenshots/menu-phone.png"), png)?;
         Ok(())

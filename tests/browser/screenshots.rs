@@ -94,6 +94,7 @@ fn dashboard_prints_on_one_page() {
         )
         .await?;
         b.cdp("Emulation.setEmulatedMedia", json!({ "media": "print" })).await?;
+        std::fs::create_dir_all(repo_root().join("target/screenshots"))?;
         let png = b.full_page_png().await?;
         std::fs::write(repo_root().join("target/screenshots/dashboard-print.png"), png)?;
         ensure!(pages >= 1, "no page found in the PDF ({} bytes)", bytes.len());
