@@ -112,6 +112,13 @@ fn the_404_page_knows_alerts_tasks_and_moved_pages() {
         json["new_runbook"],
         "https://github.com/acme/rb/new/main/content/runbooks/"
     );
+    // The page is served at whatever address was mistyped: it names that one (by script), not
+    // /404.html, and claims no canonical address of its own.
+    assert!(!page.contains("404.html"), "the 404 page shows its own file name");
+    assert!(
+        !page.contains("rel=\"canonical\""),
+        "the 404 page claims a canonical address"
+    );
 }
 
 #[test]
