@@ -275,6 +275,22 @@ fn results_are_pages_once_each_with_the_right_one_first() {
                 .is_some_and(|m| m.iter().any(|w| w.as_str().is_some_and(|w| w.starts_with("replica")))),
             "the snippet does not mark the word: {first}"
         );
+        // A word inside an alert's camelCase name is marked as the part it is: "Unreachable"
+        // in PrimaryRegionUnreachable, not the whole name and not nothing.
+        b.js("document.getElementById('search-results').textContent = '';")
+            .await?;
+        search(&b, "unreachable").await?;
+        let inner = b
+            .js("return Array.from(document.querySelectorAll('#search-results mark'))
+                   .filter(function (m) { var t = m.previousSibling; return t && /[a-z]$/.test(t.textContent); })
+                   .map(function (m) { return m.previousSibling.textContent.slice(-13) + '[' + m.textContent + ']'; });")
+            .await?;
+        ensure!(
+            inner.as_array().is_some_and(|m| !m.is_empty()
+                && m.iter()
+                    .all(|w| w.as_str().is_some_and(|w| w.ends_with("[Unreachable]")))),
+            "no camelCase part marked: {inner}"
+        );
         Ok(())
     });
 }

@@ -210,24 +210,43 @@
     var row = function (d) { return store.docs[Math.floor(d / store.meta.chunk)][d % store.meta.chunk]; };
     var escapeRe = function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); };
     // The snippet: the text around the first word found, each word found marked (a word
-    // beginning with a matched term, so `replic` marks "replication").
+    // beginning with a matched term, so `replic` marks "replication"). A camelCase part is a
+    // word too: `replication` marks "Replication" in PostgresReplicationLag, and no more.
+    // Where a camelCase part starts: the boundaries of words.rs's camel_parts.
+    var wordChar = /[\p{L}\p{N}]/u, lower = /\p{Ll}/u, upper = /\p{Lu}/u, digit = /\p{N}/u;
+    var camelAt = function (s, k) {
+      var prev = s.charAt(k - 1), c = s.charAt(k);
+      return (upper.test(c) && lower.test(prev))
+        || (upper.test(c) && upper.test(prev) && lower.test(s.charAt(k + 1)))
+        || (wordChar.test(prev) && wordChar.test(c) && digit.test(c) !== digit.test(prev));
+    };
+    var markRanges = function (s, marks) {
+      var pattern = new RegExp("(" + marks.map(escapeRe).join("|") + ")([\\p{L}\\p{N}]*)", "giu");
+      var out = [], m;
+      while ((m = pattern.exec(s)) !== null) {
+        if (m[0].length === 0) { pattern.lastIndex++; continue; }
+        var at = m.index;
+        if (at > 0 && wordChar.test(s.charAt(at - 1)) && !camelAt(s, at)) { pattern.lastIndex = at + 1; continue; }
+        var end = at + m[0].length;
+        for (var k = at + m[1].length; k < end; k++) { if (camelAt(s, k)) { end = k; break; } }
+        out.push([at, end]);
+        pattern.lastIndex = end;
+      }
+      return out;
+    };
     var snippetInto = function (el, text, marks) {
-      var pattern = new RegExp("(?:^|[^\\p{L}\\p{N}])((?:" + marks.map(escapeRe).join("|") + ")[\\p{L}\\p{N}]*)", "giu");
-      var first = pattern.exec(text);
-      var at = first ? first.index : 0;
+      var first = marks.length ? markRanges(text, marks)[0] : null;
+      var at = first ? first[0] : 0;
       var start = at > 60 ? text.lastIndexOf(" ", at - 30) + 1 : 0;
       var part = (start > 0 ? "…" : "") + text.slice(start, start + 170) + (text.length > start + 170 ? "…" : "");
-      pattern.lastIndex = 0;
-      var last = 0, m;
-      while ((m = pattern.exec(part)) !== null) {
-        var from = m.index + m[0].length - m[1].length;
-        if (from > last) { el.appendChild(document.createTextNode(part.slice(last, from))); }
+      var last = 0;
+      (marks.length ? markRanges(part, marks) : []).forEach(function (r) {
+        if (r[0] > last) { el.appendChild(document.createTextNode(part.slice(last, r[0]))); }
         var mark = document.createElement("mark");
-        mark.textContent = m[1];
+        mark.textContent = part.slice(r[0], r[1]);
         el.appendChild(mark);
-        last = from + m[1].length;
-        if (m[0].length === 0) { pattern.lastIndex++; }
-      }
+        last = r[1];
+      });
       if (last < part.length) { el.appendChild(document.createTextNode(part.slice(last))); }
     };
     var span = function (cls, text) {
