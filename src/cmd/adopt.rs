@@ -9,6 +9,9 @@ use std::process::ExitCode;
 
 use super::{CmdResult, Failure};
 
+mod hosting;
+mod title;
+
 /// Folders that hold a repository's documentation, in the order they are preferred.
 const CONTENT_FOLDERS: &[&str] = &["content", "docs", "runbooks", "doc", "documentation", "playbooks"];
 
@@ -61,6 +64,10 @@ struct Survey {
     alert_folders: Vec<(String, usize, String)>,
     /// A checklist: a page with task-list items (`- [ ]`), relative to the content folder.
     checklist: Option<(String, usize)>,
+    /// The name MkDocs or Hugo gave the site, and the file that says it.
+    title: Option<(String, &'static str)>,
+    /// Where the repository is read on GitHub or GitLab.
+    hosted: Option<hosting::Hosted>,
 }
 
 pub fn run(dir: &Path) -> CmdResult {
@@ -101,7 +108,7 @@ pub fn run(dir: &Path) -> CmdResult {
     );
     for line in text
         .lines()
-        .filter(|l| l.starts_with("# ") && !l.starts_with("# opsbook"))
+        .filter(|l| l.starts_with("# ") && !l.starts_with("# opsbook") && !l.starts_with("# Every key"))
     {
         println!("  {}", line.trim_start_matches("# "));
     }
@@ -215,6 +222,8 @@ fn survey(root: &Path) -> Survey {
         survey.alert_folders.clear();
     }
     survey.checklist = best_checklist;
+    survey.title = title::find(root);
+    survey.hosted = hosting::find(root);
     survey
 }
 
@@ -256,8 +265,15 @@ fn is_task_line(line: &str) -> bool {
 fn book_toml(s: &Survey) -> String {
     let mut out = String::from(
         "# opsbook: written by `opsbook init --adopt` for the runbooks already in this repository.\n\
-         # Every key is optional; the README's book.toml table lists them all.\n\n[build]\n",
+         # Every key is optional; the README's book.toml table lists them all.\n\n",
     );
+    if let Some((title, file)) = &s.title {
+        out.push_str(&format!(
+            "[book]\n# The name {file} gives the site.\ntitle = {}\n\n",
+            toml::Value::String(title.clone())
+        ));
+    }
+    out.push_str("[build]\n");
     if s.content == "." {
         out.push_str(&format!(
             "# The Markdown is at the repository's root ({} files), so the root is the content.\n\
@@ -312,6 +328,13 @@ fn book_toml(s: &Survey) -> String {
          # `opsbook check` lists each. Set \"error\" once `opsbook check` is clean.\n\
          broken-links = \"warn\"\n",
     );
+    if let Some(hosted) = &s.hosted {
+        out.push_str(&format!(
+            "\n[site]\n# The repository's origin is {}: each page links to its editor and its history there.\nedit-url = {}\n",
+            hosted.web,
+            toml::Value::String(hosted.edit_url(&s.content))
+        ));
+    }
     if !s.alert_folders.is_empty() {
         out.push_str("\n[runbooks]\n");
         let globs: Vec<String> = s

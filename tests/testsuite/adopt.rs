@@ -347,3 +347,58 @@ fn alert_page_globs_follow_the_usual_rules_and_a_page_can_opt_out() {
         "`**` crosses folders"
     );
 }
+
+#[test]
+fn adopt_names_the_site_and_links_each_page_to_its_source_from_what_the_repository_says() {
+    let book = Book::with_files(&[
+        (
+            "mkdocs.yml",
+            "site_name: Platform on-call\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
+        ),
+        ("docs/index.md", "# Introduction\n\nStart here.\n"),
+        ("docs/db/restore.md", "# Restore the database\n\nRun the restore.\n"),
+    ]);
+    book.git(&["init", "-q", "-b", "trunk"]);
+    // The remote as a CI job or a credential helper leaves it: with a token in it.
+    book.git(&[
+        "remote",
+        "add",
+        "origin",
+        "https://x-access-token:ghp_Secret123@github.com/acme/runbooks.git",
+    ]);
+    book.git(&["add", "-A"]);
+    book.git(&["commit", "-q", "-m", "runbooks"]);
+    book.run(&["init", "--adopt"]).success();
+    let toml = book.read("book.toml");
+    for expected in [
+        "title = \"Platform on-call\"",
+        "edit-url = \"https://github.com/acme/runbooks/edit/trunk/docs/{path}\"",
+    ] {
+        assert!(toml.contains(expected), "{expected} missing from:\n{toml}");
+    }
+    assert!(
+        !toml.contains("ghp_") && !toml.contains("x-access-token"),
+        "the token was written:\n{toml}"
+    );
+    book.run(&["build"]).success();
+    let page = book.read("site/db/restore/index.html");
+    assert!(
+        page.contains("<title>Restore the database · Platform on-call</title>"),
+        "{page}"
+    );
+    assert!(page.contains("href=\"https://github.com/acme/runbooks/edit/trunk/docs/db/restore.md\""));
+    assert!(page.contains("href=\"https://github.com/acme/runbooks/commits/trunk/docs/db/restore.md\">history</a>"));
+
+    // Not on GitHub or GitLab, or no remote: no edit link is guessed.
+    let elsewhere = Book::with_files(&[("docs/index.md", "# Home\n"), ("docs/a.md", "# A\n")]);
+    elsewhere.git(&["init", "-q"]);
+    elsewhere.git(&[
+        "remote",
+        "add",
+        "origin",
+        "https://git.internal.example/ops/runbooks.git",
+    ]);
+    elsewhere.run(&["init", "--adopt"]).success();
+    let toml = elsewhere.read("book.toml");
+    assert!(!toml.contains("edit-url") && !toml.contains("[book]"), "{toml}");
+}
