@@ -4,6 +4,7 @@
 //! typo gets TOML's line and column plus the list of valid keys; [`Config`] then holds
 //! absolute paths and filled-in defaults. This module never reads `content/`.
 
+mod mdbook;
 mod raw;
 
 use std::path::{Path, PathBuf};
@@ -205,7 +206,15 @@ pub fn read_config_text(root: &Path) -> Option<String> {
 }
 
 /// Parses the text of `book.toml` into a resolved [`Config`] for the book at `root`.
+/// Whether `text` is an mdBook `book.toml`, which opsbook reads as it is.
+pub fn is_mdbook(text: &str) -> bool {
+    mdbook::read(text).is_some()
+}
+
 pub fn parse_config(root: &Path, text: &str, site_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+    if let Some(raw) = mdbook::read(text) {
+        return resolve(root, raw, text, site_url_override);
+    }
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
         let message = e.message().trim().to_string();

@@ -114,6 +114,11 @@ pub fn render_markdown(ctx: &MarkdownContext<'_>, text: &str, body_start: usize)
     let mut r = RenderedMarkdown::default();
     let (body, offsets, sc_diags) = expand_shortcodes(ctx.display, ctx.rel, text, body_start, ctx.params, ctx.index);
     r.diagnostics = sc_diags;
+    r.diagnostics.extend(crate::markdown::shortcode::mdbook_directives(
+        ctx.display,
+        text,
+        body_start,
+    ));
     // MkDocs admonitions, on the text with its shortcodes expanded.
     let (body, admonitions) = match crate::markdown::admonition::expand(&body) {
         Some((expanded, map)) => (std::borrow::Cow::Owned(expanded), Some(map)),

@@ -79,6 +79,23 @@ pub fn run(dir: &Path) -> CmdResult {
     }
     let config = dir.join(crate::config::CONFIG_FILE);
     if std::fs::symlink_metadata(&config).is_ok() {
+        let text = crate::book_fs::read_in_book(dir, &config, crate::book_fs::CONFIG_LIMIT)
+            .ok()
+            .flatten()
+            .and_then(|b| String::from_utf8(b).ok());
+        if text.as_deref().is_some_and(crate::config::is_mdbook) {
+            let shown = dir.display().to_string();
+            let arg = if shown == "." {
+                String::new()
+            } else {
+                format!(" {shown}")
+            };
+            println!(
+                "{} is mdBook's, and opsbook reads it as it is: its title, `src` as the content and `edit-url-template`; SUMMARY.md is not a page. Nothing was written. Next: `opsbook build{arg}`.",
+                config.display()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
         return Err(Failure::Usage(format!(
             "{} already exists; opsbook init --adopt never overwrites it (delete it first to start over)",
             config.display()

@@ -110,6 +110,50 @@ pub fn expand_shortcodes<'t>(
     (Cow::Owned(out), map, diags)
 }
 
+/// mdBook's `{{#include file}}`, `{{#rustdoc_include …}}`, `{{#playground …}}` and
+/// `{{#title …}}`, in code or not: a warning each, since the text shows as written. An
+/// included file is not read (what a page shows is its own file's).
+pub fn mdbook_directives(display: &str, text: &str, body_start: usize) -> Vec<Diagnostic> {
+    let body = &text[body_start..];
+    if !body.contains("{{#") {
+        return Vec::new();
+    }
+    let lines = LineIndex::new(text);
+    let mut diags = Vec::new();
+    for (at, _) in body.match_indices("{{#") {
+        let rest = &body[at..];
+        let Some(end) = rest.find("}}").filter(|&e| !rest[..e].contains('\n')) else {
+            continue;
+        };
+        let written = &rest[..end + 2];
+        let name = written[3..]
+            .split(|c: char| c.is_whitespace() || c == '}')
+            .next()
+            .unwrap_or("");
+        if !matches!(name, "include" | "rustdoc_include" | "playground" | "title") {
+            continue;
+        }
+        let (line, col) = lines.line_col(body_start + at);
+        diags.push(
+            Diagnostic::warning(
+                display,
+                line,
+                col,
+                format!("mdBook's `{written}` is not supported; it is shown as written"),
+            )
+            .with_hint(if name == "title" {
+                "give the page a `title:` in front matter instead".to_string()
+            } else {
+                "paste the file's lines here, or link to the file instead".to_string()
+            }),
+        );
+        if diags.len() == 20 {
+            break;
+        }
+    }
+    diags
+}
+
 /// Shortcodes of Hugo themes that are callouts (`{{< hint warning >}}…{{< /hint >}}`).
 const CALLOUT_SHORTCODES: &[&str] = &["hint", "alert", "notice", "callout", "admonition"];
 

@@ -402,3 +402,55 @@ fn adopt_names_the_site_and_links_each_page_to_its_source_from_what_the_reposito
     let toml = elsewhere.read("book.toml");
     assert!(!toml.contains("edit-url") && !toml.contains("[book]"), "{toml}");
 }
+
+#[test]
+fn an_mdbook_builds_as_it_is_from_its_own_book_toml() {
+    // What `mdbook init` writes, with the edit link most mdBooks set.
+    let book = Book::with_files(&[
+        (
+            "book.toml",
+            "[book]\nauthors = [\"Ops\"]\nlanguage = \"en\"\nsrc = \"src\"\ntitle = \"Ops Runbooks\"\n\n\
+             [output.html]\ngit-repository-url = \"https://github.com/acme/ops\"\n\
+             edit-url-template = \"https://github.com/acme/ops/edit/main/{path}\"\n\n\
+             [preprocessor.mermaid]\ncommand = \"mdbook-mermaid\"\n",
+        ),
+        (
+            "src/SUMMARY.md",
+            "# Summary\n\n[Introduction](README.md)\n\n- [Restore](db/restore.md)\n",
+        ),
+        ("src/README.md", "# Introduction\n\nSee [Restore](db/restore.md).\n"),
+        (
+            "src/db/restore.md",
+            "# Restore\n\n```sh\n{{#include ../../scripts/restore.sh}}\n```\n",
+        ),
+        ("scripts/restore.sh", "pg_restore --secret\n"),
+    ]);
+    let before = book.read("book.toml");
+    book.run(&["init", "--adopt"])
+        .success()
+        .stdout_has("mdBook's, and opsbook reads it as it is");
+    assert_eq!(book.read("book.toml"), before, "adopt changed mdBook's book.toml");
+    book.run(&["build"])
+        .success()
+        .stderr_has("mdBook's `{{#include ../../scripts/restore.sh}}` is not supported")
+        .stderr_has("src/db/restore.md:4:1");
+    let page = book.read("site/db/restore/index.html");
+    assert!(page.contains("<title>Restore · Ops Runbooks</title>"), "{page}");
+    assert!(page.contains("href=\"https://github.com/acme/ops/edit/main/src/db/restore.md\""));
+    // An included file is not read: what is outside the page stays out of the site.
+    assert!(!page.contains("pg_restore --secret"));
+    assert!(book.read("site/index.html").contains("href=\"/db/restore/\""));
+    // SUMMARY.md is mdBook's contents, not a page.
+    assert!(!book.exists("site/summary/index.html") && !book.exists("site/SUMMARY/index.html"));
+
+    // A book.toml that mixes opsbook's keys with mdBook's is opsbook's: the stray key is an
+    // error at its line.
+    book.write(
+        "book.toml",
+        "[book]\ntitle = \"Ops\"\nauthors = [\"Ops\"]\n\n[build]\ncontent = \"src\"\n",
+    );
+    book.run(&["build"])
+        .fails_with(1)
+        .stderr_has("unknown field `authors`")
+        .stderr_has("book.toml:3:1");
+}
