@@ -182,8 +182,38 @@ impl Nav {
     }
 
     /// Adds the pages of `set` (indices in path order) under `parent`, each under the nearest
-    /// folder of the set that holds it.
+    /// folder of the set that holds it. Siblings with a Hugo `weight` in front matter come
+    /// first, lightest first; the rest follow in path order, as Hugo lists them.
     fn folder_tree(&mut self, parent: Option<usize>, pages: &[Page], set: &[usize], placed: &mut [bool]) {
+        let first_new = self.nodes.len();
+        let parent_had = parent.map(|p| (p, self.nodes[p].children.len()));
+        self.add_folders(parent, pages, set, placed);
+        let weight = |node: &Node| match node.target {
+            Target::Page(i) => pages[i]
+                .meta
+                .extra
+                .get("weight")
+                .and_then(serde_json::Value::as_i64)
+                .filter(|&w| w != 0),
+            _ => None,
+        };
+        let key = |nodes: &[Node], n: usize| weight(&nodes[n]).map_or((1, 0), |w| (0, w));
+        // Only what this call added is ordered: a parent's earlier children keep their place.
+        if let Some((p, had)) = parent_had {
+            let mut tail = self.nodes[p].children.split_off(had);
+            tail.sort_by_key(|&n| key(&self.nodes, n));
+            self.nodes[p].children.extend(tail);
+        }
+        for n in first_new..self.nodes.len() {
+            if self.nodes[n].children.len() > 1 {
+                let mut children = std::mem::take(&mut self.nodes[n].children);
+                children.sort_by_key(|&c| key(&self.nodes, c));
+                self.nodes[n].children = children;
+            }
+        }
+    }
+
+    fn add_folders(&mut self, parent: Option<usize>, pages: &[Page], set: &[usize], placed: &mut [bool]) {
         let mut by_path: HashMap<&str, usize> = HashMap::new();
         for &i in set {
             if placed[i] {

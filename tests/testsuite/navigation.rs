@@ -239,3 +239,32 @@ fn a_large_book_lists_the_way_to_the_page_not_every_page() {
     assert!(!side.contains("task-0"), "{side}");
     assert!(side.len() < 4000, "{} bytes", side.len());
 }
+
+#[test]
+fn hugo_weights_order_a_folder_before_its_path_order() {
+    // As a Hugo book orders them: weighted pages first, lightest first, then the rest by path.
+    let book = Book::with_files(&[
+        ("content/index.md", "# Home\n"),
+        ("content/guides/alpha.md", "---\nweight: 30\n---\n# Alpha\n"),
+        ("content/guides/beta.md", "---\nweight: 10\n---\n# Beta\n"),
+        ("content/guides/delta.md", "# Delta\n"),
+        ("content/guides/gamma/_index.md", "---\nweight: 20\n---\n# Gamma\n"),
+        ("content/guides/gamma/one.md", "# One\n"),
+        ("content/guides/epsilon.md", "---\nweight: 0\n---\n# Epsilon\n"),
+    ]);
+    book.run(&["build"]).success();
+    let html = book.read("site/guides/beta/index.html");
+    let side = sidebar(&html);
+    let order: Vec<usize> = ["Beta<", "Gamma<", "Alpha<", "Delta<", "Epsilon<"]
+        .iter()
+        .map(|t| position(side, t))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{side}");
+    // Previous and next walk the same order.
+    let alpha = book.read("site/guides/alpha/index.html");
+    assert!(
+        alpha.contains("<a class=\"prev\" href=\"/guides/gamma/one/\""),
+        "{alpha}"
+    );
+    assert!(alpha.contains("<a class=\"next\" href=\"/guides/delta/\""), "{alpha}");
+}
