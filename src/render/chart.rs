@@ -123,7 +123,8 @@ pub fn burn_up(days: &[DayPoint], today: &str) -> Option<String> {
     Some(svg)
 }
 
-/// A section's sparkline: its complete tasks over time, against its size.
+/// A section's sparkline: its complete tasks over time, against its size, with a caption
+/// saying so to the eye (the picture's label says it to a screen reader).
 pub fn sparkline(points: &[(&str, u32, u32)], today: &str) -> Option<String> {
     const W: f64 = 120.0;
     const H: f64 = 24.0;
@@ -141,10 +142,11 @@ pub fn sparkline(points: &[(&str, u32, u32)], today: &str) -> Option<String> {
         .collect();
     let &(_, now, size) = points.last()?;
     Some(format!(
-        "<svg class=\"chart sparkline\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" role=\"img\" aria-label=\"{now} of {size} complete as of {}, since {}\"><path class=\"chart-scope\" d=\"M1,{top:.1}H{r:.1}\"/><path class=\"chart-line\" d=\"{}\"/></svg>",
+        "<svg class=\"chart sparkline\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" role=\"img\" aria-label=\"{now} of {size} complete as of {}, since {}\"><path class=\"chart-scope\" d=\"M1,{top:.1}H{r:.1}\"/><path class=\"chart-line\" d=\"{}\"/></svg><span class=\"trend-caption\" aria-hidden=\"true\">progress since {}</span>",
         escape_attr(today),
         escape_attr(first),
         steps(&xs, &ys, W - 1.0),
+        escape_attr(first),
         top = 2.0,
         r = W - 1.0
     ))
@@ -189,5 +191,6 @@ mod tests {
             svg.contains("aria-label=\"3 of 5 complete as of 2026-10-21, since 2026-10-01\""),
             "{svg}"
         );
+        assert!(svg.ends_with("<span class=\"trend-caption\" aria-hidden=\"true\">progress since 2026-10-01</span>"));
     }
 }
