@@ -4,6 +4,7 @@
 //! typo gets TOML's line and column plus the list of valid keys; [`Config`] then holds
 //! absolute paths and filled-in defaults. This module never reads `content/`.
 
+mod edit_url;
 mod mdbook;
 mod raw;
 
@@ -109,6 +110,8 @@ pub struct Config {
     /// `[site] history-url`, else `edit-url` with its `/edit/` made `/commits/` (GitHub,
     /// GitLab); empty when neither gives one.
     pub history_url: String,
+    /// `book.toml` is an mdBook's, read as opsbook's ([`mdbook`]).
+    pub from_mdbook: bool,
     pub content_dir: PathBuf,
     pub output_dir: PathBuf,
     pub theme: String,
@@ -213,7 +216,9 @@ pub fn is_mdbook(text: &str) -> bool {
 
 pub fn parse_config(root: &Path, text: &str, site_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
     if let Some(raw) = mdbook::read(text) {
-        return resolve(root, raw, text, site_url_override);
+        let mut config = resolve(root, raw, text, site_url_override)?;
+        config.from_mdbook = true;
+        return Ok(config);
     }
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
@@ -360,7 +365,7 @@ fn resolve(
             }
             url
         }
-        None => history_from_edit_url(&edit_url),
+        None => edit_url::history_from_edit_url(&edit_url),
     };
     let serve_host = raw.serve.host.unwrap_or_else(|| "127.0.0.1".into());
     if !is_loopback_host(&serve_host) {
@@ -387,6 +392,7 @@ fn resolve(
         cname: raw.site.cname.unwrap_or_default().trim().to_string(),
         edit_url,
         history_url,
+        from_mdbook: false,
         content_dir: root.join(content_rel),
         output_dir: root.join(output_rel),
         theme,
@@ -497,15 +503,6 @@ fn find_key(text: &str, dotted: &str) -> (usize, usize) {
     (0, 0)
 }
 
-/// The history page of a file from its edit page: GitHub's and GitLab's `…/edit/<branch>/…`
-/// is `…/commits/<branch>/…`. Empty for any other form.
-fn history_from_edit_url(edit_url: &str) -> String {
-    match edit_url.rfind("/edit/") {
-        Some(i) if edit_url.contains("{path}") => format!("{}/commits/{}", &edit_url[..i], &edit_url[i + 6..]),
-        _ => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -605,6 +602,15 @@ mod tests {
         assert_eq!(
             history("edit-url = \"https://gitlab.com/acme/runbooks/-/edit/main/content/{path}\""),
             "https://gitlab.com/acme/runbooks/-/commits/main/content/{path}"
+        );
+        // A branch or a folder named `edit` stays what it is.
+        assert_eq!(
+            history("edit-url = \"https://github.com/acme/runbooks/edit/edit/edit/{path}\""),
+            "https://github.com/acme/runbooks/commits/edit/edit/{path}"
+        );
+        assert_eq!(
+            history("edit-url = \"https://gitlab.com/acme/runbooks/-/edit/main/edit/{path}\""),
+            "https://gitlab.com/acme/runbooks/-/commits/main/edit/{path}"
         );
         assert_eq!(history("edit-url = \"https://example.com/wiki?page={path}\""), "");
         assert_eq!(

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub mod dates;
-mod git;
+pub(crate) mod git;
 pub mod series;
 
 use git::git;

@@ -347,9 +347,10 @@ fn book_toml(s: &Survey) -> String {
     );
     if let Some(hosted) = &s.hosted {
         out.push_str(&format!(
-            "\n[site]\n# The repository's origin is {}: each page links to its editor and its history there.\nedit-url = {}\n",
+            "\n[site]\n# The repository's origin is {}: each page links to its editor and its history there.\nedit-url = {}\nhistory-url = {}\n",
             hosted.web,
-            toml::Value::String(hosted.edit_url(&s.content))
+            toml::Value::String(hosted.edit_url(&s.content)),
+            toml::Value::String(hosted.history_url(&s.content))
         ));
     }
     if !s.alert_folders.is_empty() {

@@ -113,8 +113,12 @@ pub(super) fn build(
             }
         })
         .unwrap_or_default();
+    let mdbook = match report.book.config.as_ref() {
+        Some(c) if c.from_mdbook => " · book.toml read as mdBook's",
+        _ => "",
+    };
     println!(
-        "Built {} ({}) into {out} · {tasks} · {} · {:.2}s",
+        "Built {} ({}) into {out} · {tasks} · {} · {:.2}s{mdbook}",
         plural(report.pages, "page"),
         plural(report.file_count + report.book.assets.len(), "file"),
         plural(warnings, "warning"),

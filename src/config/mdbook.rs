@@ -12,8 +12,9 @@
 use super::raw::{RawBook, RawConfig};
 use super::BrokenLinks;
 
-/// Keys under `[book]` that mdBook writes and opsbook's schema does not have.
-const MDBOOK_BOOK_KEYS: &[&str] = &["src", "authors", "multilingual", "text-direction"];
+/// Keys under `[book]` that `mdbook init` writes and opsbook's schema does not have (not
+/// `authors` alone: that is a mistake an opsbook author makes too, and stays an error).
+const MDBOOK_BOOK_KEYS: &[&str] = &["src", "multilingual"];
 /// Tables at the top that only mdBook has.
 const MDBOOK_TABLES: &[&str] = &["output", "preprocessor", "rust"];
 /// Every key of mdBook's `[book]` and `[build]`: a file with any other is not mdBook's alone.
@@ -103,9 +104,14 @@ mod tests {
             Some("https://github.com/acme/ops/edit/main/runbooks/{path}")
         );
         assert_eq!(raw.site.url.as_deref(), Some("/ops/"));
-        // What `mdbook init` writes, and no more: the content is src/.
-        let raw = read("[book]\ntitle = \"Ops\"\nauthors = []\n").expect("mdBook's");
+        // What `mdbook init` writes, and no more.
+        let raw = read("[book]\nauthors = []\nlanguage = \"en\"\nsrc = \"src\"\ntitle = \"Ops\"\n").expect("mdBook's");
         assert_eq!(raw.build.content.as_deref(), Some("src"));
+        // Without `src` the content is mdBook's default, src/.
+        let raw = read("[book]\ntitle = \"Ops\"\n[output.html]\n").expect("mdBook's");
+        assert_eq!(raw.build.content.as_deref(), Some("src"));
+        // `authors` alone is a mistake in opsbook's file, an error there.
+        assert!(read("[book]\ntitle = \"Ops\"\nauthors = [\"SRE\"]\n").is_none());
         // opsbook's own, right or mistyped, is not mdBook's.
         assert!(read("[book]\ntitle = \"Ops\"\n[site]\nedit-url = \"x\"\n").is_none());
         assert!(read("[book]\ntitel = \"Ops\"\n").is_none());

@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 /// fetch in a partial clone. Those are turned off here, and only commands that never touch
 /// the work tree are used (no `status`, which may also run clean filters): history is read
 /// from the object store alone.
-pub(super) fn git(root: &Path, args: &[&str]) -> Option<String> {
+pub(crate) fn git(root: &Path, args: &[&str]) -> Option<String> {
     let output = command(root, args).stdin(Stdio::null()).output().ok()?;
     if !output.status.success() {
         return None;

@@ -121,18 +121,28 @@ pub fn mdbook_directives(display: &str, text: &str, body_start: usize) -> Vec<Di
     let lines = LineIndex::new(text);
     let mut diags = Vec::new();
     for (at, _) in body.match_indices("{{#") {
-        let rest = &body[at..];
-        let Some(end) = rest.find("}}").filter(|&e| !rest[..e].contains('\n')) else {
-            continue;
-        };
-        let written = &rest[..end + 2];
-        let name = written[3..]
-            .split(|c: char| c.is_whitespace() || c == '}')
-            .next()
-            .unwrap_or("");
+        let rest = &body[at + 3..];
+        // The name: ASCII letters and `_`, at most 16 of them.
+        let name_len = rest
+            .bytes()
+            .take(17)
+            .position(|b| !(b.is_ascii_alphabetic() || b == b'_'))
+            .unwrap_or(17);
+        let name = &rest[..name_len.min(rest.len())];
         if !matches!(name, "include" | "rustdoc_include" | "playground" | "title") {
             continue;
         }
+        // The directive ends on its line, within a few hundred bytes: no search runs past
+        // that, so a file full of `{{#` is read once.
+        let mut window = rest.len().min(512);
+        while !rest.is_char_boundary(window) {
+            window -= 1;
+        }
+        let line_end = rest[..window].find('\n').unwrap_or(window);
+        let Some(end) = rest[..line_end].find("}}") else {
+            continue;
+        };
+        let written = &body[at..at + 3 + end + 2];
         let (line, col) = lines.line_col(body_start + at);
         diags.push(
             Diagnostic::warning(

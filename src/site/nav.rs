@@ -188,13 +188,21 @@ impl Nav {
         let first_new = self.nodes.len();
         let parent_had = parent.map(|p| (p, self.nodes[p].children.len()));
         self.add_folders(parent, pages, set, placed);
+        // Hugo reads front matter keys in any case (`Weight:`).
         let weight = |node: &Node| match node.target {
-            Target::Page(i) => pages[i]
-                .meta
-                .extra
-                .get("weight")
-                .and_then(serde_json::Value::as_i64)
-                .filter(|&w| w != 0),
+            Target::Page(i) => {
+                let extra = &pages[i].meta.extra;
+                extra
+                    .get("weight")
+                    .or_else(|| {
+                        extra
+                            .iter()
+                            .find(|(k, _)| k.eq_ignore_ascii_case("weight"))
+                            .map(|(_, v)| v)
+                    })
+                    .and_then(serde_json::Value::as_i64)
+                    .filter(|&w| w != 0)
+            }
             _ => None,
         };
         let key = |nodes: &[Node], n: usize| weight(&nodes[n]).map_or((1, 0), |w| (0, w));

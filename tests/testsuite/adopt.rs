@@ -373,6 +373,7 @@ fn adopt_names_the_site_and_links_each_page_to_its_source_from_what_the_reposito
     for expected in [
         "title = \"Platform on-call\"",
         "edit-url = \"https://github.com/acme/runbooks/edit/trunk/docs/{path}\"",
+        "history-url = \"https://github.com/acme/runbooks/commits/trunk/docs/{path}\"",
     ] {
         assert!(toml.contains(expected), "{expected} missing from:\n{toml}");
     }
@@ -432,6 +433,7 @@ fn an_mdbook_builds_as_it_is_from_its_own_book_toml() {
     assert_eq!(book.read("book.toml"), before, "adopt changed mdBook's book.toml");
     book.run(&["build"])
         .success()
+        .stdout_has("book.toml read as mdBook's")
         .stderr_has("mdBook's `{{#include ../../scripts/restore.sh}}` is not supported")
         .stderr_has("src/db/restore.md:4:1");
     let page = book.read("site/db/restore/index.html");

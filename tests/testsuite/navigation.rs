@@ -246,7 +246,7 @@ fn hugo_weights_order_a_folder_before_its_path_order() {
     let book = Book::with_files(&[
         ("content/index.md", "# Home\n"),
         ("content/guides/alpha.md", "---\nweight: 30\n---\n# Alpha\n"),
-        ("content/guides/beta.md", "---\nweight: 10\n---\n# Beta\n"),
+        ("content/guides/beta.md", "---\nWeight: 10\n---\n# Beta\n"),
         ("content/guides/delta.md", "# Delta\n"),
         ("content/guides/gamma/_index.md", "---\nweight: 20\n---\n# Gamma\n"),
         ("content/guides/gamma/one.md", "# One\n"),

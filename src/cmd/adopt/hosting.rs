@@ -4,7 +4,6 @@
 //! only the host and the repository's path are, and only when they look like one.
 
 use std::path::Path;
-use std::process::Command;
 
 /// A repository on GitHub or GitLab, as its web pages address it.
 #[derive(Debug, PartialEq)]
@@ -21,23 +20,29 @@ pub struct Hosted {
 impl Hosted {
     /// The `[site] edit-url` for pages under `content` (relative to the book).
     pub fn edit_url(&self, content: &str) -> String {
+        self.page_url(if self.gitlab { "-/edit" } else { "edit" }, content)
+    }
+
+    /// The `[site] history-url`: written too, since a folder or branch named `edit` would
+    /// make it ambiguous to derive from the edit URL.
+    pub fn history_url(&self, content: &str) -> String {
+        self.page_url(if self.gitlab { "-/commits" } else { "commits" }, content)
+    }
+
+    fn page_url(&self, view: &str, content: &str) -> String {
         let content = match content {
             "." | "" => String::new(),
             c => format!("{}/", c.trim_end_matches('/')),
         };
-        let edit = if self.gitlab { "-/edit" } else { "edit" };
-        format!("{}/{edit}/{}/{}{content}{{path}}", self.web, self.branch, self.prefix)
+        format!("{}/{view}/{}/{}{content}{{path}}", self.web, self.branch, self.prefix)
     }
 }
 
 /// The repository around `root`, when git knows its origin and it is on GitHub or GitLab.
 pub fn find(root: &Path) -> Option<Hosted> {
-    let git = |args: &[&str]| -> Option<String> {
-        let out = Command::new("git").arg("-C").arg(root).args(args).output().ok()?;
-        out.status
-            .success()
-            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-    };
+    // Through the history reader's git, which keeps the repository's configuration from
+    // running programs.
+    let git = |args: &[&str]| crate::history::git::git(root, args).map(|out| out.trim().to_string());
     let (web, gitlab) = web_address(&git(&["remote", "get-url", "origin"])?)?;
     // The branch the remote calls its default, else the one checked out.
     let branch = git(&["symbolic-ref", "--short", "refs/remotes/origin/HEAD"])
@@ -92,7 +97,8 @@ fn is_plain_path(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))
-        && s.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+        && s.split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != ".." && seg != "-")
 }
 
 #[cfg(test)]
@@ -125,6 +131,7 @@ mod tests {
             "https://github.com/acme/run books",
             "https://github.com/acme/../runbooks",
             "https://github.com/acme/runbooks\"><script>",
+            "https://gitlab.com/ops/runbooks/-/tree/main",
         ] {
             assert_eq!(web_address(remote), None, "{remote}");
         }
@@ -146,6 +153,12 @@ mod tests {
             hosted.edit_url("."),
             "https://github.com/acme/runbooks/edit/main/{path}"
         );
+        hosted.branch = "edit".into();
+        assert_eq!(
+            hosted.history_url("edit"),
+            "https://github.com/acme/runbooks/commits/edit/edit/{path}"
+        );
+        hosted.branch = "main".into();
         hosted.prefix = "ops/book/".into();
         hosted.gitlab = true;
         assert_eq!(

@@ -27,12 +27,9 @@ enum Format {
 /// The site's name and the file it came from (`("Kube runbooks", "hugo.toml")`).
 pub fn find(root: &Path) -> Option<(String, &'static str)> {
     NAMERS.iter().find_map(|&(file, key, format)| {
-        let meta = std::fs::symlink_metadata(root.join(file)).ok()?;
-        // A configuration file is small; a link or anything large is not one.
-        if !meta.is_file() || meta.len() > 256 * 1024 {
-            return None;
-        }
-        let text = std::fs::read_to_string(root.join(file)).ok()?;
+        // Read as any file of the book is: never through a link out of it, and small.
+        let bytes = crate::book_fs::read_in_book(root, &root.join(file), 256 * 1024).ok()??;
+        let text = String::from_utf8(bytes).ok()?;
         let value = match format {
             Format::Toml => toml::from_str::<toml::Table>(&text)
                 .ok()?
@@ -44,9 +41,17 @@ pub fn find(root: &Path) -> Option<(String, &'static str)> {
             Format::Yaml => top_level_yaml(&text, key)?,
         };
         let value = value.trim();
-        let plain = !value.is_empty() && value.chars().count() <= 80 && !value.chars().any(char::is_control);
+        let plain = !value.is_empty()
+            && value.chars().count() <= 80
+            && !value.chars().any(|c| c.is_control() || is_bidi_control(c));
         plain.then(|| (value.to_string(), file))
     })
+}
+
+/// The characters that reorder text around them (`U+202E` and its kin): a name holding one
+/// reads differently from what it is.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A top-level string key of a YAML file, read from its own line.
@@ -83,5 +88,20 @@ mod tests {
         assert_eq!(find(dir.path()), Some(("Platform: on-call".into(), "mkdocs.yml")));
         std::fs::write(dir.path().join("mkdocs.yml"), "nav:\n  site_name: nested\n").expect("write");
         assert_eq!(find(dir.path()), Some(("Kube runbooks".into(), "config.toml")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn nothing_is_read_through_a_link_out_of_the_repository() {
+        let outside = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(outside.path().join("_default")).expect("mkdir");
+        std::fs::write(outside.path().join("_default/hugo.toml"), "title = \"SECRET\"\n").expect("write");
+        std::fs::write(outside.path().join("mkdocs.yml"), "site_name: SECRET\n").expect("write");
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("config")).expect("link");
+        std::os::unix::fs::symlink(outside.path().join("mkdocs.yml"), dir.path().join("mkdocs.yml")).expect("link");
+        assert_eq!(find(dir.path()), None);
+        std::fs::write(dir.path().join("hugo.toml"), "title = \"Ops \u{202E}gnp.exe\"\n").expect("write");
+        assert_eq!(find(dir.path()), None, "a name that reorders its text is not taken");
     }
 }

@@ -221,6 +221,8 @@
         || (wordChar.test(prev) && wordChar.test(c) && digit.test(c) !== digit.test(prev));
     };
     var markRanges = function (s, marks) {
+      marks = marks.filter(function (w) { return w.length > 0; });
+      if (!marks.length) { return []; }
       var pattern = new RegExp("(" + marks.map(escapeRe).join("|") + ")([\\p{L}\\p{N}]*)", "giu");
       var out = [], m;
       while ((m = pattern.exec(s)) !== null) {
@@ -229,8 +231,8 @@
         if (at > 0 && wordChar.test(s.charAt(at - 1)) && !camelAt(s, at)) { pattern.lastIndex = at + 1; continue; }
         var end = at + m[0].length;
         for (var k = at + m[1].length; k < end; k++) { if (camelAt(s, k)) { end = k; break; } }
-        out.push([at, end]);
-        pattern.lastIndex = end;
+        if (end > at) { out.push([at, end]); }
+        pattern.lastIndex = Math.max(end, at + 1);
       }
       return out;
     };
