@@ -80,8 +80,20 @@ pub(super) fn read(text: &str) -> Option<RawConfig> {
     };
     raw.site.edit_url =
         string(html, "edit-url-template").map(|t| t.replace("{path}", &format!("{src_prefix}{{path}}")));
+    let mut ignore = vec!["SUMMARY.md".to_string()];
+    if src_prefix.is_empty() {
+        // The book's root is the content: opsbook's output and mdBook's are not pages.
+        let build_dir = table
+            .get("build")
+            .and_then(toml::Value::as_table)
+            .and_then(|b| b.get("build-dir"))
+            .and_then(toml::Value::as_str)
+            .unwrap_or("book");
+        ignore.push("site/".to_string());
+        ignore.push(format!("{}/", build_dir.trim_matches('/')));
+    }
     raw.build.content = Some(src);
-    raw.build.ignore = Some(vec!["SUMMARY.md".to_string()]);
+    raw.build.ignore = Some(ignore);
     raw.build.broken_links = Some(BrokenLinks::Warn);
     raw.site.url = string(html, "site-url");
     Some(raw)
@@ -110,6 +122,16 @@ mod tests {
         // Without `src` the content is mdBook's default, src/.
         let raw = read("[book]\ntitle = \"Ops\"\n[output.html]\n").expect("mdBook's");
         assert_eq!(raw.build.content.as_deref(), Some("src"));
+        // The book's root as the content: neither tool's output is a page.
+        let raw = read("[book]\nsrc = \".\"\n[build]\nbuild-dir = \"public\"\n").expect("mdBook's");
+        assert_eq!(
+            raw.build.ignore,
+            Some(vec![
+                "SUMMARY.md".to_string(),
+                "site/".to_string(),
+                "public/".to_string()
+            ])
+        );
         // `authors` alone is a mistake in opsbook's file, an error there.
         assert!(read("[book]\ntitle = \"Ops\"\nauthors = [\"SRE\"]\n").is_none());
         // opsbook's own, right or mistyped, is not mdBook's.
