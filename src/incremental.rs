@@ -264,6 +264,9 @@ pub fn snapshot(site: &Site, shared: u64, checklist: u64) -> Snapshot {
     site.root_page.as_ref().map(|p| &p.html).hash(&mut h);
     site.aliases.hash(&mut h);
     site.alerts.hash(&mut h);
+    // The tree's order (front matter's `weight` moves a page in every sidebar and in its
+    // neighbours' previous/next).
+    site.order.hash(&mut h);
     for p in &site.pages {
         (&p.rel, &p.path, &p.title, &p.title_id, p.kind, p.is_index).hash(&mut h);
         let m = &p.meta;

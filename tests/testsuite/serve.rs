@@ -495,6 +495,27 @@ fn body_edits_in_serve_match_a_fresh_build() {
     }
 }
 
+/// A `weight` edit moves a page in every page's sidebar: serve shows what a fresh build writes.
+#[test]
+fn a_weight_edit_reorders_every_sidebar_in_serve() {
+    let page = |title: &str, weight: u32| format!("---\nweight: {weight}\n---\n# {title}\n");
+    let book = Book::with_files(&[
+        ("content/index.md", "# Home\n"),
+        ("content/guides/alpha.md", &page("Alpha", 1)),
+        ("content/guides/beta.md", &page("Beta", 2)),
+        ("content/guides/gamma.md", "# Gamma\n"),
+    ]);
+    let s = Server::start(&book, &[]);
+    let paths = ["guides/gamma/index.html", "index.html", "guides/beta/index.html"];
+    for (step, weight) in [3, 1].into_iter().enumerate() {
+        book.write("content/guides/alpha.md", &page("Alpha", weight));
+        let out = tempfile::tempdir().expect("tempdir");
+        let site = out.path().join("site");
+        book.run(&["build", "-o", site.to_str().expect("utf-8")]).success();
+        assert_serves_a_fresh_build(&s, &site, &paths, step);
+    }
+}
+
 /// A section page's view holds the counts of the sections before and after it: a theme that
 /// shows them must see them follow a status edit in the next section.
 #[test]
