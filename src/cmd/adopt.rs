@@ -84,12 +84,7 @@ pub fn run(dir: &Path) -> CmdResult {
             .flatten()
             .and_then(|b| String::from_utf8(b).ok());
         if text.as_deref().is_some_and(crate::config::is_mdbook) {
-            let shown = dir.display().to_string();
-            let arg = if shown == "." {
-                String::new()
-            } else {
-                format!(" {shown}")
-            };
+            let arg = dir_arg(dir);
             println!(
                 "{} is mdBook's, and opsbook reads it as it is: its title, `src` as the content and `edit-url-template`; SUMMARY.md is not a page. Nothing was written. Next: `opsbook build{arg}`.",
                 config.display()
@@ -129,17 +124,20 @@ pub fn run(dir: &Path) -> CmdResult {
     {
         println!("  {}", line.trim_start_matches("# "));
     }
-    let shown = dir.display().to_string();
-    let arg = if shown == "." {
-        String::new()
-    } else {
-        format!(" {shown}")
-    };
+    let arg = dir_arg(dir);
     println!(
         "No file of yours was moved or changed. Next: `opsbook build{arg}`, then `opsbook check{arg}` for what to fix."
     );
     println!("Add `/site/` and `/.opsbook-cache/` to your .gitignore, and commit book.toml and opsbook.lock.");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The folder as the commands printed next take it: nothing for the current one.
+fn dir_arg(dir: &Path) -> String {
+    match dir.display().to_string() {
+        shown if shown == "." => String::new(),
+        shown => format!(" {shown}"),
+    }
 }
 
 /// Looks at the repository: where its Markdown is, what else lies beside it, whether its
