@@ -208,26 +208,34 @@ pub fn read_config_text(root: &Path) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-/// Parses the text of `book.toml` into a resolved [`Config`] for the book at `root`.
 /// Whether `text` is an mdBook `book.toml`, which opsbook reads as it is.
 pub fn is_mdbook(text: &str) -> bool {
     mdbook::read(text).is_some()
 }
 
+/// Parses the text of `book.toml` into a resolved [`Config`] for the book at `root`. A file
+/// opsbook's schema refuses may be an mdBook's (every mdBook file has a key opsbook's does
+/// not), read as [`mdbook`] says; only then is it parsed a second time.
 pub fn parse_config(root: &Path, text: &str, site_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
-    if let Some(raw) = mdbook::read(text) {
-        let mut config = resolve(root, raw, text, site_url_override)?;
-        config.from_mdbook = true;
-        return Ok(config);
-    }
-    let raw: RawConfig = toml::from_str(text).map_err(|e| {
-        let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
-        let message = e.message().trim().to_string();
-        vec![
-            Diagnostic::error(CONFIG_FILE, line, col, format!("invalid book.toml: {message}"))
-                .with_hint("see the book.toml section of the README for every key and its type"),
-        ]
-    })?;
+    let raw: RawConfig = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            if let Some(raw) = mdbook::read(text) {
+                let mut config = resolve(root, raw, text, site_url_override)?;
+                config.from_mdbook = true;
+                return Ok(config);
+            }
+            let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+            let message = e.message().trim().to_string();
+            return Err(vec![Diagnostic::error(
+                CONFIG_FILE,
+                line,
+                col,
+                format!("invalid book.toml: {message}"),
+            )
+            .with_hint("see the book.toml section of the README for every key and its type")]);
+        }
+    };
     resolve(root, raw, text, site_url_override)
 }
 

@@ -209,13 +209,13 @@ impl Nav {
         // Only what this call added is ordered: a parent's earlier children keep their place.
         if let Some((p, had)) = parent_had {
             let mut tail = self.nodes[p].children.split_off(had);
-            tail.sort_by_key(|&n| key(&self.nodes, n));
+            tail.sort_by_cached_key(|&n| key(&self.nodes, n));
             self.nodes[p].children.extend(tail);
         }
         for n in first_new..self.nodes.len() {
             if self.nodes[n].children.len() > 1 {
                 let mut children = std::mem::take(&mut self.nodes[n].children);
-                children.sort_by_key(|&c| key(&self.nodes, c));
+                children.sort_by_cached_key(|&c| key(&self.nodes, c));
                 self.nodes[n].children = children;
             }
         }
